@@ -1,0 +1,102 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# livelock-trace build.  `make` builds ./livelock-trace, `make test` runs every
+# test, `make STATIC=1` builds ./livelock-trace-static for the lab guest.
+# Rule chain: bpf/X.bpf.c -> build/X.bpf.o -> build/X.skel.h -> src objects -> binary.
+
+CLANG   ?= clang
+BPFTOOL ?= bpftool
+CC      ?= gcc
+ARCH    := x86
+
+ifeq ($(STATIC),1)
+OUT     := build/static
+BIN     := livelock-trace-static
+LDFLAGS += -static
+LDLIBS  := -lbpf -lelf -lz -lzstd -lm
+else
+OUT     := build/dyn
+BIN     := livelock-trace
+LDLIBS  := -lbpf -lelf -lz -lm
+endif
+
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -MMD -MP -Isrc -Ibpf -I$(OUT)
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+              -Ivmlinux -Ibpf -MMD -MP
+
+BPF_SRCS  := $(wildcard bpf/*.bpf.c)
+BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(OUT)/%.bpf.o,$(BPF_SRCS))
+SKELS     := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
+SRCS      := $(wildcard src/*.c)
+OBJS      := $(patsubst src/%.c,$(OUT)/%.o,$(SRCS))
+LIB_OBJS  := $(filter-out $(OUT)/main.o,$(OBJS))
+LIB       := $(OUT)/liblivelock.a
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(patsubst tests/tools/%.c,$(OUT)/tools/%,$(TOOL_SRCS))
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.DELETE_ON_ERROR:
+.PHONY: all test unit tools clean bench lab lab-smoke
+
+all: $(BIN) tools
+
+$(BIN): $(OUT)/main.o $(LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(LIB): $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(OUT)/%.o: src/%.c | $(SKELS) $(OUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(OUT)/%.bpf.o: bpf/%.bpf.c | $(OUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/%.skel.h: $(OUT)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@
+
+$(OUT)/tests/%: tests/unit/%.c $(LIB) | $(OUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) -lcmocka $(LDLIBS)
+
+$(OUT)/tools/%: tests/tools/%.c | $(OUT)/tools
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lm
+
+$(OUT) $(OUT)/tests $(OUT)/tools:
+	$(Q)mkdir -p $@
+
+tools: $(TOOL_BINS)
+unit: $(UNIT_BINS)
+
+# The one test command: unit tests always, integration tests as root.
+test: $(BIN) unit tools
+	$(Q)tests/run
+
+bench: $(BIN) tools
+	$(Q)scripts/bench/run
+
+lab: $(BIN) tools
+	$(Q)scripts/lab/sweep
+
+lab-smoke: $(BIN) tools
+	$(Q)scripts/lab/smoke
+
+clean:
+	rm -rf build livelock-trace livelock-trace-static
+
+-include $(OBJS:.o=.d) $(BPF_OBJS:.o=.d) $(UNIT_BINS:=.d) $(TOOL_BINS:=.d)

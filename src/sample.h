@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * One interval of measurement of one NIC: what the probe loader produces
+ * (deltas of the BPF counters, summed over CPUs, plus device statistics) and
+ * what the estimator consumes.  Userspace only; the BPF map layout lives in
+ * bpf/livelock.h and is converted into this by the loader.
+ * Every counter is a delta over `interval_s`.  Times are nanoseconds.
+ */
+#ifndef LT_SAMPLE_H
+#define LT_SAMPLE_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#define LT_HIST_SLOTS	32	/* log2 histogram of nanoseconds        */
+#define LT_BATCH_SLOTS	66	/* packets per poll/ISR: 0..64, 65 = >64 */
+
+/* Least-squares sums for a fit y = a + b x over events (x packets, y ns). */
+struct lt_fit_sums {
+	double n, sx, sy, sxx, sxy, syy;
+};
+
+struct lt_sample {
+	double interval_s;
+
+	/* hard IRQ handlers of the NIC's IRQs (irq_handler_entry -> exit) */
+	uint64_t irqs;			/* handled (IRQ_HANDLED) invocations */
+	uint64_t irqs_none;		/* IRQ_NONE: shared line, not ours    */
+	uint64_t isr_ns;		/* total handler time, handled ones   */
+	double   isr_ns_sq;		/* sum of squared handler times       */
+	uint64_t isr_hist[LT_HIST_SLOTS];
+	uint64_t irq_packets;		/* packets passed up inside a handler (netif_rx) */
+	struct lt_fit_sums isr_fit;	/* x = packets in that handler, y = its ns */
+
+	/* NET_RX softirq on the CPUs that polled this NIC */
+	uint64_t softirqs;
+	uint64_t softirq_ns;
+	uint64_t softirq_packets;	/* this NIC's packets handled inside them */
+	struct lt_fit_sums softirq_fit;	/* x = packets in that softirq, y = its ns */
+
+	/* napi:napi_poll for this device */
+	uint64_t napi_polls;
+	uint64_t napi_packets;		/* sum of work */
+	uint64_t napi_budget_full;	/* polls with work == budget */
+	uint64_t napi_polls_ksoftirqd;	/* polls run from ksoftirqd */
+	uint64_t batch_hist[LT_BATCH_SLOTS];	/* work per poll (or per ISR without NAPI) */
+
+	/* per-packet protocol processing (netif_receive_skb / gro / netif_rx entry -> exit) */
+	uint64_t stack_packets;
+	uint64_t stack_ns;
+	double   stack_ns_sq;
+
+	/* arrivals */
+	bool     xdp_valid;		/* false: no XDP counter attached */
+	uint64_t xdp_packets;
+	double   iat_n;			/* inter-arrival samples */
+	double   iat_ns;		/* their sum             */
+	double   iat_ns_sq;		/* sum of squares        */
+
+	/* what the applications got */
+	uint64_t delivered_packets;	/* copied to a socket reader, this device's */
+	uint64_t delivered_bytes;
+	uint64_t forwarded_packets;	/* this device's packets sent out on another */
+
+	/* drops, by place */
+	uint64_t drops_nic;		/* device statistics: rx_missed, fifo, no buffer */
+	uint64_t drops_backlog;		/* softnet backlog full */
+	uint64_t drops_socket;		/* socket receive buffer full */
+	uint64_t drops_other;		/* any other kfree_skb of this device's packets */
+
+	/* our own probe cost (kernel.bpf_stats_enabled); < 0 when unknown */
+	double   probe_ns_per_irq;	/* added to every handler time we measure */
+	double   probe_ns_per_packet;	/* added to every stack time we measure   */
+};
+
+#endif

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * NIC discovery: everything livelock-trace learns about a network device
+ * from sysfs, /proc and the ethtool ioctls, without changing anything.
+ * The text parsers are separate so tests can feed them fixture files.
+ */
+#ifndef LT_NIC_H
+#define LT_NIC_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <net/if.h>
+
+#define NIC_MAX_IRQS	256
+#define NIC_IRQ_NAME	64
+
+struct nic_irq {
+	unsigned int irq;
+	char name[NIC_IRQ_NAME];	/* action name from /proc/interrupts */
+};
+
+struct nic_coalesce {
+	bool supported;			/* false: driver has no get_coalesce */
+	uint32_t rx_usecs, rx_frames, rx_usecs_irq, rx_frames_irq;
+	uint32_t tx_usecs, tx_frames;
+	bool adaptive_rx, adaptive_tx;
+};
+
+/* Device counters from /sys/class/net/DEV/statistics (monotonic totals). */
+struct nic_stats {
+	uint64_t rx_packets, rx_bytes, rx_dropped, rx_missed_errors,
+		 rx_fifo_errors, rx_over_errors, rx_errors;
+};
+
+struct nic_info {
+	char name[IF_NAMESIZE];
+	unsigned int ifindex;
+	uint64_t netns_ino;		/* inode of our network namespace (ns.inum) */
+	char driver[32];		/* ethtool drvinfo, "" if none */
+	char bus_info[64];		/* e.g. 0000:00:03.0, "" if none */
+	bool is_virtual;		/* no device/ in sysfs (veth, lo, ...) */
+	unsigned int rx_queues, tx_queues;
+	uint32_t rx_ring, rx_ring_max;	/* ETHTOOL_GRINGPARAM; 0 = unknown */
+	struct nic_coalesce coalesce;
+	int n_irqs;
+	struct nic_irq irqs[NIC_MAX_IRQS];
+};
+
+/*
+ * Fill *out for interface `ifname` in the current network namespace.
+ * Returns 0, or a negative errno (-ENODEV: no such interface) after writing
+ * nothing to stderr; nic_strerror() turns it into a user-facing sentence.
+ */
+int nic_discover(const char *ifname, struct nic_info *out);
+/* The interface carrying the IPv4 default route (from /proc/net/route). */
+int nic_default_ifname(char *buf, size_t len);
+int nic_read_stats(const char *ifname, struct nic_stats *out);
+/* Re-read the coalescing settings (ETHTOOL_GCOALESCE). */
+int nic_read_coalesce(const char *ifname, struct nic_coalesce *out);
+bool nic_exists(const char *ifname);	/* still there? (for mid-run vanishing) */
+
+/*
+ * Parsers, pure, for tests: find the IRQs of a device in the text of
+ * /proc/interrupts.  A line belongs to `ifname` when its action name is
+ * ifname exactly, or ifname followed by '-' or ':' + suffix (eth1-TxRx-0),
+ * or a driver-specific name tied to bus_info (mlx5_comp3@pci:0000:..,
+ * virtioN-input.M where virtioN is the device's virtio index).  Returns count.
+ */
+int nic_parse_proc_interrupts(const char *text, const char *ifname,
+			      const char *bus_info, const char *virtio_name,
+			      struct nic_irq *out, int max);
+
+#endif

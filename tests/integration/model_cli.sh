@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# `model` and `simulate` from the command line: values, formats, plot, bad input.
+. "$(dirname "$0")/../lib.sh"
+
+test_model_json_figure4() {
+	local out=$(mktemp)
+	"$LT_BIN" model --rate 10000 --json >"$out" || { lt_fail "model --json failed"; return; }
+	lt_assert_eq "$(lt_json "$out" nodma_pps 1)" 2142.86 "no-DMA throughput at 10 kpps" &&
+	lt_assert_eq "$(lt_json "$out" dma_pps 1)" 4761.9 "DMA throughput at 10 kpps" &&
+	lt_assert_eq "$(lt_json "$out" ideal_pps 1)" 6666.67 "ideal throughput at 10 kpps" &&
+	lt_assert_eq "$(lt_json "$out" livelock_pps)" 18181.82 "livelock point" &&
+	lt_assert_eq "$(lt_json "$out" summary)" True "summary object last"
+	rm -f "$out"
+}
+
+test_model_csv_rows() {
+	local rows
+	rows=$("$LT_BIN" model --csv --rate 1000:20000:1000 --dma off | wc -l)
+	lt_assert_eq "$rows" 21 "CSV lines (header + 20 rates)" || return
+	lt_assert_eq "$("$LT_BIN" model --csv --rate 5000 --dma off | head -1)" \
+		"lambda_pps,ideal_pps,nodma_pps,p00_nodma" "CSV header without the DMA columns"
+}
+
+test_model_plot_svg() {
+	local svg=$(mktemp --suffix=.svg)
+	"$LT_BIN" model --proto-us 100 --plot "$svg" >/dev/null || { lt_fail "model --plot failed"; return; }
+	python3 - "$svg" <<'PY' || lt_fail "SVG is not the expected figure"
+import sys, xml.etree.ElementTree as ET
+ns = {"s": "http://www.w3.org/2000/svg"}
+root = ET.parse(sys.argv[1]).getroot()
+series = [g.get("data-name") for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "series"]
+markers = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "marker"]
+text = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+assert series == ["ideal (M/M/1/B)", "NIC without DMA", "NIC with DMA"], series
+assert len(markers) == 3, len(markers)
+assert "livelock 18182 pps" in text and "(pps)" in text, text
+PY
+	rm -f "$svg"
+}
+
+test_model_bad_input() {
+	local bad err rc
+	for bad in "--isr-us -1" "--proto-us 0" "--proto-us nan" "--buffer 0" "--rate 3000:1000:10" \
+		   "--rate 1000:3000:0" "--copy-us abc" "--dma maybe" "--nonsense"; do
+		err=$("$LT_BIN" model $bad 2>&1 >/dev/null); rc=$?
+		lt_assert_eq "$rc" 2 "exit code for '$bad'" || return
+		lt_assert_eq "$(printf '%s\n' "$err" | wc -l)" 1 "stderr lines for '$bad'" || return
+	done
+}
+
+test_simulate_matches_analysis() {
+	local out=$(mktemp)
+	"$LT_BIN" simulate --rate 10000 --packets 1000000 --json >"$out" || { lt_fail "simulate failed"; return; }
+	python3 - "$out" <<'PY' || lt_fail "simulation and analysis disagree"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert [r["model"] for r in rows] == ["ideal", "nodma", "dma"], rows
+for r in rows:
+    tol = max(r["ci_pps"], 0.02 * r["analysis_pps"])
+    assert abs(r["throughput_pps"] - r["analysis_pps"]) <= tol, r
+    assert r["arrivals"] == r["delivered"] + r["dropped"] + r["in_system"], r
+PY
+	rm -f "$out"
+}
+
+test_simulate_seed_reproducible() {
+	local a b c
+	a=$("$LT_BIN" simulate --rate 8000 --packets 100000 --seed 9 --json)
+	b=$("$LT_BIN" simulate --rate 8000 --packets 100000 --seed 9 --json)
+	c=$("$LT_BIN" simulate --rate 8000 --packets 100000 --seed 10 --json)
+	lt_assert_eq "$a" "$b" "same seed, same output" || return
+	[ "$a" != "$c" ] || lt_fail "another seed gave the same output"
+}
+
+test_simulate_bad_input() {
+	local bad err rc
+	for bad in "--packets 5" "--service weibull" "--arrivals x" "--burst 0" "--seconds -1" "--seed x"; do
+		err=$("$LT_BIN" simulate $bad 2>&1 >/dev/null); rc=$?
+		lt_assert_eq "$rc" 2 "exit code for '$bad'" || return
+		lt_assert_eq "$(printf '%s\n' "$err" | wc -l)" 1 "stderr lines for '$bad'" || return
+	done
+}
+
+lt_run_tests

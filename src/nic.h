@@ -17,6 +17,7 @@
 struct nic_irq {
 	unsigned int irq;
 	char name[NIC_IRQ_NAME];	/* action name from /proc/interrupts */
+	bool rx;			/* carries receive work (rx, input, TxRx, comp, single vector) */
 };
 
 struct nic_coalesce {
@@ -58,6 +59,8 @@ int nic_read_stats(const char *ifname, struct nic_stats *out);
 /* Re-read the coalescing settings (ETHTOOL_GCOALESCE). */
 int nic_read_coalesce(const char *ifname, struct nic_coalesce *out);
 bool nic_exists(const char *ifname);	/* still there? (for mid-run vanishing) */
+/* One actionable sentence for an error of nic_discover(). */
+const char *nic_strerror(int err, const char *ifname);
 
 /*
  * Parsers, pure, for tests: find the IRQs of a device in the text of

@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* NIC discovery from sysfs, /proc and ethtool ioctls; reads only, changes nothing. */
+/*
+ * NIC discovery from sysfs, /proc and the ethtool ioctls; reads only,
+ * changes nothing.  The /proc/interrupts text rules live in nic_irq.c.
+ *
+ * sysfs shows the network namespace of whoever mounted it, /proc/net and
+ * the ioctls show ours: sysfs is trusted only when its ifindex agrees.
+ */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 #include <net/if.h>
+#include <net/route.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +24,20 @@
 #include <unistd.h>
 #include "nic.h"
 
-#define PROC_INTERRUPTS_MAX	(1 << 20)
+#define SYS_NET		"/sys/class/net"
+#define PROC_ROUTE	"/proc/net/route"
+#define PROC_ROUTE6	"/proc/net/ipv6_route"
+#define NETNS_SELF	"/proc/self/ns/net"
+#define LINE_MAX_LEN	512
+#define NUM_BUF		64
+#define MSG_LEN		256
+#define VIRTIO_PREFIX	"virtio"
+
+/* /proc/net/route columns */
+enum { RT_IFACE, RT_DEST, RT_GW, RT_FLAGS, RT_REFCNT, RT_USE, RT_METRIC, RT_MASK, RT_NCOLS };
+/* /proc/net/ipv6_route columns */
+enum { RT6_DEST, RT6_PLEN, RT6_SRC, RT6_SPLEN, RT6_NEXTHOP, RT6_METRIC, RT6_REFCNT,
+       RT6_USE, RT6_FLAGS, RT6_IFACE, RT6_NCOLS };
 
 static int ethtool_ioctl(const char *ifname, void *cmd)
 {
@@ -26,6 +45,8 @@ static int ethtool_ioctl(const char *ifname, void *cmd)
 	int fd, err = 0;
 
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)	/* kernels without IPv4: any socket reaches dev_ioctl */
+		fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
@@ -36,83 +57,168 @@ static int ethtool_ioctl(const char *ifname, void *cmd)
 	return err;
 }
 
+static int parse_ulong(const char *s, int base, unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(s, &end, base);
+	if (errno || end == s || (*end && !isspace((unsigned char)*end)) || *s == '-')
+		return -EINVAL;
+	return 0;
+}
+
+static int read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	close(fd);
+	buf[n] = '\0';
+	return 0;
+}
+
 static int read_u64(const char *path, uint64_t *out)
 {
-	char buf[64], *end;
-	FILE *f = fopen(path, "r");
+	char buf[NUM_BUF], *end;
 	unsigned long long v;
+	int err = read_file(path, buf, sizeof(buf));
 
-	if (!f)
-		return -errno;
-	if (!fgets(buf, sizeof(buf), f)) {
-		fclose(f);
-		return -EIO;
-	}
-	fclose(f);
+	if (err)
+		return err;
 	errno = 0;
 	v = strtoull(buf, &end, 10);
-	if (errno || end == buf)
+	if (errno || end == buf || (*end && *end != '\n') || buf[0] == '-')
 		return -EINVAL;
 	*out = v;
 	return 0;
 }
 
-static char *slurp(const char *path)
+static int sys_path(char *buf, size_t len, const char *ifname, const char *rest)
 {
-	FILE *f = fopen(path, "r");
-	char *buf;
-	size_t n;
+	int n = snprintf(buf, len, SYS_NET "/%s/%s", ifname, rest);
 
-	if (!f)
-		return NULL;
-	buf = malloc(PROC_INTERRUPTS_MAX + 1);
-	if (!buf) {
-		fclose(f);
-		return NULL;
-	}
-	n = fread(buf, 1, PROC_INTERRUPTS_MAX, f);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
 bool nic_exists(const char *ifname)
 {
-	return if_nametoindex(ifname) != 0;
+	return ifname && if_nametoindex(ifname) != 0;
 }
 
 const char *nic_strerror(int err, const char *ifname)
 {
-	static char msg[160];
+	static __thread char msg[MSG_LEN];
+	const char *n = ifname ? ifname : "";
 
-	if (err == -ENODEV)
-		snprintf(msg, sizeof(msg), "no interface '%s' in this network namespace (see 'ip link')", ifname);
-	else
-		snprintf(msg, sizeof(msg), "cannot inspect interface '%s': %s", ifname, strerror(-err));
+	switch (-err) {
+	case ENODEV:
+	case ENXIO:
+		snprintf(msg, sizeof(msg),
+			 "no interface '%s' in this network namespace (see 'ip link')", n);
+		break;
+	case EINVAL:
+		snprintf(msg, sizeof(msg),
+			 "'%s' is not a valid interface name (at most %d characters, see 'ip link')",
+			 n, IF_NAMESIZE - 1);
+		break;
+	case ENOENT:
+		snprintf(msg, sizeof(msg),
+			 "no default route to pick an interface from; name one (see 'ip route')");
+		break;
+	case EACCES:
+	case EPERM:
+		snprintf(msg, sizeof(msg),
+			 "permission denied reading the settings of '%s'; run as root", n);
+		break;
+	default:
+		snprintf(msg, sizeof(msg), "cannot inspect interface '%s': %s", n,
+			 strerror(err < 0 ? -err : err));
+	}
 	return msg;
+}
+
+/* Split a whitespace-separated line in place; returns the column count. */
+static int split(char *line, char **cols, int max)
+{
+	char *save = NULL, *t;
+	int n = 0;
+
+	for (t = strtok_r(line, " \t\n", &save); t && n < max; t = strtok_r(NULL, " \t\n", &save))
+		cols[n++] = t;
+	return n;
+}
+
+static int copy_name(char *buf, size_t len, const char *name)
+{
+	if (strlen(name) >= len)
+		return -ERANGE;
+	strcpy(buf, name);
+	return 0;
+}
+
+/* Lowest-metric usable default route in a route file; false if none. */
+static bool default_route(const char *path, bool v6, char *best, unsigned long *best_metric)
+{
+	char line[LINE_MAX_LEN], *cols[RT6_NCOLS];
+	FILE *f = fopen(path, "re");
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		int ncols = split(line, cols, RT6_NCOLS);
+		unsigned long dest, mask, flags, metric;
+		const char *iface;
+
+		if (v6) {
+			if (ncols < RT6_NCOLS || strspn(cols[RT6_DEST], "0") != strlen(cols[RT6_DEST]) ||
+			    parse_ulong(cols[RT6_PLEN], 16, &mask) ||
+			    parse_ulong(cols[RT6_FLAGS], 16, &flags) ||
+			    parse_ulong(cols[RT6_METRIC], 16, &metric))
+				continue;
+			dest = 0;
+			iface = cols[RT6_IFACE];
+		} else {
+			if (ncols < RT_NCOLS || parse_ulong(cols[RT_DEST], 16, &dest) ||
+			    parse_ulong(cols[RT_MASK], 16, &mask) ||
+			    parse_ulong(cols[RT_FLAGS], 16, &flags) ||
+			    parse_ulong(cols[RT_METRIC], 10, &metric))
+				continue;	/* also skips the header line */
+			iface = cols[RT_IFACE];
+		}
+		/* IPv6 keeps unreachable defaults on lo (RTF_REJECT). */
+		if (dest || mask || !(flags & RTF_UP) || (flags & RTF_REJECT) ||
+		    !strcmp(iface, "lo") || strlen(iface) >= IF_NAMESIZE)
+			continue;
+		if (!found || metric < *best_metric) {
+			strcpy(best, iface);
+			*best_metric = metric;
+			found = true;
+		}
+	}
+	fclose(f);
+	return found;
 }
 
 int nic_default_ifname(char *buf, size_t len)
 {
-	FILE *f = fopen("/proc/net/route", "r");
-	char line[256], name[IF_NAMESIZE + 1];
-	unsigned long dest, mask;
-	int err = -ENOENT;
+	char best[IF_NAMESIZE];
+	unsigned long metric = 0;
 
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		/* Iface Destination Gateway Flags RefCnt Use Metric Mask ... (hex) */
-		if (sscanf(line, "%16s %lx %*x %*x %*d %*d %*d %lx", name, &dest, &mask) != 3)
-			continue;
-		if (dest == 0 && mask == 0) {
-			snprintf(buf, len, "%s", name);
-			err = 0;
-			break;
-		}
-	}
-	fclose(f);
-	return err;
+	if (default_route(PROC_ROUTE, false, best, &metric) ||
+	    default_route(PROC_ROUTE6, true, best, &metric))
+		return copy_name(buf, len, best);
+	return -ENOENT;
 }
 
 int nic_read_stats(const char *ifname, struct nic_stats *out)
@@ -126,13 +232,17 @@ int nic_read_stats(const char *ifname, struct nic_stats *out)
 		{ "rx_over_errors", offsetof(struct nic_stats, rx_over_errors) },
 		{ "rx_errors", offsetof(struct nic_stats, rx_errors) },
 	};
-	char path[PATH_MAX];
+	char path[PATH_MAX], rest[NUM_BUF];
 	int err;
 
 	memset(out, 0, sizeof(*out));
+	if (!ifname || !*ifname || strlen(ifname) >= IF_NAMESIZE || strchr(ifname, '/'))
+		return -ENODEV;
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/%s", ifname, fields[i].name);
-		err = read_u64(path, (uint64_t *)((char *)out + fields[i].off));
+		snprintf(rest, sizeof(rest), "statistics/%s", fields[i].name);
+		err = sys_path(path, sizeof(path), ifname, rest);
+		if (!err)
+			err = read_u64(path, (uint64_t *)((char *)out + fields[i].off));
 		if (err)
 			return err == -ENOENT ? -ENODEV : err;
 	}
@@ -146,7 +256,7 @@ int nic_read_coalesce(const char *ifname, struct nic_coalesce *out)
 
 	memset(out, 0, sizeof(*out));
 	if (err == -EOPNOTSUPP)
-		return 0;	/* a value: the driver cannot coalesce */
+		return 0;	/* a value: the driver has no get_coalesce */
 	if (err)
 		return err;
 	out->supported = true;
@@ -161,229 +271,149 @@ int nic_read_coalesce(const char *ifname, struct nic_coalesce *out)
 	return 0;
 }
 
-/* Receive work on this vector?  Transmit-only and control vectors are not. */
-static bool irq_name_is_rx(const char *name, const char *ifname)
-{
-	if (strstr(name, "config") || strstr(name, "output") || strstr(name, "-tx-") ||
-	    strstr(name, "mgmnt") || strstr(name, "async") || strstr(name, "misc") || strstr(name, "-tx"))
-		return strstr(name, "TxRx") || strstr(name, "Tx-Rx") || strstr(name, "txrx");
-	(void)ifname;
-	return true;
-}
-
-/* Does action `a` (one name of a /proc/interrupts line) belong to the device? */
-static bool action_matches(const char *a, const char *ifname, const char *bus_info,
-			   const char *virtio_name)
-{
-	size_t n = strlen(ifname);
-	const char *p;
-
-	if (!strcmp(a, ifname))
-		return true;
-	if (!strncmp(a, ifname, n) && (a[n] == '-' || a[n] == ':' || a[n] == '@'))
-		return true;
-	/* DRIVER-IFNAME-suffix, e.g. i40e-eth1-TxRx-0 */
-	for (p = strchr(a, '-'); p; p = strchr(p + 1, '-'))
-		if (!strncmp(p + 1, ifname, n) && (p[1 + n] == '-' || p[1 + n] == '\0'))
-			return true;
-	if (virtio_name && *virtio_name) {
-		size_t v = strlen(virtio_name);
-
-		if (!strncmp(a, virtio_name, v) && a[v] == '-')
-			return true;
-	}
-	/* names carrying the PCI address: mlx5_comp0@pci:BUS, i40e-BUS:misc */
-	if (bus_info && *bus_info) {
-		size_t b = strlen(bus_info);
-
-		for (p = strstr(a, bus_info); p; p = strstr(p + 1, bus_info))
-			if (p > a && strchr("-@:", p[-1]) && strchr(":-", p[b]))
-				return true;
-	}
-	return false;
-}
-
-/* The action list of a /proc/interrupts line: after the last double space. */
-static char *line_actions(char *line)
-{
-	char *p, *last = NULL;
-
-	for (p = strstr(line, "  "); p; p = strstr(p + 1, "  "))
-		last = p;
-	if (!last)
-		return NULL;
-	last += 2;
-	while (*last == ' ')
-		last++;
-	return *last ? last : NULL;
-}
-
-static int parse_irq_number(const char *line, unsigned int *irq)
-{
-	char *end;
-	unsigned long v;
-
-	while (*line == ' ')
-		line++;
-	if (!isdigit((unsigned char)*line))
-		return -1;
-	v = strtoul(line, &end, 10);
-	if (*end != ':')
-		return -1;
-	*irq = (unsigned int)v;
-	return 0;
-}
-
-int nic_parse_proc_interrupts(const char *text, const char *ifname,
-			      const char *bus_info, const char *virtio_name,
-			      struct nic_irq *out, int max)
-{
-	const char *l = text;
-	int n = 0;
-
-	while (l && *l && n < max) {
-		const char *nl = strchr(l, '\n');
-		size_t len = nl ? (size_t)(nl - l) : strlen(l);
-		char line[1024], *acts, *save = NULL, *a;
-		unsigned int irq;
-
-		if (len >= sizeof(line))
-			len = sizeof(line) - 1;
-		memcpy(line, l, len);
-		line[len] = '\0';
-		l = nl ? nl + 1 : NULL;
-		if (parse_irq_number(line, &irq) || !(acts = line_actions(line)))
-			continue;
-		for (a = strtok_r(acts, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
-			while (*a == ' ')
-				a++;
-			a[strcspn(a, " \r")] = '\0';
-			if (action_matches(a, ifname, bus_info, virtio_name)) {
-				out[n].irq = irq;
-				snprintf(out[n].name, sizeof(out[n].name), "%s", a);
-				out[n].rx = irq_name_is_rx(a, ifname);
-				n++;
-				break;
-			}
-		}
-	}
-	return n;
-}
-
-/* Name of an IRQ from /proc/interrupts, "" if absent. */
-static void irq_name(const char *text, unsigned int irq, char *name, size_t len)
-{
-	const char *l = text;
-
-	name[0] = '\0';
-	while (l && *l) {
-		const char *nl = strchr(l, '\n');
-		size_t n = nl ? (size_t)(nl - l) : strlen(l);
-		char line[1024], *acts;
-		unsigned int i;
-
-		if (n >= sizeof(line))
-			n = sizeof(line) - 1;
-		memcpy(line, l, n);
-		line[n] = '\0';
-		l = nl ? nl + 1 : NULL;
-		if (!parse_irq_number(line, &i) && i == irq && (acts = line_actions(line))) {
-			acts[strcspn(acts, "\r")] = '\0';
-			snprintf(name, len, "%s", acts);
-			return;
-		}
-	}
-}
-
-static int irqs_from_dir(const char *dir, struct nic_info *out, const char *procint)
+/* The IRQ numbers in an msi_irqs directory; 0 when absent. */
+static int msi_irqs(const char *dir, struct nic_irq *out, int max)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
+	int n = 0;
 
 	if (!d)
-		return -errno;
-	while ((e = readdir(d)) && out->n_irqs < NIC_MAX_IRQS) {
-		char *end;
-		unsigned long v = strtoul(e->d_name, &end, 10);
-		struct nic_irq *q;
+		return 0;
+	while ((e = readdir(d)) && n < max) {
+		unsigned long v;
 
-		if (!isdigit((unsigned char)e->d_name[0]) || *end)
+		if (!isdigit((unsigned char)e->d_name[0]) || parse_ulong(e->d_name, 10, &v) ||
+		    v > UINT32_MAX)
 			continue;
-		q = &out->irqs[out->n_irqs++];
-		q->irq = (unsigned int)v;
-		irq_name(procint, q->irq, q->name, sizeof(q->name));
-		q->rx = irq_name_is_rx(q->name, out->name);
+		memset(&out[n], 0, sizeof(out[n]));
+		out[n++].irq = (unsigned int)v;
 	}
 	closedir(d);
-	return 0;
+	return n;
 }
 
-static int cmp_irq(const void *a, const void *b)
+/*
+ * One PCI function can carry several netdevs (mlx4, some cxgb): drop
+ * vectors named after another existing interface.
+ */
+static int drop_foreign(struct nic_info *ni)
 {
-	const struct nic_irq *x = a, *y = b;
+	int k = 0;
 
-	return (x->irq > y->irq) - (x->irq < y->irq);
+	for (int i = 0; i < ni->n_irqs; i++) {
+		const char *name = ni->irqs[i].name;
+		char head[IF_NAMESIZE];
+		size_t len = strcspn(name, "-: ");
+		bool foreign = false;
+
+		if (len && len < sizeof(head) &&
+		    !nic_irq_name_matches(name, ni->name, ni->bus_info, ni->virtio_name)) {
+			memcpy(head, name, len);
+			head[len] = '\0';
+			foreign = strcmp(head, ni->name) && if_nametoindex(head);
+		}
+		if (!foreign)
+			ni->irqs[k++] = ni->irqs[i];
+	}
+	return k;
 }
 
-static void discover_irqs(struct nic_info *out)
+/* Legacy INTx: device/irq, kept when its line lists this device. */
+static int intx_irq(struct nic_info *ni, const char *text)
 {
-	char path[PATH_MAX], real[PATH_MAX], *procint = slurp("/proc/interrupts");
-	const char *virtio = NULL;
-	uint64_t legacy;
+	char path[PATH_MAX];
+	uint64_t irq;
+	struct nic_irq q = { 0 };
 
-	if (!procint)
+	if (sys_path(path, sizeof(path), ni->name, "device/irq") || read_u64(path, &irq) ||
+	    !irq || irq > UINT32_MAX)
+		return 0;
+	q.irq = (unsigned int)irq;
+	nic_irq_names_from_text(text, &q, 1, ni->name, ni->bus_info, ni->virtio_name);
+	if (!nic_irq_name_matches(q.name, ni->name, ni->bus_info, ni->virtio_name) &&
+	    (!ni->driver[0] || strcmp(q.name, ni->driver)))
+		return 0;	/* not requested yet (interface down) or another device's */
+	ni->irqs[0] = q;
+	return 1;
+}
+
+static void discover_irqs(struct nic_info *ni, bool sysfs_ok)
+{
+	char path[PATH_MAX], *text = NULL;
+
+	ni->irq_source = NIC_IRQ_SRC_NONE;
+	if (ni->is_virtual || nic_read_proc_interrupts(&text))
 		return;
-	snprintf(path, sizeof(path), "/sys/class/net/%s/device", out->name);
-	if (realpath(path, real)) {
-		virtio = !strncmp(basename(real), "virtio", 6) ? basename(real) : NULL;
-		snprintf(path, sizeof(path), "/sys/class/net/%s/device/msi_irqs", out->name);
-		if (irqs_from_dir(path, out, procint) && virtio) {
-			/* virtio: the vectors belong to the PCI function above virtioN */
-			snprintf(path, sizeof(path), "/sys/class/net/%s/device/../msi_irqs", out->name);
-			irqs_from_dir(path, out, procint);
+	if (sysfs_ok && !sys_path(path, sizeof(path), ni->name, "device/msi_irqs")) {
+		ni->n_irqs = msi_irqs(path, ni->irqs, NIC_MAX_IRQS);
+		ni->irq_source = NIC_IRQ_SRC_MSI;
+		/* virtio_net sits on virtioN; the vectors belong to its PCI parent */
+		if (!ni->n_irqs && ni->virtio_name[0] &&
+		    !sys_path(path, sizeof(path), ni->name, "device/../msi_irqs")) {
+			ni->n_irqs = msi_irqs(path, ni->irqs, NIC_MAX_IRQS);
+			ni->irq_source = NIC_IRQ_SRC_VIRTIO_MSI;
 		}
-		if (out->n_irqs == 0) {
-			snprintf(path, sizeof(path), "/sys/class/net/%s/device/irq", out->name);
-			if (!read_u64(path, &legacy) && legacy > 0) {
-				out->irqs[0].irq = (unsigned int)legacy;
-				irq_name(procint, out->irqs[0].irq, out->irqs[0].name, NIC_IRQ_NAME);
-				out->irqs[0].rx = true;
-				out->n_irqs = 1;
-			}
+		if (ni->n_irqs) {
+			nic_irq_names_from_text(text, ni->irqs, ni->n_irqs, ni->name,
+						ni->bus_info, ni->virtio_name);
+			ni->n_irqs = drop_foreign(ni);
 		}
-		/* Keep only vectors named for this device when names say so. */
-		if (out->n_irqs > 0) {
-			struct nic_irq named[NIC_MAX_IRQS];
-			int n = nic_parse_proc_interrupts(procint, out->name, out->bus_info,
-							  virtio, named, NIC_MAX_IRQS);
-			if (n > 0 && n <= out->n_irqs) {
-				memcpy(out->irqs, named, n * sizeof(named[0]));
-				out->n_irqs = n;
-			}
+		if (!ni->n_irqs) {
+			ni->n_irqs = intx_irq(ni, text);
+			ni->irq_source = NIC_IRQ_SRC_INTX;
 		}
 	}
-	if (out->n_irqs == 0)
-		out->n_irqs = nic_parse_proc_interrupts(procint, out->name, out->bus_info,
-							virtio, out->irqs, NIC_MAX_IRQS);
-	qsort(out->irqs, out->n_irqs, sizeof(out->irqs[0]), cmp_irq);
-	free(procint);
+	if (!ni->n_irqs) {
+		ni->n_irqs = nic_parse_proc_interrupts(text, ni->name, ni->bus_info,
+						       ni->virtio_name, ni->irqs, NIC_MAX_IRQS);
+		if (ni->n_irqs < 0)
+			ni->n_irqs = 0;
+		ni->irq_source = NIC_IRQ_SRC_NAMES;
+	}
+	if (!ni->n_irqs)
+		ni->irq_source = NIC_IRQ_SRC_NONE;
+	ni->n_rx_irqs = nic_irq_classify(ni->irqs, ni->n_irqs, ni->name, ni->bus_info,
+					 ni->virtio_name);
+	free(text);
 }
 
-static unsigned int count_queues(const char *ifname, const char *prefix)
+static void count_queues(struct nic_info *ni)
 {
 	char path[PATH_MAX];
 	struct dirent *e;
-	unsigned int n = 0;
 	DIR *d;
 
-	snprintf(path, sizeof(path), "/sys/class/net/%s/queues", ifname);
-	d = opendir(path);
-	if (!d)
-		return 0;
-	while ((e = readdir(d)))
-		n += !strncmp(e->d_name, prefix, strlen(prefix));
+	if (sys_path(path, sizeof(path), ni->name, "queues") || !(d = opendir(path)))
+		return;
+	while ((e = readdir(d))) {
+		ni->rx_queues += !strncmp(e->d_name, "rx-", 3);
+		ni->tx_queues += !strncmp(e->d_name, "tx-", 3);
+	}
 	closedir(d);
-	return n;
+}
+
+/* "virtio2" when device/ links to a virtio device. */
+static void find_virtio(struct nic_info *ni)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	const char *base;
+	ssize_t n;
+
+	if (sys_path(path, sizeof(path), ni->name, "device"))
+		return;
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n <= 0)
+		return;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (strlen(base) < sizeof(ni->virtio_name) &&
+	    !strncmp(base, VIRTIO_PREFIX, strlen(VIRTIO_PREFIX)) &&
+	    isdigit((unsigned char)base[strlen(VIRTIO_PREFIX)]) &&
+	    strspn(base + strlen(VIRTIO_PREFIX), "0123456789") ==
+		    strlen(base + strlen(VIRTIO_PREFIX)))
+		memcpy(ni->virtio_name, base, strlen(base) + 1);
 }
 
 int nic_discover(const char *ifname, struct nic_info *out)
@@ -391,35 +421,53 @@ int nic_discover(const char *ifname, struct nic_info *out)
 	struct ethtool_drvinfo di = { .cmd = ETHTOOL_GDRVINFO };
 	struct ethtool_ringparam rp = { .cmd = ETHTOOL_GRINGPARAM };
 	char path[PATH_MAX];
+	uint64_t sys_ifindex;
+	bool sysfs_ok;
 	struct stat st;
 	int err;
 
 	memset(out, 0, sizeof(*out));
+	if (!ifname || !*ifname)
+		return -EINVAL;
+	/* A longer name cannot exist: the kernel caps names at IFNAMSIZ - 1. */
 	if (strlen(ifname) >= IF_NAMESIZE)
 		return -ENODEV;
 	snprintf(out->name, sizeof(out->name), "%s", ifname);
 	out->ifindex = if_nametoindex(ifname);
 	if (!out->ifindex)
 		return -ENODEV;
-	if (stat("/proc/self/ns/net", &st))
+	if (stat(NETNS_SELF, &st))
 		return -errno;
 	out->netns_ino = st.st_ino;
-	if (!ethtool_ioctl(ifname, &di)) {
+
+	err = ethtool_ioctl(ifname, &di);
+	if (err == -ENODEV)
+		return err;
+	if (!err) {	/* EOPNOTSUPP: no drvinfo and no parent device (lo) */
 		snprintf(out->driver, sizeof(out->driver), "%s", di.driver);
 		snprintf(out->bus_info, sizeof(out->bus_info), "%s", di.bus_info);
 	}
-	snprintf(path, sizeof(path), "/sys/class/net/%s/device", ifname);
-	out->is_virtual = access(path, F_OK) != 0;
-	out->rx_queues = count_queues(ifname, "rx-");
-	out->tx_queues = count_queues(ifname, "tx-");
-	if (!ethtool_ioctl(ifname, &rp)) {
+	sysfs_ok = !sys_path(path, sizeof(path), ifname, "ifindex") &&
+		   !read_u64(path, &sys_ifindex) && sys_ifindex == out->ifindex;
+	if (sysfs_ok) {
+		sys_path(path, sizeof(path), ifname, "device");
+		out->is_virtual = access(path, F_OK) != 0;
+		count_queues(out);
+		find_virtio(out);
+	} else {
+		/* sysfs of another namespace: ethtool's bus address is all we have */
+		out->is_virtual = !out->bus_info[0];
+	}
+
+	if (!ethtool_ioctl(ifname, &rp)) {	/* unsupported: 0 = unknown */
 		out->rx_ring = rp.rx_pending;
 		out->rx_ring_max = rp.rx_max_pending;
 	}
 	err = nic_read_coalesce(ifname, &out->coalesce);
-	if (err && err != -EOPNOTSUPP && err != -EINVAL)
+	if (err == -ENODEV)
 		return err;
-	if (!out->is_virtual)
-		discover_irqs(out);
+	if (err)	/* e.g. EINVAL from a driver quirk: report unsupported */
+		memset(&out->coalesce, 0, sizeof(out->coalesce));
+	discover_irqs(out, sysfs_ok);
 	return 0;
 }

@@ -13,11 +13,23 @@
 
 #define NIC_MAX_IRQS	256
 #define NIC_IRQ_NAME	64
+#define NIC_VIRTIO_NAME	16
 
 struct nic_irq {
 	unsigned int irq;
 	char name[NIC_IRQ_NAME];	/* action name from /proc/interrupts */
 	bool rx;			/* carries receive work (rx, input, TxRx, comp, single vector) */
+	bool tx;			/* carries transmit completions */
+	int queue;			/* queue/vector index from the name, -1 none */
+};
+
+/* Where the IRQ numbers of a device came from. */
+enum nic_irq_source {
+	NIC_IRQ_SRC_NONE,		/* no IRQ found (virtual, or device down) */
+	NIC_IRQ_SRC_MSI,		/* device/msi_irqs */
+	NIC_IRQ_SRC_VIRTIO_MSI,		/* msi_irqs of the virtio device's PCI parent */
+	NIC_IRQ_SRC_INTX,		/* device/irq, confirmed in /proc/interrupts */
+	NIC_IRQ_SRC_NAMES,		/* action names in /proc/interrupts only */
 };
 
 struct nic_coalesce {
@@ -45,6 +57,10 @@ struct nic_info {
 	struct nic_coalesce coalesce;
 	int n_irqs;
 	struct nic_irq irqs[NIC_MAX_IRQS];
+	/* Additions after the original layout. */
+	int n_rx_irqs;			/* irqs[0..n_rx_irqs) are the RX ones */
+	enum nic_irq_source irq_source;
+	char virtio_name[NIC_VIRTIO_NAME];	/* "virtio2" for virtio_net, else "" */
 };
 
 /*
@@ -72,5 +88,30 @@ const char *nic_strerror(int err, const char *ifname);
 int nic_parse_proc_interrupts(const char *text, const char *ifname,
 			      const char *bus_info, const char *virtio_name,
 			      struct nic_irq *out, int max);
+
+/*
+ * Additions.  Every IRQ list returned (nic_discover, the parsers) is
+ * classified and sorted: RX vectors first (by queue, then IRQ number), then
+ * TX-only, then the rest (link, config, mailbox).  A set with no named RX
+ * vector (legacy e1000/ne2k: one IRQ named like the interface) has its
+ * unnamed-role vectors marked rx and tx.
+ */
+/* One action name belongs to the device?  Same rules as the parser. */
+bool nic_irq_name_matches(const char *action, const char *ifname,
+			  const char *bus_info, const char *virtio_name);
+/*
+ * Fill names of IRQs whose numbers are already known (from msi_irqs): the
+ * action on that line that matches the device, else the first one, else "".
+ * Then classify and sort.  Returns the number of RX vectors.
+ */
+int nic_irq_names_from_text(const char *text, struct nic_irq *irqs, int n,
+			    const char *ifname, const char *bus_info,
+			    const char *virtio_name);
+/* Mark rx/tx/queue from the names and sort; returns the number of RX ones. */
+int nic_irq_classify(struct nic_irq *irqs, int n, const char *ifname,
+		     const char *bus_info, const char *virtio_name);
+/* Read all of /proc/interrupts into a malloc'd string (caller frees). */
+int nic_read_proc_interrupts(char **text);
+const char *nic_irq_source_name(enum nic_irq_source src);
 
 #endif

@@ -11,8 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define LT_HIST_SLOTS	32	/* log2 histogram of nanoseconds        */
-#define LT_BATCH_SLOTS	66	/* packets per poll/ISR: 0..64, 65 = >64 */
+#include <linux/types.h>
+#include "livelock.h"	/* LT_HIST_SLOTS, LT_BATCH_SLOTS: defined once, shared with BPF */
 
 /* Least-squares sums for a fit y = a + b x over events (x packets, y ns). */
 struct lt_fit_sums {
@@ -45,8 +45,9 @@ struct lt_sample {
 	uint64_t batch_hist[LT_BATCH_SLOTS];	/* work per poll (or per ISR without NAPI) */
 
 	/* per-packet protocol processing (netif_receive_skb / gro / netif_rx entry -> exit) */
-	uint64_t stack_packets;
-	uint64_t stack_ns;
+	uint64_t stack_packets;		/* packets entering the core stack */
+	uint64_t stack_timed;		/* of them, timed entry -> exit */
+	uint64_t stack_ns;		/* their total time */
 	double   stack_ns_sq;
 
 	/* arrivals */

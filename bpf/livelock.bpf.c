@@ -1,0 +1,363 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * livelock-trace probes.  Each handler body is written once (__always_inline,
+ * reading kernel memory through CO-RE) and attached as tp_btf or raw_tp; the
+ * loader picks the variant at run time.  Filtered by the NIC's IRQ set and by
+ * (network namespace, ifindex) of the device.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include "livelock.h"
+
+#define NET_RX_VEC	3	/* NET_RX_SOFTIRQ */
+#define IRQ_NONE_RET	0
+#define IPPROTO_UDP_NR	17
+#define ETH_P_IP_NR	0x0800
+
+const volatile __u32 targ_ifindex = 0;
+const volatile __u64 targ_netns = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, LT_MAX_IRQS);
+	__type(key, __u32);
+	__type(value, __u8);
+} irq_filter SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct lt_counters);
+} counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct lt_cpu_state);
+} cpu_state SEC(".maps");
+
+static __always_inline struct lt_counters *ctr(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&counters, &zero);
+}
+
+static __always_inline struct lt_cpu_state *st(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&cpu_state, &zero);
+}
+
+static __always_inline bool dev_is_ours(const struct net_device *dev)
+{
+	if (!dev || BPF_CORE_READ(dev, ifindex) != targ_ifindex)
+		return false;
+	return BPF_CORE_READ(dev, nd_net.net, ns.inum) == targ_netns;
+}
+
+static __always_inline __u32 log2_slot(__u64 v)
+{
+	__u32 r = 0;
+
+	for (int i = 0; i < LT_HIST_SLOTS - 1 && v > 1; i++) {
+		v >>= 1;
+		r++;
+	}
+	return r;
+}
+
+static __always_inline void fit_add(struct lt_fit *f, __u64 x, __u64 y)
+{
+	f->n++;
+	f->sx += x;
+	f->sy += y;
+	f->sxx += x * x;
+	f->sxy += x * y;
+	f->syy += y * y;
+}
+
+static __always_inline int on_irq_entry(int irq)
+{
+	__u32 key = irq;
+	__u8 *want = bpf_map_lookup_elem(&irq_filter, &key);
+	struct lt_cpu_state *s;
+
+	if (!want || !*want || !(s = st()))
+		return 0;
+	s->irq_active = 1;
+	s->irq_packets = 0;
+	s->irq_start = bpf_ktime_get_ns();
+	return 0;
+}
+
+static __always_inline int on_irq_exit(int irq, int ret)
+{
+	struct lt_cpu_state *s = st();
+	struct lt_counters *c;
+	__u64 d;
+
+	if (!s || !s->irq_active)
+		return 0;
+	s->irq_active = 0;
+	c = ctr();
+	if (!c)
+		return 0;
+	if (ret == IRQ_NONE_RET) {	/* shared line, another device's interrupt */
+		c->irqs_none++;
+		return 0;
+	}
+	d = bpf_ktime_get_ns() - s->irq_start;
+	c->irqs++;
+	c->isr_ns += d;
+	c->isr_ns_sq += d * d;
+	c->isr_hist[log2_slot(d) & (LT_HIST_SLOTS - 1)]++;
+	fit_add(&c->isr_fit, s->irq_packets, d);
+	if (s->irq_packets) {	/* a driver that passes packets up inside its ISR */
+		c->irq_packets += s->irq_packets;
+		c->batch_hist[s->irq_packets < LT_BATCH_SLOTS - 1 ? s->irq_packets
+								  : LT_BATCH_SLOTS - 1]++;
+	}
+	return 0;
+}
+
+static __always_inline int on_softirq_entry(unsigned int vec)
+{
+	struct lt_cpu_state *s;
+
+	if (vec != NET_RX_VEC || !(s = st()))
+		return 0;
+	s->sirq_active = 1;
+	s->sirq_packets = 0;
+	s->sirq_start = bpf_ktime_get_ns();
+	return 0;
+}
+
+static __always_inline int on_softirq_exit(unsigned int vec)
+{
+	struct lt_cpu_state *s;
+	struct lt_counters *c;
+	__u64 d;
+
+	if (vec != NET_RX_VEC || !(s = st()) || !s->sirq_active)
+		return 0;
+	s->sirq_active = 0;
+	if (!s->sirq_packets || !(c = ctr()))	/* only runs that handled our packets */
+		return 0;
+	d = bpf_ktime_get_ns() - s->sirq_start;
+	c->softirqs++;
+	c->softirq_ns += d;
+	c->softirq_packets += s->sirq_packets;
+	fit_add(&c->softirq_fit, s->sirq_packets, d);
+	return 0;
+}
+
+static __always_inline int on_napi_poll(struct napi_struct *napi, int work, int budget)
+{
+	struct lt_counters *c;
+	char comm[10];
+
+	if (!dev_is_ours(BPF_CORE_READ(napi, dev)) || !(c = ctr()))
+		return 0;
+	c->napi_polls++;
+	c->napi_packets += work;
+	if (work >= budget)
+		c->napi_budget_full++;
+	if (work >= 0)
+		c->batch_hist[work < LT_BATCH_SLOTS - 1 ? work : LT_BATCH_SLOTS - 1]++;
+	bpf_get_current_comm(comm, sizeof(comm));
+	if (comm[0] == 'k' && comm[1] == 's' && comm[2] == 'o' && comm[8] == 'd')
+		c->napi_polls_ksoftirqd++;	/* "ksoftirqd/N" */
+	return 0;
+}
+
+/* net:netif_receive_skb fires in __netif_receive_skb_core: every path. */
+static __always_inline int on_stack_packet(struct sk_buff *skb)
+{
+	struct lt_cpu_state *s;
+	struct lt_counters *c;
+	__u64 now, gap;
+
+	if (!dev_is_ours(BPF_CORE_READ(skb, dev)) || !(c = ctr()) || !(s = st()))
+		return 0;
+	c->stack_packets++;
+	if (s->sirq_active)
+		s->sirq_packets++;
+	now = bpf_ktime_get_ns();
+	if (s->last_arrival) {
+		gap = now - s->last_arrival;
+		c->iat_n++;
+		c->iat_ns += gap;
+		c->iat_ns_sq += gap * gap;
+	}
+	s->last_arrival = now;
+	return 0;
+}
+
+/* net:netif_rx: inside our hard-IRQ handler it is a copy in the ISR. */
+static __always_inline int on_netif_rx(struct sk_buff *skb)
+{
+	struct lt_cpu_state *s = st();
+
+	if (s && s->irq_active && dev_is_ours(BPF_CORE_READ(skb, dev)))
+		s->irq_packets++;
+	return 0;
+}
+
+static __always_inline int on_rcv_entry(struct sk_buff *skb)
+{
+	struct lt_cpu_state *s;
+
+	if (!dev_is_ours(BPF_CORE_READ(skb, dev)) || !(s = st()))
+		return 0;
+	if (s->stack_depth++ == 0)
+		s->stack_start = bpf_ktime_get_ns();
+	return 0;
+}
+
+static __always_inline int on_rcv_exit(void)
+{
+	struct lt_cpu_state *s = st();
+	struct lt_counters *c;
+	__u64 d;
+
+	if (!s || !s->stack_depth || --s->stack_depth || !(c = ctr()))
+		return 0;
+	d = bpf_ktime_get_ns() - s->stack_start;
+	c->stack_timed++;
+	c->stack_ns += d;
+	c->stack_ns_sq += d * d;
+	return 0;
+}
+
+/* The device is gone by the time an application copies: use skb_iif + the socket's netns. */
+static __always_inline bool skb_is_ours_late(const struct sk_buff *skb)
+{
+	struct sock *sk;
+
+	if (BPF_CORE_READ(skb, skb_iif) != targ_ifindex)
+		return false;
+	sk = BPF_CORE_READ(skb, sk);
+	if (sk)
+		return BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum) == targ_netns;
+	return dev_is_ours(BPF_CORE_READ(skb, dev));
+}
+
+static __always_inline int count_delivery(const struct sk_buff *skb, int len)
+{
+	struct lt_counters *c;
+
+	if (!skb_is_ours_late(skb) || !(c = ctr()))
+		return 0;
+	c->delivered_packets++;
+	c->delivered_bytes += len;
+	return 0;
+}
+
+static __always_inline int on_kfree_skb(struct sk_buff *skb, int reason)
+{
+	struct lt_counters *c;
+	int place = LT_DROP_OTHER;
+
+	if (!skb_is_ours_late(skb) || !(c = ctr()))
+		return 0;
+	/* drop reasons are numbered differently by each kernel: ask CO-RE */
+	if (bpf_core_enum_value_exists(enum skb_drop_reason, SKB_DROP_REASON_SOCKET_RCVBUFF) &&
+	    reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_SOCKET_RCVBUFF))
+		place = LT_DROP_SOCKET;
+	else if (bpf_core_enum_value_exists(enum skb_drop_reason, SKB_DROP_REASON_CPU_BACKLOG) &&
+		 reason == bpf_core_enum_value(enum skb_drop_reason, SKB_DROP_REASON_CPU_BACKLOG))
+		place = LT_DROP_BACKLOG;
+	if (place >= 0 && place < LT_DROP_PLACES)
+		c->drops[place]++;
+	return 0;
+}
+
+/*
+ * skb:skb_copy_datagram_iovec misses UDP: udp_recvmsg copies linear skbs with
+ * copy_linear_skb(), which has no tracepoint.  UDP deliveries are counted at
+ * skb_consume_udp() instead, so UDP is skipped here to count each once.
+ */
+static __always_inline int on_copy_datagram(const struct sk_buff *skb, int len)
+{
+	struct sock *sk = BPF_CORE_READ(skb, sk);
+
+	if (sk && BPF_CORE_READ(sk, sk_protocol) == IPPROTO_UDP_NR)
+		return 0;
+	return count_delivery(skb, len);
+}
+
+/* IP protocol of a received skb, read through its network header. */
+static __always_inline __u8 skb_ip_proto(const struct sk_buff *skb)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u16 nh = BPF_CORE_READ(skb, network_header);
+	struct iphdr ip;
+
+	if (BPF_CORE_READ(skb, protocol) != bpf_htons(ETH_P_IP_NR) ||
+	    bpf_probe_read_kernel(&ip, sizeof(ip), head + nh))
+		return 0;
+	return ip.protocol;
+}
+
+/*
+ * UDP datagram handed to the application: skb_consume_udp() frees it through
+ * __consume_stateless_skb(), which fires skb:consume_skb.  Dropped datagrams
+ * go through kfree_skb instead, so they are not counted here.
+ */
+static __always_inline int on_consume_skb(const struct sk_buff *skb)
+{
+	struct lt_counters *c;
+
+	/*
+	 * Matched by arrival ifindex only: UDP reuses skb->dev as scratch
+	 * (udp_set_dev_scratch), skb->sk is gone, and since 6.17 the free may be
+	 * deferred to the softirq of another task (skb_attempt_defer_free), so no
+	 * netns is at hand here.
+	 */
+	if (BPF_CORE_READ(skb, skb_iif) != targ_ifindex || skb_ip_proto(skb) != IPPROTO_UDP_NR ||
+	    !(c = ctr()))
+		return 0;
+	c->delivered_packets++;
+	c->delivered_bytes += BPF_CORE_READ(skb, len);
+	return 0;
+}
+
+/* Hook stubs: hard IRQ handler time of the NIC's IRQs. */
+#define BOTH(tp, name, args, call)					\
+	SEC("tp_btf/" tp) int BPF_PROG(name##_btf, args) { return call; }	\
+	SEC("raw_tp/" tp) int BPF_PROG(name##_raw, args) { return call; }
+
+#define COMMA ,
+BOTH("irq_handler_entry", irq_entry, int irq COMMA void *action, on_irq_entry(irq))
+BOTH("irq_handler_exit", irq_exit, int irq COMMA void *action COMMA int ret, on_irq_exit(irq, ret))
+/* NET_RX softirq time and the packets of ours handled in it */
+BOTH("softirq_entry", softirq_entry, unsigned int vec, on_softirq_entry(vec))
+BOTH("softirq_exit", softirq_exit, unsigned int vec, on_softirq_exit(vec))
+/* NAPI batching depth: work per poll, budget exhaustion, ksoftirqd */
+BOTH("napi_poll", napi_poll, struct napi_struct *napi COMMA int work COMMA int budget,
+     on_napi_poll(napi, work, budget))
+/* packets of this device entering the stack, inter-arrival times */
+BOTH("netif_receive_skb", stack_packet, struct sk_buff *skb, on_stack_packet(skb))
+/* packets passed up inside a hard-IRQ handler (drivers without NAPI) */
+BOTH("netif_rx", netif_rx, struct sk_buff *skb, on_netif_rx(skb))
+/* per-packet stack time where the entry/exit pairs fire */
+BOTH("netif_receive_skb_entry", rcv_entry, struct sk_buff *skb, on_rcv_entry(skb))
+BOTH("netif_receive_skb_exit", rcv_exit, int ret, on_rcv_exit())
+BOTH("napi_gro_receive_entry", gro_entry, struct sk_buff *skb, on_rcv_entry(skb))
+BOTH("napi_gro_receive_exit", gro_exit, int ret, on_rcv_exit())
+/* delivered to applications */
+BOTH("skb_copy_datagram_iovec", copy_datagram, const struct sk_buff *skb COMMA int len,
+     on_copy_datagram(skb, len))
+BOTH("consume_skb", consume_skb, struct sk_buff *skb, on_consume_skb(skb))
+/* drops by reason */
+BOTH("kfree_skb", kfree_skb, struct sk_buff *skb COMMA void *location COMMA int reason,
+     on_kfree_skb(skb, reason))
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The one header shared by the BPF programs and userspace: map layouts and
+ * slot counts.  __u64/__u32 only, largest first, no pointers or bitfields.
+ * Every counter is per-CPU and monotonic; userspace sums CPUs and takes
+ * deltas (a u64 difference is right across a wrap).
+ */
+#ifndef LT_LIVELOCK_H
+#define LT_LIVELOCK_H
+
+#define LT_HIST_SLOTS	32	/* log2 histogram of nanoseconds         */
+#define LT_BATCH_SLOTS	66	/* packets per poll/ISR: 0..64, 65 = >64  */
+#define LT_MAX_IRQS	4096	/* IRQ numbers the filter map covers      */
+
+enum lt_drop_place {
+	LT_DROP_BACKLOG,	/* softnet backlog full (netif_rx)        */
+	LT_DROP_SOCKET,		/* socket receive buffer full             */
+	LT_DROP_OTHER,		/* any other kfree_skb of our packets     */
+	LT_DROP_PLACES,
+};
+
+/* Least-squares sums: x packets, y nanoseconds. */
+struct lt_fit {
+	__u64 n, sx, sy, sxx, sxy, syy;
+};
+
+struct lt_counters {
+	/* hard IRQ handlers of the NIC's IRQs */
+	__u64 irqs, irqs_none, isr_ns, isr_ns_sq;
+	__u64 irq_packets;		/* netif_rx inside our handler  */
+	struct lt_fit isr_fit;
+	/* NET_RX softirqs that handled our packets */
+	__u64 softirqs, softirq_ns, softirq_packets;
+	struct lt_fit softirq_fit;
+	/* napi:napi_poll of this device */
+	__u64 napi_polls, napi_packets, napi_budget_full, napi_polls_ksoftirqd;
+	/* packets entering the core stack (net:netif_receive_skb) */
+	__u64 stack_packets;
+	/* entry -> exit of netif_receive_skb / napi_gro_receive, where they fire */
+	__u64 stack_timed, stack_ns, stack_ns_sq;
+	/* inter-arrival times at the stack entry */
+	__u64 iat_n, iat_ns, iat_ns_sq;
+	/* delivered to applications / forwarded */
+	__u64 delivered_packets, delivered_bytes;
+	__u64 drops[LT_DROP_PLACES];
+	__u64 isr_hist[LT_HIST_SLOTS];
+	__u64 batch_hist[LT_BATCH_SLOTS];
+};
+
+/* Per-CPU scratch of the handlers, never read by userspace. */
+struct lt_cpu_state {
+	__u64 irq_start, irq_packets;
+	__u64 sirq_start, sirq_packets;
+	__u64 stack_start, last_arrival;
+	__u32 irq_active, sirq_active;
+	__u32 stack_depth, pad;
+};
+
+#endif

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "livelock.h"
+#include "livelock.skel.h"
+#include "probe.h"
+
+_Static_assert(sizeof(struct lt_counters) % 8 == 0, "per-CPU values are 8-byte aligned");
+
+#define MISSING_MAX 256
+
+struct probe {
+	struct livelock_bpf *skel;
+	struct nic_info nic;
+	struct nic_stats prev_stats;
+	struct lt_counters prev;
+	struct lt_counters *percpu;
+	int ncpus;
+	double prev_t;
+	bool use_btf;
+	char missing[MISSING_MAX];
+};
+
+static bool verbose;
+
+static int print_fn(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (level == LIBBPF_DEBUG || !verbose)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Each tracepoint: its name and the two program variants attached to it. */
+struct hook {
+	const char *tp;
+	struct bpf_program *btf, *raw;
+};
+
+#define HOOK(tp, name) { tp, s->progs.name##_btf, s->progs.name##_raw }
+
+static int hooks_of(struct livelock_bpf *s, struct hook *h)
+{
+	struct hook all[] = {
+		HOOK("irq_handler_entry", irq_entry), HOOK("irq_handler_exit", irq_exit),
+		HOOK("softirq_entry", softirq_entry), HOOK("softirq_exit", softirq_exit),
+		HOOK("napi_poll", napi_poll), HOOK("netif_receive_skb", stack_packet),
+		HOOK("netif_rx", netif_rx),
+		HOOK("netif_receive_skb_entry", rcv_entry), HOOK("netif_receive_skb_exit", rcv_exit),
+		HOOK("napi_gro_receive_entry", gro_entry), HOOK("napi_gro_receive_exit", gro_exit),
+		HOOK("skb_copy_datagram_iovec", copy_datagram), HOOK("kfree_skb", kfree_skb),
+		HOOK("consume_skb", consume_skb),
+	};
+	memcpy(h, all, sizeof(all));
+	return sizeof(all) / sizeof(all[0]);
+}
+
+/*
+ * tp_btf needs the kernel's BTF to describe the tracepoint (btf_trace_NAME,
+ * since 5.5); raw_tp works on older kernels.  A tracepoint the kernel lacks
+ * is skipped and reported, not fatal.
+ */
+static bool tp_in_btf(const struct btf *vmlinux, const char *tp)
+{
+	char name[128];
+
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	return vmlinux && btf__find_by_name_kind(vmlinux, name, BTF_KIND_TYPEDEF) > 0;
+}
+
+static bool tp_in_tracefs(const char *tp)
+{
+	static const char *const roots[] = { "/sys/kernel/tracing/events", "/sys/kernel/debug/tracing/events" };
+	static const char *const systems[] = { "irq", "napi", "net", "skb" };
+	char path[256];
+
+	for (size_t r = 0; r < 2; r++)
+		for (size_t s = 0; s < 4; s++) {
+			snprintf(path, sizeof(path), "%s/%s/%s", roots[r], systems[s], tp);
+			if (!access(path, F_OK))
+				return true;
+		}
+	return false;
+}
+
+int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
+	       struct probe **out, const char **msg)
+{
+	struct probe *p = calloc(1, sizeof(*p));
+	struct btf *vmlinux = NULL;
+	struct hook hooks[16];
+	int n, err;
+	__u8 one = 1;
+
+	*msg = NULL;
+	if (!p)
+		return -ENOMEM;
+	verbose = opts->verbose;
+	libbpf_set_print(print_fn);
+	p->nic = *nic;
+	p->ncpus = libbpf_num_possible_cpus();
+	if (p->ncpus <= 0) {
+		*msg = "cannot count the CPUs (/sys/devices/system/cpu/possible)";
+		err = -ENOENT;
+		goto fail;
+	}
+	p->percpu = calloc(p->ncpus, sizeof(struct lt_counters));
+	if (!p->percpu) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		*msg = "this kernel has no BTF (/sys/kernel/btf/vmlinux): livelock-trace needs CONFIG_DEBUG_INFO_BTF=y";
+		err = -ENOENT;
+		goto fail;
+	}
+	vmlinux = btf__load_vmlinux_btf();
+	p->skel = livelock_bpf__open();
+	if (!p->skel) {
+		err = -errno;
+		*msg = "cannot open the BPF object";
+		goto fail;
+	}
+	p->skel->rodata->targ_ifindex = nic->ifindex;
+	p->skel->rodata->targ_netns = nic->netns_ino;
+
+	n = hooks_of(p->skel, hooks);
+	p->use_btf = vmlinux && tp_in_btf(vmlinux, "irq_handler_entry");
+	for (int i = 0; i < n; i++) {
+		bool have = p->use_btf ? tp_in_btf(vmlinux, hooks[i].tp)
+				       : tp_in_tracefs(hooks[i].tp) || tp_in_btf(vmlinux, hooks[i].tp);
+
+		bpf_program__set_autoload(hooks[i].btf, have && p->use_btf);
+		bpf_program__set_autoload(hooks[i].raw, have && !p->use_btf);
+		if (!have) {
+			size_t l = strlen(p->missing);
+
+			snprintf(p->missing + l, MISSING_MAX - l, "%s%s", l ? " " : "", hooks[i].tp);
+		}
+	}
+	if (opts->verbose)
+		fprintf(stderr, "livelock-trace: attaching as %s%s%s\n",
+			p->use_btf ? "tp_btf" : "raw_tp",
+			*p->missing ? "; this kernel lacks: " : "", p->missing);
+
+	err = livelock_bpf__load(p->skel);
+	if (err) {
+		*msg = err == -EPERM ? "loading BPF programs was refused: run as root (or with CAP_BPF and CAP_PERFMON)"
+				     : "the kernel refused the BPF programs (run with -v for the verifier's reasons)";
+		goto fail;
+	}
+	for (int i = 0; i < nic->n_irqs; i++) {
+		__u32 irq = nic->irqs[i].irq;
+
+		if (irq < LT_MAX_IRQS)
+			bpf_map__update_elem(p->skel->maps.irq_filter, &irq, sizeof(irq),
+					     &one, sizeof(one), BPF_ANY);
+	}
+	err = livelock_bpf__attach(p->skel);
+	if (err) {
+		*msg = "cannot attach to the tracepoints (run with -v for details)";
+		goto fail;
+	}
+	nic_read_stats(nic->name, &p->prev_stats);
+	p->prev_t = now_s();
+	btf__free(vmlinux);
+	*out = p;
+	return 0;
+fail:
+	btf__free(vmlinux);
+	probe_close(p);
+	return err ? err : -EINVAL;
+}
+
+static void sum_counters(const struct probe *p, struct lt_counters *sum)
+{
+	const __u64 *src = (const __u64 *)p->percpu;
+	__u64 *dst = (__u64 *)sum;
+	const size_t words = sizeof(*sum) / sizeof(__u64);
+
+	memset(sum, 0, sizeof(*sum));
+	for (int c = 0; c < p->ncpus; c++)
+		for (size_t w = 0; w < words; w++)
+			dst[w] += src[c * words + w];
+}
+
+static void fit_delta(struct lt_fit_sums *o, const struct lt_fit *a, const struct lt_fit *b)
+{
+	o->n = (double)(a->n - b->n);
+	o->sx = (double)(a->sx - b->sx);
+	o->sy = (double)(a->sy - b->sy);
+	o->sxx = (double)(a->sxx - b->sxx);
+	o->sxy = (double)(a->sxy - b->sxy);
+	o->syy = (double)(a->syy - b->syy);
+}
+
+int probe_read(struct probe *p, struct lt_sample *o)
+{
+	struct lt_counters cur, *a = &cur, *b = &p->prev;
+	struct nic_stats st;
+	__u32 zero = 0;
+	double t = now_s();
+	int err;
+
+	err = bpf_map__lookup_elem(p->skel->maps.counters, &zero, sizeof(zero), p->percpu,
+				   sizeof(struct lt_counters) * p->ncpus, 0);
+	if (err)
+		return err;
+	sum_counters(p, &cur);
+	memset(o, 0, sizeof(*o));
+	o->interval_s = t - p->prev_t;
+#define D(f) (a->f - b->f)
+	o->irqs = D(irqs);
+	o->irqs_none = D(irqs_none);
+	o->isr_ns = D(isr_ns);
+	o->isr_ns_sq = (double)D(isr_ns_sq);
+	o->irq_packets = D(irq_packets);
+	fit_delta(&o->isr_fit, &a->isr_fit, &b->isr_fit);
+	o->softirqs = D(softirqs);
+	o->softirq_ns = D(softirq_ns);
+	o->softirq_packets = D(softirq_packets);
+	fit_delta(&o->softirq_fit, &a->softirq_fit, &b->softirq_fit);
+	o->napi_polls = D(napi_polls);
+	o->napi_packets = D(napi_packets);
+	o->napi_budget_full = D(napi_budget_full);
+	o->napi_polls_ksoftirqd = D(napi_polls_ksoftirqd);
+	o->stack_packets = D(stack_packets);
+	o->stack_timed = D(stack_timed);
+	o->stack_ns = D(stack_ns);
+	o->stack_ns_sq = (double)D(stack_ns_sq);
+	o->iat_n = (double)D(iat_n);
+	o->iat_ns = (double)D(iat_ns);
+	o->iat_ns_sq = (double)D(iat_ns_sq);
+	o->delivered_packets = D(delivered_packets);
+	o->delivered_bytes = D(delivered_bytes);
+	o->drops_backlog = D(drops[LT_DROP_BACKLOG]);
+	o->drops_socket = D(drops[LT_DROP_SOCKET]);
+	o->drops_other = D(drops[LT_DROP_OTHER]);
+	for (int i = 0; i < LT_HIST_SLOTS; i++)
+		o->isr_hist[i] = D(isr_hist[i]);
+	for (int i = 0; i < LT_BATCH_SLOTS; i++)
+		o->batch_hist[i] = D(batch_hist[i]);
+#undef D
+	o->xdp_valid = false;
+	o->probe_ns_per_irq = -1;
+	o->probe_ns_per_packet = -1;
+	if (!nic_read_stats(p->nic.name, &st)) {
+		o->drops_nic = (st.rx_missed_errors - p->prev_stats.rx_missed_errors) +
+			       (st.rx_fifo_errors - p->prev_stats.rx_fifo_errors) +
+			       (st.rx_over_errors - p->prev_stats.rx_over_errors);
+		p->prev_stats = st;
+	} else if (!nic_exists(p->nic.name)) {
+		return -ENODEV;
+	}
+	p->prev = cur;
+	p->prev_t = t;
+	return 0;
+}
+
+const char *probe_variant(const struct probe *p)
+{
+	return p->use_btf ? "tp_btf" : "raw_tp";
+}
+
+const char *probe_missing(const struct probe *p)
+{
+	return p->missing;
+}
+
+void probe_close(struct probe *p)
+{
+	if (!p)
+		return;
+	livelock_bpf__destroy(p->skel);
+	free(p->percpu);
+	free(p);
+}

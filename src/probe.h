@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The probe loader: opens, configures, loads and attaches the BPF programs
+ * for one NIC, and turns their per-CPU counters into per-interval samples.
+ * Everything it attaches is a bpf_link owned by this process: nothing stays
+ * attached when the process ends, however it ends.
+ */
+#ifndef LT_PROBE_H
+#define LT_PROBE_H
+#include <stdbool.h>
+#include "nic.h"
+#include "sample.h"
+
+struct probe;
+
+struct probe_opts {
+	bool verbose;		/* libbpf's messages and the variant chosen */
+};
+
+/* Returns 0 or a negative errno; *msg then says what to do (one line). */
+int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
+	       struct probe **out, const char **msg);
+/* Deltas since the previous call (the first call: since attach). */
+int probe_read(struct probe *p, struct lt_sample *out);
+/* Which attach variant and which hooks were missing, for -v and the header. */
+const char *probe_variant(const struct probe *p);
+const char *probe_missing(const struct probe *p);
+void probe_close(struct probe *p);
+
+#endif

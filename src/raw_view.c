@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <time.h>
+#include "json.h"
+#include "raw_view.h"
+
+static void print_json(FILE *f, const struct lt_sample *s)
+{
+	struct json j;
+
+	json_begin(&j, f);
+	json_dblp(&j, "interval_s", s->interval_s, 6);
+	if (s->xdp_valid)
+		json_u64(&j, "xdp_packets", s->xdp_packets);
+	else
+		json_null(&j, "xdp_packets");
+	json_u64(&j, "stack_packets", s->stack_packets);
+	json_u64(&j, "delivered_packets", s->delivered_packets);
+	json_u64(&j, "delivered_bytes", s->delivered_bytes);
+	json_u64(&j, "napi_polls", s->napi_polls);
+	json_u64(&j, "napi_packets", s->napi_packets);
+	json_u64(&j, "napi_budget_full", s->napi_budget_full);
+	json_u64(&j, "napi_polls_ksoftirqd", s->napi_polls_ksoftirqd);
+	json_u64(&j, "irqs", s->irqs);
+	json_u64(&j, "irqs_none", s->irqs_none);
+	json_u64(&j, "isr_ns_total", s->isr_ns);
+	json_u64(&j, "irq_packets", s->irq_packets);
+	json_u64(&j, "softirqs", s->softirqs);
+	json_u64(&j, "softirq_ns_total", s->softirq_ns);
+	json_u64(&j, "softirq_packets", s->softirq_packets);
+	json_u64(&j, "stack_timed", s->stack_timed);
+	json_u64(&j, "stack_ns_total", s->stack_ns);
+	json_obj(&j, "drops");
+	json_u64(&j, "nic", s->drops_nic);
+	json_u64(&j, "backlog", s->drops_backlog);
+	json_u64(&j, "socket", s->drops_socket);
+	json_u64(&j, "other", s->drops_other);
+	json_obj_end(&j);
+	json_arr(&j, "batch_hist");
+	for (int i = 0; i < LT_BATCH_SLOTS; i++)
+		json_u64(&j, NULL, s->batch_hist[i]);
+	json_arr_end(&j);
+	json_arr(&j, "isr_hist_log2ns");
+	for (int i = 0; i < LT_HIST_SLOTS; i++)
+		json_u64(&j, NULL, s->isr_hist[i]);
+	json_arr_end(&j);
+	json_end(&j);
+}
+
+static double per_s(uint64_t v, double dt)
+{
+	return dt > 0 ? v / dt : 0;
+}
+
+void raw_view_interval(FILE *f, bool json, unsigned long line, const struct lt_sample *s)
+{
+	char ts[16];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (json) {
+		print_json(f, s);
+		return;
+	}
+	if (line % RAW_VIEW_HEADER_EVERY == 0)
+		fprintf(f, "%-8s %10s %10s %9s %9s %11s %9s %11s %8s %8s %8s %8s\n",
+			"time", "stack/s", "deliv/s", "irqs/s", "isr_us", "polls/s", "pkt/poll",
+			"sirq_us/pk", "drp_nic", "drp_blog", "drp_sock", "drp_oth");
+	localtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
+	fprintf(f, "%-8s %10.0f %10.0f %9.0f", ts, per_s(s->stack_packets, s->interval_s),
+		per_s(s->delivered_packets, s->interval_s), per_s(s->irqs, s->interval_s));
+	if (s->irqs)
+		fprintf(f, " %9.2f", s->isr_ns / 1e3 / s->irqs);
+	else
+		fprintf(f, " %9s", "-");
+	fprintf(f, " %11.0f", per_s(s->napi_polls, s->interval_s));
+	if (s->napi_polls)
+		fprintf(f, " %9.2f", (double)s->napi_packets / s->napi_polls);
+	else
+		fprintf(f, " %9s", "-");
+	if (s->softirq_packets)
+		fprintf(f, " %11.2f", s->softirq_ns / 1e3 / s->softirq_packets);
+	else
+		fprintf(f, " %11s", "-");
+	fprintf(f, " %8llu %8llu %8llu %8llu\n", (unsigned long long)s->drops_nic,
+		(unsigned long long)s->drops_backlog, (unsigned long long)s->drops_socket,
+		(unsigned long long)s->drops_other);
+	fflush(f);
+}

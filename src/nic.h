@@ -94,7 +94,8 @@ int nic_parse_proc_interrupts(const char *text, const char *ifname,
  * classified and sorted: RX vectors first (by queue, then IRQ number), then
  * TX-only, then the rest (link, config, mailbox).  A set with no named RX
  * vector (legacy e1000/ne2k: one IRQ named like the interface) has its
- * unnamed-role vectors marked rx and tx.
+ * unnamed-role vectors marked rx and tx.  nic_parse_proc_interrupts()
+ * returns -EINVAL for text without the CPU header line.
  */
 /* One action name belongs to the device?  Same rules as the parser. */
 bool nic_irq_name_matches(const char *action, const char *ifname,

@@ -5,6 +5,7 @@
 
 CLANG   ?= clang
 BPFTOOL ?= bpftool
+LLVM_STRIP ?= llvm-strip
 CC      ?= gcc
 ARCH    := x86
 
@@ -45,7 +46,8 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 .DELETE_ON_ERROR:
-.PHONY: all test unit tools clean bench lab lab-smoke
+.SECONDARY:
+.PHONY: all test unit tools clean bench lab lab-smoke static
 
 all: $(BIN) tools
 
@@ -63,7 +65,8 @@ $(OUT)/%.o: src/%.c | $(SKELS) $(OUT)
 
 $(OUT)/%.bpf.o: bpf/%.bpf.c | $(OUT)
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
+	$(Q)$(LLVM_STRIP) -g $@.tmp -o $@ && rm -f $@.tmp
 
 $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
@@ -83,17 +86,22 @@ $(OUT) $(OUT)/tests $(OUT)/tools:
 tools: $(TOOL_BINS)
 unit: $(UNIT_BINS)
 
-# The one test command: unit tests always, integration tests as root.
-test: $(BIN) unit tools
+# The one test command: unit tests always; integration tests and the lab
+# smoke (QEMU guests with real NIC drivers) as root.
+test: $(BIN) unit tools static
 	$(Q)tests/run
 
 bench: $(BIN) tools
 	$(Q)scripts/bench/run
 
-lab: $(BIN) tools
+# The lab guest has no libc: it gets the statically linked tool and sink.
+static:
+	$(Q)$(MAKE) --no-print-directory STATIC=1 livelock-trace-static tools
+
+lab: $(BIN) tools static
 	$(Q)scripts/lab/sweep
 
-lab-smoke: $(BIN) tools
+lab-smoke: $(BIN) tools static
 	$(Q)scripts/lab/smoke
 
 clean:

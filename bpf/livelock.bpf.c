@@ -148,6 +148,7 @@ static __always_inline int on_softirq_exit(unsigned int vec)
 	if (vec != NET_RX_VEC || !(s = st()) || !s->sirq_active)
 		return 0;
 	s->sirq_active = 0;
+	s->pending_ours = 0;
 	if (!s->sirq_packets || !(c = ctr()))	/* only runs that handled our packets */
 		return 0;
 	d = bpf_ktime_get_ns() - s->sirq_start;
@@ -184,9 +185,16 @@ static __always_inline int on_stack_packet(struct sk_buff *skb)
 	struct lt_counters *c;
 	__u64 now, gap;
 
-	if (!dev_is_ours(BPF_CORE_READ(skb, dev)) || !(c = ctr()) || !(s = st()))
+	if (!(s = st()))
+		return 0;
+	if (!dev_is_ours(BPF_CORE_READ(skb, dev))) {
+		s->pending_ours = 0;	/* another device's packets from here on */
+		return 0;
+	}
+	if (!(c = ctr()))
 		return 0;
 	c->stack_packets++;
+	s->pending_ours++;
 	if (s->sirq_active)
 		s->sirq_packets++;
 	now = bpf_ktime_get_ns();
@@ -329,6 +337,26 @@ static __always_inline int on_consume_skb(const struct sk_buff *skb)
 	return 0;
 }
 
+/*
+ * sock:sk_data_ready (6.10+) fires once per datagram or segment queued to a
+ * socket, synchronously in the receive path of that packet: it is ours when
+ * our packets entered the stack on this CPU and are not all queued yet
+ * (NAPI lists are per device; backlog packets go one at a time).
+ */
+static __always_inline int on_sk_data_ready(const struct sock *sk)
+{
+	struct lt_cpu_state *s = st();
+	struct lt_counters *c;
+
+	if (!s || !s->pending_ours)
+		return 0;
+	s->pending_ours--;
+	if (BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum) != targ_netns || !(c = ctr()))
+		return 0;
+	c->delivered_packets++;
+	return 0;
+}
+
 /* Hook stubs: hard IRQ handler time of the NIC's IRQs. */
 #define BOTH(tp, name, args, call)					\
 	SEC("tp_btf/" tp) int BPF_PROG(name##_btf, args) { return call; }	\
@@ -356,6 +384,7 @@ BOTH("napi_gro_receive_exit", gro_exit, int ret, on_rcv_exit())
 BOTH("skb_copy_datagram_iovec", copy_datagram, const struct sk_buff *skb COMMA int len,
      on_copy_datagram(skb, len))
 BOTH("consume_skb", consume_skb, struct sk_buff *skb, on_consume_skb(skb))
+BOTH("sk_data_ready", sk_data_ready, const struct sock *sk, on_sk_data_ready(sk))
 /* drops by reason */
 BOTH("kfree_skb", kfree_skb, struct sk_buff *skb COMMA void *location COMMA int reason,
      on_kfree_skb(skb, reason))

@@ -52,6 +52,7 @@ struct lt_cpu_state {
 	__u64 irq_start, irq_packets;
 	__u64 sirq_start, sirq_packets;
 	__u64 stack_start, last_arrival;
+	__u64 pending_ours;	/* our packets in the stack, not yet queued to a socket */
 	__u32 irq_active, sirq_active;
 	__u32 stack_depth, pad;
 };

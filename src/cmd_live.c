@@ -188,7 +188,8 @@ int cmd_live(int argc, char **argv)
 			nic->name, nic->ifindex, *nic->driver ? nic->driver : "none", nic->n_irqs);
 		for (int i = 0; i < nic->n_irqs; i++)
 			fprintf(stderr, "%s%u %s", i ? ", " : ": ", nic->irqs[i].irq, nic->irqs[i].name);
-		fprintf(stderr, ") via %s\n", probe_variant(probe));
+		fprintf(stderr, ") via %s, deliveries at %s\n", probe_variant(probe),
+			probe_delivery(probe));
 	}
 	if (o.exit_after_attach) {
 		rc = LT_EXIT_OK;

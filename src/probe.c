@@ -26,6 +26,7 @@ struct probe {
 	int ncpus;
 	double prev_t;
 	bool use_btf;
+	const char *delivery;	/* "socket enqueue" or "read" */
 	char missing[MISSING_MAX];
 };
 
@@ -64,7 +65,7 @@ static int hooks_of(struct livelock_bpf *s, struct hook *h)
 		HOOK("netif_receive_skb_entry", rcv_entry), HOOK("netif_receive_skb_exit", rcv_exit),
 		HOOK("napi_gro_receive_entry", gro_entry), HOOK("napi_gro_receive_exit", gro_exit),
 		HOOK("skb_copy_datagram_iovec", copy_datagram), HOOK("kfree_skb", kfree_skb),
-		HOOK("consume_skb", consume_skb),
+		HOOK("consume_skb", consume_skb), HOOK("sk_data_ready", sk_data_ready),
 	};
 	memcpy(h, all, sizeof(all));
 	return sizeof(all) / sizeof(all[0]);
@@ -86,11 +87,11 @@ static bool tp_in_btf(const struct btf *vmlinux, const char *tp)
 static bool tp_in_tracefs(const char *tp)
 {
 	static const char *const roots[] = { "/sys/kernel/tracing/events", "/sys/kernel/debug/tracing/events" };
-	static const char *const systems[] = { "irq", "napi", "net", "skb" };
+	static const char *const systems[] = { "irq", "napi", "net", "skb", "sock" };
 	char path[256];
 
 	for (size_t r = 0; r < 2; r++)
-		for (size_t s = 0; s < 4; s++) {
+		for (size_t s = 0; s < sizeof(systems) / sizeof(systems[0]); s++) {
 			snprintf(path, sizeof(path), "%s/%s/%s", roots[r], systems[s], tp);
 			if (!access(path, F_OK))
 				return true;
@@ -153,6 +154,21 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 			snprintf(p->missing + l, MISSING_MAX - l, "%s%s", l ? " " : "", hooks[i].tp);
 		}
 	}
+	/*
+	 * Deliveries: socket enqueues (sock:sk_data_ready, 6.10+) where the kernel
+	 * has them; else reads (skb_copy_datagram_iovec) and UDP frees
+	 * (consume_skb), exact before 6.17 deferred UDP frees.
+	 */
+	p->delivery = tp_in_btf(vmlinux, "sk_data_ready") || tp_in_tracefs("sk_data_ready") ?
+		"socket enqueue" : "read";
+	if (!strcmp(p->delivery, "socket enqueue")) {
+		bpf_program__set_autoload(p->skel->progs.copy_datagram_btf, false);
+		bpf_program__set_autoload(p->skel->progs.copy_datagram_raw, false);
+		bpf_program__set_autoload(p->skel->progs.consume_skb_btf, false);
+		bpf_program__set_autoload(p->skel->progs.consume_skb_raw, false);
+	}
+	if (opts->verbose)
+		fprintf(stderr, "livelock-trace: deliveries counted at %s\n", p->delivery);
 	if (opts->verbose)
 		fprintf(stderr, "livelock-trace: attaching as %s%s%s\n",
 			p->use_btf ? "tp_btf" : "raw_tp",
@@ -275,6 +291,11 @@ int probe_read(struct probe *p, struct lt_sample *o)
 const char *probe_variant(const struct probe *p)
 {
 	return p->use_btf ? "tp_btf" : "raw_tp";
+}
+
+const char *probe_delivery(const struct probe *p)
+{
+	return p->delivery;
 }
 
 const char *probe_missing(const struct probe *p)

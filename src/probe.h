@@ -25,6 +25,8 @@ int probe_read(struct probe *p, struct lt_sample *out);
 /* Which attach variant and which hooks were missing, for -v and the header. */
 const char *probe_variant(const struct probe *p);
 const char *probe_missing(const struct probe *p);
+/* Where deliveries are counted: "socket enqueue" or "read". */
+const char *probe_delivery(const struct probe *p);
 void probe_close(struct probe *p);
 
 #endif

@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# Live tracing, raw signals, on a veth pair in namespaces of our own, with an
+# exact number of packets from udpsend; and the tool's failure modes.
+LT_NEEDS_ROOT=1
+. "$(dirname "$0")/../lib.sh"
+
+N=20000
+RATE=20000
+PORT=9000
+
+need_tools() {
+	[ -x "$LT_TOOLS/udpsend" ] && [ -x "$LT_TOOLS/udpsink" ] || { lt_skip "traffic tools not built (make tools)"; return 1; }
+	mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+	return 0
+}
+
+# veth takes the NAPI path (napi:napi_poll for the device) only with GRO on the
+# receiver and TSO off on the sender (veth_skb_is_eligible_for_gro).
+napi_veth() {
+	ip netns exec "$NS_RX" ethtool -K "$VETH_RX" gro on >/dev/null &&
+	ip netns exec "$NS_TX" ethtool -K "$VETH_TX" tso off >/dev/null
+}
+
+# Trace VETH_RX for SECONDS intervals of 1 s into FILE, in the background.
+start_trace() {	# FILE SECONDS
+	local ready=$(mktemp -u)
+	lt_bg trace ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 "$2" --raw --json >"$1"
+	# attached when the first (empty) interval could be read; give it 1 s
+	sleep 1.2
+}
+
+PIN=""	# e.g. "taskset -c 0" to put sender and reader on one CPU
+
+send() {	# COUNT [RATE]
+	ip netns exec "$NS_TX" $PIN "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p $PORT -n "$1" -r "${2:-$RATE}" --json
+}
+
+test_counts_exact_packets() {
+	need_tools || return
+	lt_netns_pair && napi_veth || { lt_fail "setup"; return; }
+	local trace=$(mktemp) sink=$(mktemp) rdy=$(mktemp -u)
+	start_trace "$trace" 4
+	lt_bg sink sh -c "ip netns exec $NS_RX $PIN $LT_TOOLS/udpsink -p $PORT --idle-exit 500 --json --ready-file $rdy > $sink"
+	for i in $(seq 50); do [ -e "$rdy" ] && break; sleep 0.1; done
+	send $N >/dev/null
+	wait "$BG_sink"; wait "$BG_trace"
+	lt_assert_eq "$(lt_json_sum "$trace" stack_packets)" $N "stack packets" &&
+	lt_assert_eq "$(lt_json_sum "$trace" napi_packets)" $N "NAPI work" &&
+	python3 - "$trace" $N <<'PY' || lt_fail "batch histogram does not sum to $N"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert sum(i * r["batch_hist"][i] for r in rows for i in range(65)) == int(sys.argv[2])
+PY
+	lt_assert_near "$(lt_json_sum "$trace" delivered_packets)" "$(lt_json "$sink" received)" 1 \
+		"deliveries vs packets the application read" &&
+	lt_assert_eq "$(lt_json_sum "$trace" drops.socket)" 0 "socket drops"
+	rm -f "$trace" "$sink"
+}
+
+test_deaf_application_drops() {
+	need_tools || return
+	lt_netns_pair || { lt_fail "setup"; return; }
+	local trace=$(mktemp) sink=$(mktemp) rdy=$(mktemp -u)
+	start_trace "$trace" 4
+	lt_bg sink ip netns exec "$NS_RX" "$LT_TOOLS/udpsink" -p $PORT --no-read --seconds 2.5 --rcvbuf 65536 --json --ready-file "$rdy"
+	for i in $(seq 50); do [ -e "$rdy" ] && break; sleep 0.1; done
+	send $N >/dev/null
+	wait "$BG_trace"
+	local stack=$(lt_json_sum "$trace" stack_packets) drops=$(lt_json_sum "$trace" drops.socket)
+	local deliv=$(lt_json_sum "$trace" delivered_packets)
+	lt_assert_eq "$stack" $N "stack packets" &&
+	lt_assert_ge "$drops" $((N / 2)) "socket-buffer drops" &&
+	# delivered = queued to the socket (what fits in its buffer), the rest dropped
+	lt_assert_le "$deliv" $((N / 10)) "deliveries to a full 64 KiB socket buffer" &&
+	lt_assert_eq "$((deliv + drops))" "$stack" "arrivals = delivered + socket drops"
+	rm -f "$trace" "$sink"
+}
+
+test_only_traced_namespace_counts() {
+	need_tools || return
+	lt_netns_pair || { lt_fail "setup"; return; }
+	local first_rx=$NS_RX first_tx=$NS_TX first_veth=$VETH_RX
+	lt_netns_pair || { lt_fail "setup of the second pair"; return; }
+	# both receiving veths have the same ifindex in their own namespaces
+	local i1 i2
+	i1=$(ip netns exec "$first_rx" cat /sys/class/net/"$first_veth"/ifindex)
+	i2=$(ip netns exec "$NS_RX" cat /sys/class/net/"$VETH_RX"/ifindex)
+	lt_assert_eq "$i1" "$i2" "ifindex of the two receivers" || return
+	local trace=$(mktemp)
+	lt_bg trace ip netns exec "$first_rx" "$LT_BIN" "$first_veth" 1 3 --raw --json >"$trace"
+	sleep 1.2
+	ip netns exec "$NS_TX" "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p $PORT -n 5000 -r 20000 >/dev/null
+	ip netns exec "$first_tx" "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p $PORT -n 1234 -r 20000 >/dev/null
+	wait "$BG_trace"
+	lt_assert_eq "$(lt_json_sum "$trace" stack_packets)" 1234 "stack packets of the traced namespace only"
+	rm -f "$trace"
+}
+
+test_kill9_leaves_nothing() {
+	lt_netns_pair || { lt_fail "setup"; return; }
+	local before after
+	before=$(bpftool link list 2>/dev/null | grep -c '^[0-9]')
+	lt_bg trace ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 0 --raw
+	sleep 1.5
+	after=$(bpftool link list 2>/dev/null | grep -c '^[0-9]')
+	lt_assert_ge "$after" $((before + 5)) "links while running" || return
+	lt_stop "$BG_trace" KILL
+	sleep 0.5
+	lt_assert_eq "$(bpftool link list 2>/dev/null | grep -c '^[0-9]')" "$before" "links after kill -9" &&
+	lt_assert_eq "$(bpftool prog list 2>/dev/null | grep -c 'name \(irq_entry\|stack_packet\)')" 0 "our programs after kill -9"
+}
+
+test_unknown_interface() {
+	local err rc
+	err=$("$LT_BIN" nosuchif0 1 1 2>&1 >/dev/null); rc=$?
+	lt_assert_eq "$rc" 1 "exit code" &&
+	lt_assert_eq "$(printf '%s\n' "$err" | wc -l)" 1 "stderr lines" &&
+	case "$err" in *"no interface 'nosuchif0'"*) ;; *) lt_fail "message: $err" ;; esac
+}
+
+test_bad_interval() {
+	local bad err rc
+	for bad in "lo 0" "lo abc" "lo -1" "lo 1 x" "lo 1 2 3" "--bogus"; do
+		err=$("$LT_BIN" $bad 2>&1 >/dev/null); rc=$?
+		lt_assert_eq "$rc" 2 "exit code for '$bad'" || return
+		lt_assert_eq "$(printf '%s\n' "$err" | wc -l)" 1 "stderr lines for '$bad'" || return
+	done
+}
+
+test_no_privileges() {
+	local err rc
+	err=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$LT_BIN" lo 1 1 2>&1 >/dev/null); rc=$?
+	lt_assert_eq "$rc" 1 "exit code without privileges" &&
+	lt_assert_eq "$(printf '%s\n' "$err" | wc -l)" 1 "stderr lines" &&
+	case "$err" in *root*) ;; *) lt_fail "message does not say to run as root: $err" ;; esac
+}
+
+# Read-only: tracepoints only, no XDP, no traffic, no setting touched.
+test_eth0_smoke_readonly() {
+	[ -e /sys/class/net/eth0/device ] || { lt_skip "no eth0 device here"; return; }
+	local out=$(mktemp) err irqs before after seen
+	err=$("$LT_BIN" eth0 --exit-after-attach 2>&1)
+	case "$err" in *"IRQs: "*) ;; *) lt_fail "no IRQs found for eth0: $err"; return ;; esac
+	irqs=$(printf '%s\n' "$err" | sed -n 's/.*IRQs: \(.*\)) via.*/\1/p' | tr ',' '\n' | awk '{print $1}')
+	count() { for i in $irqs; do awk -v i="$i:" '$1 == i {s = 0; for (k = 2; k <= NF && $k ~ /^[0-9]+$/; k++) s += $k; print s}' /proc/interrupts; done | awk '{s += $1} END {print s + 0}'; }
+	before=$(count)
+	"$LT_BIN" eth0 1 3 --raw --json >"$out" || { lt_fail "tracing eth0 failed"; return; }
+	after=$(count)
+	seen=$(python3 -c 'import json,sys; print(sum(json.loads(l)["irqs"] + json.loads(l)["irqs_none"] for l in open(sys.argv[1])))' "$out")
+	lt_assert_eq "$(wc -l <"$out")" 3 "intervals" &&
+	# the tracer saw what /proc/interrupts counted, give or take the edges of the run
+	lt_assert_le "$seen" "$((after - before))" "eth0 interrupts traced vs /proc/interrupts" &&
+	lt_assert_ge "$seen" "$(( (after - before) * 8 / 10 - 2 ))" "eth0 interrupts traced vs /proc/interrupts"
+	rm -f "$out"
+}
+
+lt_run_tests

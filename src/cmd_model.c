@@ -237,7 +237,7 @@ int cmd_model(int argc, char **argv)
 	opterr = 0;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (model_cli_option(&m, opt, optarg)) {
+		switch (model_cli_getopt(&m, "model", opt, argv)) {
 		case MODEL_CLI_OK:
 			continue;
 		case MODEL_CLI_BAD:
@@ -250,19 +250,9 @@ int cmd_model(int argc, char **argv)
 		case OPT_JSON: fmt = OUT_JSON; break;
 		case OPT_PLOT: plot = optarg; break;
 		case 'h': usage(stdout); return LT_EXIT_OK;
-		case ':':
-			fprintf(stderr, "livelock-trace model: %s needs a value (see --help)\n", argv[optind - 1]);
-			return LT_EXIT_USAGE;
-		default:
-			fprintf(stderr, "livelock-trace model: unknown option '%s' (see --help)\n", argv[optind - 1]);
-			return LT_EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "livelock-trace model: unexpected argument '%s' (see --help)\n", argv[optind]);
-		return LT_EXIT_USAGE;
-	}
-	if (!model_cli_finish(&m))
+	if (!model_cli_no_extra("model", argc, argv) || !model_cli_finish(&m))
 		return LT_EXIT_USAGE;
 
 	print_head(&m, fmt);

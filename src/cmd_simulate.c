@@ -128,7 +128,7 @@ int cmd_simulate(int argc, char **argv)
 	opterr = 0;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (model_cli_option(&m, opt, optarg)) {
+		switch (model_cli_getopt(&m, "simulate", opt, argv)) {
 		case MODEL_CLI_OK:
 			continue;
 		case MODEL_CLI_BAD:
@@ -171,19 +171,9 @@ int cmd_simulate(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return LT_EXIT_OK;
-		case ':':
-			fprintf(stderr, "livelock-trace simulate: %s needs a value (see --help)\n", argv[optind - 1]);
-			return LT_EXIT_USAGE;
-		default:
-			fprintf(stderr, "livelock-trace simulate: unknown option '%s' (see --help)\n", argv[optind - 1]);
-			return LT_EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "livelock-trace simulate: unexpected argument '%s' (see --help)\n", argv[optind]);
-		return LT_EXIT_USAGE;
-	}
-	if (!model_cli_finish(&m))
+	if (!model_cli_no_extra("simulate", argc, argv) || !model_cli_finish(&m))
 		return LT_EXIT_USAGE;
 
 	n = num_range_points(&m.rate);

@@ -74,6 +74,25 @@ enum model_cli_result model_cli_option(struct model_cli *m, int opt, const char 
 	return ok ? MODEL_CLI_OK : MODEL_CLI_BAD;
 }
 
+enum model_cli_result model_cli_getopt(struct model_cli *m, const char *cmd, int opt,
+				       char **argv)
+{
+	if (opt == ':' || opt == '?') {
+		fprintf(stderr, "livelock-trace %s: %s '%s' (see --help)\n", cmd,
+			opt == ':' ? "missing value for" : "unknown option", argv[optind - 1]);
+		return MODEL_CLI_BAD;
+	}
+	return model_cli_option(m, opt, optarg);
+}
+
+bool model_cli_no_extra(const char *cmd, int argc, char **argv)
+{
+	if (optind >= argc)
+		return true;
+	fprintf(stderr, "livelock-trace %s: unexpected argument '%s' (see --help)\n", cmd, argv[optind]);
+	return false;
+}
+
 bool model_cli_finish(const struct model_cli *m)
 {
 	if (num_range_points(&m->rate) > MODEL_CLI_MAX_POINTS) {

@@ -52,6 +52,15 @@ enum model_cli_result {
 /* Figure 4 of the paper: 1/r 95 us (40 us with DMA), 1/c 55 us, 1/mu 150 us, B 1000. */
 void model_cli_defaults(struct model_cli *m);
 enum model_cli_result model_cli_option(struct model_cli *m, int opt, const char *arg);
+/*
+ * One getopt_long() result of command `cmd`: the shared options, and getopt's
+ * own errors (':' missing value, '?' unknown option: one line printed, BAD).
+ * NOT_MINE leaves the option to the command.
+ */
+enum model_cli_result model_cli_getopt(struct model_cli *m, const char *cmd, int opt,
+				       char **argv);
+/* Every argument consumed?  Otherwise one line naming the first extra. */
+bool model_cli_no_extra(const char *cmd, int argc, char **argv);
 /* Checks that need every option (point count); prints one line on failure. */
 bool model_cli_finish(const struct model_cli *m);
 /* The parameters of one NIC model, in seconds. */

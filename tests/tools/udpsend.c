@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "toolopt.h"
 
 #define MAGIC		0x4c4c5452u	/* "LLTR" */
 #define MAX_PAYLOAD	1472
@@ -51,25 +52,6 @@ static void usage(FILE *f)
 		MIN_PAYLOAD, MAX_PAYLOAD, DEFAULT_MAX_S);
 }
 
-static int bad(const char *opt, const char *v, const char *want)
-{
-	fprintf(stderr, "udpsend: bad value '%s' for %s: expected %s\n", v, opt, want);
-	return 2;
-}
-
-static int num(const char *s, double lo, double hi, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(v) || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static uint64_t rng_state = 1;
 static double rng_unit(void)	/* (0, 1], xorshift64* */
 {
@@ -100,20 +82,20 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, ":d:p:n:r:s:h", lo, NULL)) != -1) {
 		switch (opt) {
 		case 'd': addr = optarg; break;
-		case 'p': if (num(optarg, 1, 65535, &port)) return bad("-p", optarg, "a port 1..65535"); break;
-		case 'n': if (num(optarg, 1, 1e10, &count) || count != floor(count)) return bad("-n", optarg, "a whole number 1..1e10"); break;
-		case 'r': if (num(optarg, 1, 1e8, &rate)) return bad("-r", optarg, "a rate 1..1e8 pps"); break;
-		case 's': if (num(optarg, MIN_PAYLOAD, MAX_PAYLOAD, &size)) return bad("-s", optarg, "bytes 8..1472"); break;
-		case O_BURST: if (num(optarg, 1, 1e4, &burst)) return bad("--burst", optarg, "1..10000 packets"); break;
-		case O_SRC: if (num(optarg, 0, 65535, &src)) return bad("--src-port", optarg, "a port 0..65535"); break;
-		case O_SEED: if (num(optarg, 0, 1e18, &seed)) return bad("--seed", optarg, "a whole number"); break;
-		case O_MAX: if (num(optarg, 0.001, 86400, &max_s)) return bad("--max-seconds", optarg, "0.001..86400 s"); break;
+		case 'p': if (tool_num(optarg, 1, 65535, &port)) return tool_bad("udpsend", "-p", optarg, "a port 1..65535"); break;
+		case 'n': if (tool_num(optarg, 1, 1e10, &count) || count != floor(count)) return tool_bad("udpsend", "-n", optarg, "a whole number 1..1e10"); break;
+		case 'r': if (tool_num(optarg, 1, 1e8, &rate)) return tool_bad("udpsend", "-r", optarg, "a rate 1..1e8 pps"); break;
+		case 's': if (tool_num(optarg, MIN_PAYLOAD, MAX_PAYLOAD, &size)) return tool_bad("udpsend", "-s", optarg, "bytes 8..1472"); break;
+		case O_BURST: if (tool_num(optarg, 1, 1e4, &burst)) return tool_bad("udpsend", "--burst", optarg, "1..10000 packets"); break;
+		case O_SRC: if (tool_num(optarg, 0, 65535, &src)) return tool_bad("udpsend", "--src-port", optarg, "a port 0..65535"); break;
+		case O_SEED: if (tool_num(optarg, 0, 1e18, &seed)) return tool_bad("udpsend", "--seed", optarg, "a whole number"); break;
+		case O_MAX: if (tool_num(optarg, 0.001, 86400, &max_s)) return tool_bad("udpsend", "--max-seconds", optarg, "0.001..86400 s"); break;
 		case O_JSON: json = 1; break;
 		case O_ARR:
 			if (!strcmp(optarg, "constant")) arrivals = 0;
 			else if (!strcmp(optarg, "poisson")) arrivals = 1;
 			else if (!strcmp(optarg, "bursty")) arrivals = 2;
-			else return bad("--arrivals", optarg, "constant, poisson or bursty");
+			else return tool_bad("udpsend", "--arrivals", optarg, "constant, poisson or bursty");
 			break;
 		case 'h': usage(stdout); return 0;
 		default:
@@ -126,7 +108,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (inet_pton(AF_INET, addr, &dst.sin_addr) != 1)
-		return bad("-d", addr, "an IPv4 address");
+		return tool_bad("udpsend", "-d", addr, "an IPv4 address");
 	dst.sin_port = htons((uint16_t)port);
 	rng_state = (uint64_t)seed * 0x9e3779b97f4a7c15ull + 1;
 

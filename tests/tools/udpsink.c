@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "toolopt.h"
 
 #define MAGIC		0x4c4c5452u
 #define VLEN		64
@@ -54,25 +55,6 @@ static void usage(FILE *f)
 "Example: udpsink -p 9000 --idle-exit 500 --json\n", DEFAULT_SECONDS);
 }
 
-static int num(const char *s, double lo, double hi, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(v) || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int bad(const char *opt, const char *v, const char *want)
-{
-	fprintf(stderr, "udpsink: bad value '%s' for %s: expected %s\n", v, opt, want);
-	return 2;
-}
-
 int main(int argc, char **argv)
 {
 	enum { O_RCVBUF = 1, O_DELAY, O_NOREAD, O_SECONDS, O_IDLE, O_READY, O_JSON };
@@ -100,13 +82,13 @@ int main(int argc, char **argv)
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":p:b:h", lo, NULL)) != -1) {
 		switch (opt) {
-		case 'p': if (num(optarg, 1, 65535, &port)) return bad("-p", optarg, "a port 1..65535"); break;
+		case 'p': if (tool_num(optarg, 1, 65535, &port)) return tool_bad("udpsink", "-p", optarg, "a port 1..65535"); break;
 		case 'b': bind_addr = optarg; break;
-		case O_RCVBUF: if (num(optarg, 1024, 1 << 30, &rcvbuf)) return bad("--rcvbuf", optarg, "1024..2^30 bytes"); break;
-		case O_DELAY: if (num(optarg, 0, 1e6, &delay_us)) return bad("--delay-us", optarg, "0..1e6 us"); break;
+		case O_RCVBUF: if (tool_num(optarg, 1024, 1 << 30, &rcvbuf)) return tool_bad("udpsink", "--rcvbuf", optarg, "1024..2^30 bytes"); break;
+		case O_DELAY: if (tool_num(optarg, 0, 1e6, &delay_us)) return tool_bad("udpsink", "--delay-us", optarg, "0..1e6 us"); break;
 		case O_NOREAD: no_read = 1; break;
-		case O_SECONDS: if (num(optarg, 0.01, 86400, &seconds)) return bad("--seconds", optarg, "0.01..86400 s"); break;
-		case O_IDLE: if (num(optarg, 1, 3.6e6, &idle_ms)) return bad("--idle-exit", optarg, "1..3600000 ms"); break;
+		case O_SECONDS: if (tool_num(optarg, 0.01, 86400, &seconds)) return tool_bad("udpsink", "--seconds", optarg, "0.01..86400 s"); break;
+		case O_IDLE: if (tool_num(optarg, 1, 3.6e6, &idle_ms)) return tool_bad("udpsink", "--idle-exit", optarg, "1..3600000 ms"); break;
 		case O_READY: ready = optarg; break;
 		case O_JSON: json = 1; break;
 		case 'h': usage(stdout); return 0;
@@ -120,7 +102,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (bind_addr && inet_pton(AF_INET, bind_addr, &sa.sin_addr) != 1)
-		return bad("-b", bind_addr, "an IPv4 address");
+		return tool_bad("udpsink", "-b", bind_addr, "an IPv4 address");
 	sa.sin_port = htons((uint16_t)port);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);

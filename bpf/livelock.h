@@ -11,6 +11,7 @@
 #define LT_HIST_SLOTS	32	/* log2 histogram of nanoseconds         */
 #define LT_BATCH_SLOTS	66	/* packets per poll/ISR: 0..64, 65 = >64  */
 #define LT_MAX_IRQS	4096	/* IRQ numbers the filter map covers      */
+#define LT_XDP_QUEUES	64	/* RX queues counted apart by XDP; the last takes the rest */
 
 enum lt_drop_place {
 	LT_DROP_BACKLOG,	/* softnet backlog full (netif_rx)        */

@@ -9,8 +9,10 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include <linux/if_link.h>
 #include "livelock.h"
 #include "livelock.skel.h"
+#include "xdp_count.skel.h"
 #include "probe.h"
 
 _Static_assert(sizeof(struct lt_counters) % 8 == 0, "per-CPU values are 8-byte aligned");
@@ -27,6 +29,10 @@ struct probe {
 	double prev_t;
 	bool use_btf;
 	const char *delivery;	/* "socket enqueue" or "read" */
+	struct xdp_count_bpf *xdp;
+	int xdp_link;		/* bpf_link fd: closed, it detaches */
+	__u64 *xdp_percpu, xdp_prev;
+	char xdp_note[160];
 	char missing[MISSING_MAX];
 };
 
@@ -99,6 +105,57 @@ static bool tp_in_tracefs(const char *tp)
 	return false;
 }
 
+/*
+ * The XDP arrival counter, through a bpf_link so that it goes with the process.
+ * Never over an XDP program someone else attached: then tracepoints count.
+ */
+static void xdp_attach(struct probe *p, enum probe_xdp mode)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lo);
+	__u32 id = 0;
+	int fd;
+
+	if (mode == PROBE_XDP_OFF)
+		return;
+	if (!bpf_xdp_query_id(p->nic.ifindex, 0, &id) && id) {
+		snprintf(p->xdp_note, sizeof(p->xdp_note),
+			 "XDP program %u is already attached to %s: left alone, arrivals from tracepoints",
+			 id, p->nic.name);
+		return;
+	}
+	p->xdp = xdp_count_bpf__open_and_load();
+	p->xdp_percpu = calloc(p->ncpus, sizeof(__u64));
+	if (!p->xdp || !p->xdp_percpu) {
+		snprintf(p->xdp_note, sizeof(p->xdp_note), "cannot load the XDP counter: %s",
+			 strerror(errno));
+		return;
+	}
+	lo.flags = mode == PROBE_XDP_GENERIC ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
+	fd = bpf_link_create(bpf_program__fd(p->xdp->progs.xdp_count), p->nic.ifindex,
+			     BPF_XDP, &lo);
+	if (fd < 0) {
+		snprintf(p->xdp_note, sizeof(p->xdp_note), "cannot attach XDP (%s) to %s: %s",
+			 mode == PROBE_XDP_GENERIC ? "generic" : "native", p->nic.name,
+			 strerror(errno));
+		return;
+	}
+	p->xdp_link = fd;
+}
+
+static int xdp_total(struct probe *p, __u64 *total)
+{
+	*total = 0;
+	for (__u32 q = 0; q < LT_XDP_QUEUES; q++) {
+		int err = bpf_map__lookup_elem(p->xdp->maps.xdp_arrivals, &q, sizeof(q),
+					       p->xdp_percpu, sizeof(__u64) * p->ncpus, 0);
+		if (err)
+			return err;
+		for (int c = 0; c < p->ncpus; c++)
+			*total += p->xdp_percpu[c];
+	}
+	return 0;
+}
+
 int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 	       struct probe **out, const char **msg)
 {
@@ -111,6 +168,7 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 	*msg = NULL;
 	if (!p)
 		return -ENOMEM;
+	p->xdp_link = -1;
 	verbose = opts->verbose;
 	libbpf_set_print(print_fn);
 	p->nic = *nic;
@@ -192,6 +250,9 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 		*msg = "cannot attach to the tracepoints (run with -v for details)";
 		goto fail;
 	}
+	xdp_attach(p, opts->xdp);
+	if (p->xdp_link >= 0)
+		xdp_total(p, &p->xdp_prev);
 	nic_read_stats(nic->name, &p->prev_stats);
 	p->prev_t = now_s();
 	btf__free(vmlinux);
@@ -201,6 +262,11 @@ fail:
 	btf__free(vmlinux);
 	probe_close(p);
 	return err ? err : -EINVAL;
+}
+
+const char *probe_xdp_note(const struct probe *p)
+{
+	return *p->xdp_note ? p->xdp_note : NULL;
 }
 
 static void sum_counters(const struct probe *p, struct lt_counters *sum)
@@ -273,6 +339,15 @@ int probe_read(struct probe *p, struct lt_sample *o)
 		o->batch_hist[i] = D(batch_hist[i]);
 #undef D
 	o->xdp_valid = false;
+	if (p->xdp_link >= 0) {
+		__u64 total;
+
+		if (!xdp_total(p, &total)) {
+			o->xdp_valid = true;
+			o->xdp_packets = total - p->xdp_prev;
+			p->xdp_prev = total;
+		}
+	}
 	o->probe_ns_per_irq = -1;
 	o->probe_ns_per_packet = -1;
 	if (!nic_read_stats(p->nic.name, &st)) {
@@ -307,6 +382,10 @@ void probe_close(struct probe *p)
 {
 	if (!p)
 		return;
+	if (p->xdp_link >= 0)
+		close(p->xdp_link);
+	xdp_count_bpf__destroy(p->xdp);
+	free(p->xdp_percpu);
 	livelock_bpf__destroy(p->skel);
 	free(p->percpu);
 	free(p);

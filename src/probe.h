@@ -13,8 +13,15 @@
 
 struct probe;
 
+enum probe_xdp {
+	PROBE_XDP_OFF,
+	PROBE_XDP_NATIVE,	/* in the driver: many drivers rebuild their rings */
+	PROBE_XDP_GENERIC,	/* after the driver, in the stack's receive path */
+};
+
 struct probe_opts {
 	bool verbose;		/* libbpf's messages and the variant chosen */
+	enum probe_xdp xdp;	/* arrival counter; never over someone's XDP program */
 };
 
 /* Returns 0 or a negative errno; *msg then says what to do (one line). */
@@ -25,6 +32,8 @@ int probe_read(struct probe *p, struct lt_sample *out);
 /* Which attach variant and which hooks were missing, for -v and the header. */
 const char *probe_variant(const struct probe *p);
 const char *probe_missing(const struct probe *p);
+/* Why the XDP counter is not attached although asked for, or NULL. */
+const char *probe_xdp_note(const struct probe *p);
 /* Where deliveries are counted: "socket enqueue" or "read". */
 const char *probe_delivery(const struct probe *p);
 void probe_close(struct probe *p);

@@ -136,6 +136,19 @@ test_no_privileges() {
 	case "$err" in *root*) ;; *) lt_fail "message does not say to run as root: $err" ;; esac
 }
 
+# tp_btf and raw_tp attach by name through BTF: no tracefs needed.  The
+# documented fallback for a machine without tracefs is that nothing changes.
+test_works_without_tracefs() {
+	local out=$(mktemp) rc
+	unshare -m sh -c 'umount -l /sys/kernel/tracing 2>/dev/null; umount -l /sys/kernel/debug 2>/dev/null;
+		[ ! -e /sys/kernel/tracing/events ] || exit 99; exec "$0" lo 1 2 --raw --json' "$LT_BIN" >"$out"
+	rc=$?
+	[ $rc = 99 ] && { lt_skip "could not hide tracefs"; return; }
+	lt_assert_eq "$rc" 0 "exit code without tracefs" &&
+	lt_assert_eq "$(wc -l <"$out")" 2 "intervals without tracefs"
+	rm -f "$out"
+}
+
 # Read-only: tracepoints only, no XDP, no traffic, no setting touched.
 test_eth0_smoke_readonly() {
 	[ -e /sys/class/net/eth0/device ] || { lt_skip "no eth0 device here"; return; }

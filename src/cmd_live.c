@@ -27,9 +27,10 @@ struct live_opts {
 	double interval_s;
 	uint64_t count;		/* 0: until interrupted */
 	bool json, raw, verbose, exit_after_attach;
+	enum probe_xdp xdp;
 };
 
-enum { OPT_JSON = 1, OPT_RAW, OPT_EXIT_AFTER_ATTACH };
+enum { OPT_JSON = 1, OPT_RAW, OPT_EXIT_AFTER_ATTACH, OPT_XDP };
 
 static void usage(FILE *f)
 {
@@ -48,6 +49,11 @@ static void usage(FILE *f)
 "  COUNT              number of lines, 0 = until Ctrl-C [0]\n"
 "  --raw              the raw per-interval signals (the only view in this version)\n"
 "  --json             JSON Lines, one object per interval, deltas not totals\n"
+"  --xdp off|native|generic  count arrivals per RX queue with an XDP program\n"
+"                     (XDP_PASS, removed when the tool exits) [off].  Attaching\n"
+"                     XDP makes many drivers (mlx5, ixgbe, i40e, virtio_net)\n"
+"                     reconfigure their rings: a link blip.  Never attached over\n"
+"                     another XDP program.\n"
 "  -v, --verbose      libbpf messages, attach variant, missing tracepoints\n"
 "  --exit-after-attach  attach, report, detach and exit (for tests)\n"
 "  -h, --help         this help\n"
@@ -86,6 +92,7 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "exit-after-attach", no_argument, NULL, OPT_EXIT_AFTER_ATTACH },
+		{ "xdp", required_argument, NULL, OPT_XDP },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -101,6 +108,18 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 		case OPT_RAW: o->raw = true; break;
 		case 'v': o->verbose = true; break;
 		case OPT_EXIT_AFTER_ATTACH: o->exit_after_attach = true; break;
+		case OPT_XDP:
+			if (!strcmp(optarg, "off"))
+				o->xdp = PROBE_XDP_OFF;
+			else if (!strcmp(optarg, "native"))
+				o->xdp = PROBE_XDP_NATIVE;
+			else if (!strcmp(optarg, "generic"))
+				o->xdp = PROBE_XDP_GENERIC;
+			else {
+				fprintf(stderr, "livelock-trace: bad value '%s' for --xdp: expected off, native or generic\n", optarg);
+				return LT_EXIT_USAGE;
+			}
+			break;
 		case 'h': usage(stdout); return 0;
 		default:
 			fprintf(stderr, "livelock-trace: unknown option '%s' (see --help)\n", argv[optind - 1]);
@@ -178,6 +197,7 @@ int cmd_live(int argc, char **argv)
 		goto out;
 	}
 	po.verbose = o.verbose;
+	po.xdp = o.xdp;
 	err = probe_open(nic, &po, &probe, &msg);
 	if (err) {
 		fprintf(stderr, "livelock-trace: %s: %s\n", msg ? msg : "cannot start", strerror(-err));
@@ -191,6 +211,8 @@ int cmd_live(int argc, char **argv)
 		fprintf(stderr, ") via %s, deliveries at %s\n", probe_variant(probe),
 			probe_delivery(probe));
 	}
+	if (probe_xdp_note(probe))
+		fprintf(stderr, "livelock-trace: note: %s\n", probe_xdp_note(probe));
 	if (o.exit_after_attach) {
 		rc = LT_EXIT_OK;
 		goto out;

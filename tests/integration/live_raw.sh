@@ -97,17 +97,56 @@ test_only_traced_namespace_counts() {
 	rm -f "$trace"
 }
 
+xdp_id() {	# NS DEV: id of the XDP program on DEV, or nothing
+	ip -n "$1" -d link show dev "$2" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p' | head -1
+}
+
+test_xdp_counts_arrivals() {
+	need_tools || return
+	lt_netns_pair || { lt_fail "setup"; return; }
+	local trace=$(mktemp)
+	lt_bg trace ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 3 --raw --json --xdp generic >"$trace"
+	sleep 1.2
+	[ -n "$(xdp_id "$NS_RX" "$VETH_RX")" ] || { lt_fail "no XDP program on the test veth while tracing"; return; }
+	send 5000 >/dev/null
+	wait "$BG_trace"
+	lt_assert_eq "$(lt_json_sum "$trace" xdp_packets)" 5000 "XDP arrivals" &&
+	lt_assert_eq "$(lt_json_sum "$trace" stack_packets)" 5000 "stack packets" &&
+	lt_assert_eq "$(xdp_id "$NS_RX" "$VETH_RX")" "" "XDP program after the tool ended"
+	rm -f "$trace"
+}
+
+test_xdp_leaves_foreign_program() {
+	need_tools || return
+	lt_netns_pair || { lt_fail "setup"; return; }
+	local obj="$LT_BUILD/xdp_count.bpf.o" trace=$(mktemp) err=$(mktemp) before
+	[ -f "$obj" ] || { lt_skip "no XDP object to play the foreign program"; return; }
+	ip -n "$NS_RX" link set dev "$VETH_RX" xdpgeneric obj "$obj" sec xdp || { lt_fail "cannot attach the foreign program"; return; }
+	before=$(xdp_id "$NS_RX" "$VETH_RX")
+	lt_bg trace sh -c "ip netns exec $NS_RX $LT_BIN $VETH_RX 1 3 --raw --json --xdp generic >$trace 2>$err"
+	sleep 1.2
+	send 3000 >/dev/null
+	wait "$BG_trace"
+	lt_assert_eq "$(xdp_id "$NS_RX" "$VETH_RX")" "$before" "foreign XDP program still attached" &&
+	grep -q "already attached" "$err" || { lt_fail "no note about the foreign program: $(cat "$err")"; return; }
+	lt_assert_eq "$(lt_json "$trace" xdp_packets)" null "xdp_packets without our counter" &&
+	lt_assert_eq "$(lt_json_sum "$trace" stack_packets)" 3000 "stack packets counted all the same"
+	rm -f "$trace" "$err"
+}
+
 test_kill9_leaves_nothing() {
 	lt_netns_pair || { lt_fail "setup"; return; }
 	local before after
 	before=$(bpftool link list 2>/dev/null | grep -c '^[0-9]')
-	lt_bg trace ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 0 --raw
+	lt_bg trace ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 0 --raw --xdp generic
 	sleep 1.5
+	[ -n "$(xdp_id "$NS_RX" "$VETH_RX")" ] || { lt_fail "no XDP program while running"; return; }
 	after=$(bpftool link list 2>/dev/null | grep -c '^[0-9]')
 	lt_assert_ge "$after" $((before + 5)) "links while running" || return
 	lt_stop "$BG_trace" KILL
 	sleep 0.5
 	lt_assert_eq "$(bpftool link list 2>/dev/null | grep -c '^[0-9]')" "$before" "links after kill -9" &&
+	lt_assert_eq "$(xdp_id "$NS_RX" "$VETH_RX")" "" "XDP program after kill -9" &&
 	lt_assert_eq "$(bpftool prog list 2>/dev/null | grep -c 'name \(irq_entry\|stack_packet\)')" 0 "our programs after kill -9"
 }
 
@@ -121,7 +160,7 @@ test_unknown_interface() {
 
 test_bad_interval() {
 	local bad err rc
-	for bad in "lo 0" "lo abc" "lo -1" "lo 1 x" "lo 1 2 3" "--bogus"; do
+	for bad in "lo 0" "lo abc" "lo -1" "lo 1 x" "lo 1 2 3" "--bogus" "--xdp on lo"; do
 		err=$("$LT_BIN" $bad 2>&1 >/dev/null); rc=$?
 		lt_assert_eq "$rc" 2 "exit code for '$bad'" || return
 		lt_assert_eq "$(printf '%s\n' "$err" | wc -l)" 1 "stderr lines for '$bad'" || return

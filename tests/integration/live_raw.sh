@@ -150,6 +150,40 @@ test_kill9_leaves_nothing() {
 	lt_assert_eq "$(bpftool prog list 2>/dev/null | grep -c 'name \(irq_entry\|stack_packet\)')" 0 "our programs after kill -9"
 }
 
+test_signals_end_cleanly() {
+	lt_netns_pair || { lt_fail "setup"; return; }
+	local sig out rc before
+	before=$(bpftool link list 2>/dev/null | grep -c '^[0-9]')
+	for sig in INT TERM; do
+		out=$(mktemp)
+		ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 0.2 0 --raw --json >"$out" &
+		local pid=$!
+		sleep 1.5
+		kill -"$sig" "$pid"
+		wait "$pid"; rc=$?
+		lt_assert_eq "$rc" 0 "exit code after SIG$sig" || return
+		lt_assert_ge "$(wc -l <"$out")" 3 "intervals printed before SIG$sig" || return
+		lt_assert_eq "$(bpftool link list 2>/dev/null | grep -c '^[0-9]')" "$before" "links after SIG$sig" || return
+		rm -f "$out"
+	done
+}
+
+test_interface_vanishes() {
+	lt_netns_pair || { lt_fail "setup"; return; }
+	local err=$(mktemp) rc before
+	before=$(bpftool link list 2>/dev/null | grep -c '^[0-9]')
+	ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 0.2 0 --raw >/dev/null 2>"$err" &
+	local pid=$!
+	sleep 1.2
+	ip -n "$NS_RX" link del "$VETH_RX"
+	wait "$pid"; rc=$?
+	lt_assert_eq "$rc" 1 "exit code when the interface disappears" &&
+	lt_assert_eq "$(wc -l <"$err")" 1 "stderr lines" &&
+	grep -q "disappeared" "$err" || { lt_fail "message: $(cat "$err")"; return; }
+	lt_assert_eq "$(bpftool link list 2>/dev/null | grep -c '^[0-9]')" "$before" "links after it stopped"
+	rm -f "$err"
+}
+
 test_unknown_interface() {
 	local err rc
 	err=$("$LT_BIN" nosuchif0 1 1 2>&1 >/dev/null); rc=$?

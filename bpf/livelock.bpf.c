@@ -41,6 +41,13 @@ struct {
 	__type(value, struct lt_cpu_state);
 } cpu_state SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LT_IRQ_SLOTS);
+	__type(key, __u32);
+	__type(value, struct lt_irq_stat);
+} irq_stats SEC(".maps");
+
 static __always_inline struct lt_counters *ctr(void)
 {
 	__u32 zero = 0;
@@ -91,7 +98,7 @@ static __always_inline int on_irq_entry(int irq)
 
 	if (!want || !*want || !(s = st()))
 		return 0;
-	s->irq_active = 1;
+	s->irq_active = *want;	/* slot + 1 */
 	s->irq_packets = 0;
 	s->irq_start = bpf_ktime_get_ns();
 	return 0;
@@ -100,20 +107,28 @@ static __always_inline int on_irq_entry(int irq)
 static __always_inline int on_irq_exit(int irq, int ret)
 {
 	struct lt_cpu_state *s = st();
+	struct lt_irq_stat *is;
 	struct lt_counters *c;
+	__u32 slot;
 	__u64 d;
 
 	if (!s || !s->irq_active)
 		return 0;
+	slot = s->irq_active - 1;
 	s->irq_active = 0;
 	c = ctr();
-	if (!c)
+	is = bpf_map_lookup_elem(&irq_stats, &slot);
+	if (!c || !is)
 		return 0;
 	if (ret == IRQ_NONE_RET) {	/* shared line, another device's interrupt */
 		c->irqs_none++;
+		is->none++;
 		return 0;
 	}
 	d = bpf_ktime_get_ns() - s->irq_start;
+	is->count++;
+	is->ns += d;
+	is->ns_sq += d * d;
 	c->irqs++;
 	c->isr_ns += d;
 	c->isr_ns_sq += d * d;

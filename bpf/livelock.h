@@ -11,6 +11,7 @@
 #define LT_HIST_SLOTS	32	/* log2 histogram of nanoseconds         */
 #define LT_BATCH_SLOTS	66	/* packets per poll/ISR: 0..64, 65 = >64  */
 #define LT_MAX_IRQS	4096	/* IRQ numbers the filter map covers      */
+#define LT_IRQ_SLOTS	64	/* a NIC's IRQs timed one by one; the filter map holds slot + 1 */
 #define LT_XDP_QUEUES	64	/* RX queues counted apart by XDP; the last takes the rest */
 
 enum lt_drop_place {
@@ -48,13 +49,19 @@ struct lt_counters {
 	__u64 batch_hist[LT_BATCH_SLOTS];
 };
 
+/* One IRQ of the NIC: handler time of IRQ_HANDLED invocations, and IRQ_NONE ones. */
+struct lt_irq_stat {
+	__u64 count, ns, ns_sq, none;
+};
+
 /* Per-CPU scratch of the handlers, never read by userspace. */
 struct lt_cpu_state {
 	__u64 irq_start, irq_packets;
 	__u64 sirq_start, sirq_packets;
 	__u64 stack_start, last_arrival;
 	__u64 pending_ours;	/* our packets in the stack, not yet queued to a socket */
-	__u32 irq_active, sirq_active;
+	__u32 irq_active;	/* slot + 1 of the IRQ being handled, 0 = none */
+	__u32 sirq_active;
 	__u32 stack_depth, pad;
 };
 

@@ -25,6 +25,8 @@ struct probe {
 	struct nic_stats prev_stats;
 	struct lt_counters prev;
 	struct lt_counters *percpu;
+	struct lt_irq_stat irq_prev[LT_IRQ_SLOTS];
+	struct lt_irq_stat *irq_percpu;
 	int ncpus;
 	double prev_t;
 	bool use_btf;
@@ -163,7 +165,6 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 	struct btf *vmlinux = NULL;
 	struct hook hooks[16];
 	int n, err;
-	__u8 one = 1;
 
 	*msg = NULL;
 	if (!p)
@@ -179,7 +180,8 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 		goto fail;
 	}
 	p->percpu = calloc(p->ncpus, sizeof(struct lt_counters));
-	if (!p->percpu) {
+	p->irq_percpu = calloc(p->ncpus, sizeof(struct lt_irq_stat));
+	if (!p->percpu || !p->irq_percpu) {
 		err = -ENOMEM;
 		goto fail;
 	}
@@ -238,12 +240,14 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 				     : "the kernel refused the BPF programs (run with -v for the verifier's reasons)";
 		goto fail;
 	}
-	for (int i = 0; i < nic->n_irqs; i++) {
+	/* the filter map's value is the IRQ's slot + 1 in the per-IRQ statistics */
+	for (int i = 0; i < nic->n_irqs && i < LT_IRQ_SLOTS; i++) {
 		__u32 irq = nic->irqs[i].irq;
+		__u8 slot1 = (__u8)(i + 1);
 
 		if (irq < LT_MAX_IRQS)
 			bpf_map__update_elem(p->skel->maps.irq_filter, &irq, sizeof(irq),
-					     &one, sizeof(one), BPF_ANY);
+					     &slot1, sizeof(slot1), BPF_ANY);
 	}
 	err = livelock_bpf__attach(p->skel);
 	if (err) {
@@ -267,6 +271,30 @@ fail:
 const char *probe_xdp_note(const struct probe *p)
 {
 	return *p->xdp_note ? p->xdp_note : NULL;
+}
+
+/* Per-IRQ statistics: deltas for each of the NIC's IRQs. */
+static int read_irq_stats(struct probe *p, struct lt_sample *o)
+{
+	o->n_irq = p->nic.n_irqs < LT_IRQ_SLOTS ? p->nic.n_irqs : LT_IRQ_SLOTS;
+	for (__u32 i = 0; i < (__u32)o->n_irq; i++) {
+		struct lt_irq_stat cur = { 0 };
+		int err = bpf_map__lookup_elem(p->skel->maps.irq_stats, &i, sizeof(i), p->irq_percpu,
+					       sizeof(struct lt_irq_stat) * p->ncpus, 0);
+		if (err)
+			return err;
+		for (int c = 0; c < p->ncpus; c++) {
+			cur.count += p->irq_percpu[c].count;
+			cur.ns += p->irq_percpu[c].ns;
+			cur.none += p->irq_percpu[c].none;
+		}
+		o->irq_num[i] = p->nic.irqs[i].irq;
+		o->irq_count[i] = cur.count - p->irq_prev[i].count;
+		o->irq_ns[i] = cur.ns - p->irq_prev[i].ns;
+		o->irq_none[i] = cur.none - p->irq_prev[i].none;
+		p->irq_prev[i] = cur;
+	}
+	return 0;
 }
 
 static void sum_counters(const struct probe *p, struct lt_counters *sum)
@@ -338,6 +366,9 @@ int probe_read(struct probe *p, struct lt_sample *o)
 	for (int i = 0; i < LT_BATCH_SLOTS; i++)
 		o->batch_hist[i] = D(batch_hist[i]);
 #undef D
+	err = read_irq_stats(p, o);
+	if (err)
+		return err;
 	o->xdp_valid = false;
 	if (p->xdp_link >= 0) {
 		__u64 total;
@@ -388,5 +419,6 @@ void probe_close(struct probe *p)
 	free(p->xdp_percpu);
 	livelock_bpf__destroy(p->skel);
 	free(p->percpu);
+	free(p->irq_percpu);
 	free(p);
 }

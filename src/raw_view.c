@@ -29,6 +29,16 @@ static void print_json(FILE *f, const struct lt_sample *s)
 	json_u64(&j, "softirq_packets", s->softirq_packets);
 	json_u64(&j, "stack_timed", s->stack_timed);
 	json_u64(&j, "stack_ns_total", s->stack_ns);
+	json_arr(&j, "irqs_by_irq");
+	for (int i = 0; i < s->n_irq; i++) {
+		json_obj(&j, NULL);
+		json_u64(&j, "irq", s->irq_num[i]);
+		json_u64(&j, "irqs", s->irq_count[i]);
+		json_u64(&j, "irqs_none", s->irq_none[i]);
+		json_u64(&j, "isr_ns_total", s->irq_ns[i]);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
 	json_obj(&j, "drops");
 	json_u64(&j, "nic", s->drops_nic);
 	json_u64(&j, "backlog", s->drops_backlog);

@@ -30,6 +30,9 @@ struct lt_sample {
 	uint64_t isr_hist[LT_HIST_SLOTS];
 	uint64_t irq_packets;		/* packets passed up inside a handler (netif_rx) */
 	struct lt_fit_sums isr_fit;	/* x = packets in that handler, y = its ns */
+	int n_irq;			/* the NIC's IRQs, one by one (nic_info order) */
+	unsigned int irq_num[LT_IRQ_SLOTS];
+	uint64_t irq_count[LT_IRQ_SLOTS], irq_ns[LT_IRQ_SLOTS], irq_none[LT_IRQ_SLOTS];
 
 	/* NET_RX softirq on the CPUs that polled this NIC */
 	uint64_t softirqs;

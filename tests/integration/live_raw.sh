@@ -235,6 +235,15 @@ test_eth0_smoke_readonly() {
 	after=$(count)
 	seen=$(python3 -c 'import json,sys; print(sum(json.loads(l)["irqs"] + json.loads(l)["irqs_none"] for l in open(sys.argv[1])))' "$out")
 	lt_assert_eq "$(wc -l <"$out")" 3 "intervals" &&
+	python3 - "$out" "$irqs" <<'PY' || { lt_fail "per-IRQ statistics do not match the totals or the IRQ list"; return; }
+import json, sys
+want = sorted(int(i) for i in sys.argv[2].split())
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    assert sorted(x["irq"] for x in r["irqs_by_irq"]) == want
+    assert sum(x["irqs"] for x in r["irqs_by_irq"]) == r["irqs"]
+    assert sum(x["isr_ns_total"] for x in r["irqs_by_irq"]) == r["isr_ns_total"]
+PY
 	# the tracer saw what /proc/interrupts counted, give or take the edges of the run
 	lt_assert_le "$seen" "$((after - before))" "eth0 interrupts traced vs /proc/interrupts" &&
 	lt_assert_ge "$seen" "$(( (after - before) * 8 / 10 - 2 ))" "eth0 interrupts traced vs /proc/interrupts"

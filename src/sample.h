@@ -74,6 +74,12 @@ struct lt_sample {
 	/* our own probe cost (kernel.bpf_stats_enabled); < 0 when unknown */
 	double   probe_ns_per_irq;	/* added to every handler time we measure */
 	double   probe_ns_per_packet;	/* added to every stack time we measure   */
+
+	/* Additions for the estimator (0 = not measured). */
+	uint32_t rx_cpus;		/* CPUs that ran this NIC's hard IRQ or NET_RX work */
+	uint64_t app_timed;		/* datagrams of this device read by applications, timed */
+	uint64_t app_ns;		/* their application-side time: recv copy to user */
+	double   app_ns_sq;		/* sum of squares */
 };
 
 #endif

@@ -42,6 +42,13 @@ struct {
 } cpu_state SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, LT_NAPI_MAX);
+	__type(key, __u32);
+	__type(value, struct lt_napi_stat);
+} napi_stats SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, LT_IRQ_SLOTS);
 	__type(key, __u32);
@@ -176,11 +183,25 @@ static __always_inline int on_softirq_exit(unsigned int vec)
 
 static __always_inline int on_napi_poll(struct napi_struct *napi, int work, int budget)
 {
+	static const struct lt_napi_stat zero_stat;
+	struct lt_napi_stat *ns;
 	struct lt_counters *c;
+	__u32 id;
 	char comm[10];
 
 	if (!dev_is_ours(BPF_CORE_READ(napi, dev)) || !(c = ctr()))
 		return 0;
+	id = BPF_CORE_READ(napi, napi_id);
+	ns = bpf_map_lookup_elem(&napi_stats, &id);
+	if (!ns) {
+		bpf_map_update_elem(&napi_stats, &id, &zero_stat, BPF_NOEXIST);
+		ns = bpf_map_lookup_elem(&napi_stats, &id);
+	}
+	if (ns) {
+		ns->polls++;
+		ns->packets += work;
+		ns->budget_full += work >= budget;
+	}
 	c->napi_polls++;
 	c->napi_packets += work;
 	if (work >= budget)

@@ -49,6 +49,13 @@ struct lt_counters {
 	__u64 batch_hist[LT_BATCH_SLOTS];
 };
 
+#define LT_NAPI_MAX	256	/* NAPI instances of the device counted apart */
+
+/* One NAPI instance of the device (key: napi_id). */
+struct lt_napi_stat {
+	__u64 polls, packets, budget_full;
+};
+
 /* One IRQ of the NIC: handler time of IRQ_HANDLED invocations, and IRQ_NONE ones. */
 struct lt_irq_stat {
 	__u64 count, ns, ns_sq, none;

@@ -26,6 +26,11 @@ struct probe {
 	struct lt_counters prev;
 	struct lt_counters *percpu;
 	struct lt_irq_stat irq_prev[LT_IRQ_SLOTS];
+	struct lt_counters *percpu_prev;	/* for the per-CPU softirq deltas */
+	int n_napi_prev;
+	__u32 napi_prev_id[LT_NAPI_MAX];
+	struct lt_napi_stat napi_prev[LT_NAPI_MAX], *napi_percpu;
+	uint64_t *cpu_delta;			/* 3 x ncpus: softirqs, ns, packets */
 	struct lt_irq_stat *irq_percpu;
 	int ncpus;
 	double prev_t;
@@ -181,7 +186,10 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 	}
 	p->percpu = calloc(p->ncpus, sizeof(struct lt_counters));
 	p->irq_percpu = calloc(p->ncpus, sizeof(struct lt_irq_stat));
-	if (!p->percpu || !p->irq_percpu) {
+	p->percpu_prev = calloc(p->ncpus, sizeof(struct lt_counters));
+	p->napi_percpu = calloc(p->ncpus, sizeof(struct lt_napi_stat));
+	p->cpu_delta = calloc(3 * (size_t)p->ncpus, sizeof(uint64_t));
+	if (!p->percpu || !p->irq_percpu || !p->percpu_prev || !p->cpu_delta || !p->napi_percpu) {
 		err = -ENOMEM;
 		goto fail;
 	}
@@ -297,6 +305,49 @@ static int read_irq_stats(struct probe *p, struct lt_sample *o)
 	return 0;
 }
 
+/* Per-NAPI-instance deltas; the instances are the map's keys. */
+static void read_napi_stats(struct probe *p, struct lt_sample *o)
+{
+	__u32 key, next, ids[LT_NAPI_MAX];
+	struct lt_napi_stat tot[LT_NAPI_MAX];
+	int n = 0;
+	__u32 *prevkey = NULL;
+
+	while (n < LT_NAPI_MAX &&
+	       !bpf_map__get_next_key(p->skel->maps.napi_stats, prevkey, &next, sizeof(next))) {
+		key = next;
+		prevkey = &key;
+		memset(&tot[n], 0, sizeof(tot[n]));
+		if (bpf_map__lookup_elem(p->skel->maps.napi_stats, &key, sizeof(key), p->napi_percpu,
+					 sizeof(struct lt_napi_stat) * p->ncpus, 0))
+			continue;
+		for (int c = 0; c < p->ncpus; c++) {
+			tot[n].polls += p->napi_percpu[c].polls;
+			tot[n].packets += p->napi_percpu[c].packets;
+			tot[n].budget_full += p->napi_percpu[c].budget_full;
+		}
+		ids[n++] = key;
+	}
+	o->n_napi = 0;
+	for (int i = 0; i < n; i++) {
+		struct lt_napi_stat before = { 0 };
+
+		for (int k = 0; k < p->n_napi_prev; k++)
+			if (p->napi_prev_id[k] == ids[i])
+				before = p->napi_prev[k];
+		if (tot[i].polls == before.polls)
+			continue;
+		o->napi_id[o->n_napi] = ids[i];
+		o->napi_inst_polls[o->n_napi] = tot[i].polls - before.polls;
+		o->napi_inst_packets[o->n_napi] = tot[i].packets - before.packets;
+		o->napi_inst_full[o->n_napi] = tot[i].budget_full - before.budget_full;
+		o->n_napi++;
+	}
+	memcpy(p->napi_prev_id, ids, sizeof(ids[0]) * n);
+	memcpy(p->napi_prev, tot, sizeof(tot[0]) * n);
+	p->n_napi_prev = n;
+}
+
 static void sum_counters(const struct probe *p, struct lt_counters *sum)
 {
 	const __u64 *src = (const __u64 *)p->percpu;
@@ -333,6 +384,18 @@ int probe_read(struct probe *p, struct lt_sample *o)
 		return err;
 	sum_counters(p, &cur);
 	memset(o, 0, sizeof(*o));
+	o->n_cpu = p->ncpus;
+	o->cpu_softirqs = p->cpu_delta;
+	o->cpu_softirq_ns = p->cpu_delta + p->ncpus;
+	o->cpu_softirq_packets = p->cpu_delta + 2 * p->ncpus;
+	for (int c = 0; c < p->ncpus; c++) {
+		const struct lt_counters *x = &p->percpu[c], *y = &p->percpu_prev[c];
+
+		o->cpu_softirqs[c] = x->softirqs - y->softirqs;
+		o->cpu_softirq_ns[c] = x->softirq_ns - y->softirq_ns;
+		o->cpu_softirq_packets[c] = x->softirq_packets - y->softirq_packets;
+	}
+	memcpy(p->percpu_prev, p->percpu, sizeof(struct lt_counters) * p->ncpus);
 	o->interval_s = t - p->prev_t;
 #define D(f) (a->f - b->f)
 	o->irqs = D(irqs);
@@ -369,6 +432,7 @@ int probe_read(struct probe *p, struct lt_sample *o)
 	err = read_irq_stats(p, o);
 	if (err)
 		return err;
+	read_napi_stats(p, o);
 	o->xdp_valid = false;
 	if (p->xdp_link >= 0) {
 		__u64 total;
@@ -420,5 +484,8 @@ void probe_close(struct probe *p)
 	livelock_bpf__destroy(p->skel);
 	free(p->percpu);
 	free(p->irq_percpu);
+	free(p->percpu_prev);
+	free(p->napi_percpu);
+	free(p->cpu_delta);
 	free(p);
 }

@@ -39,6 +39,28 @@ static void print_json(FILE *f, const struct lt_sample *s)
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
+	json_arr(&j, "napi_by_instance");
+	for (int i = 0; i < s->n_napi; i++) {
+		json_obj(&j, NULL);
+		json_u64(&j, "napi_id", s->napi_id[i]);
+		json_u64(&j, "polls", s->napi_inst_polls[i]);
+		json_u64(&j, "packets", s->napi_inst_packets[i]);
+		json_u64(&j, "budget_full", s->napi_inst_full[i]);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	json_arr(&j, "softirq_by_cpu");
+	for (int c = 0; c < s->n_cpu; c++) {
+		if (!s->cpu_softirqs[c])
+			continue;
+		json_obj(&j, NULL);
+		json_u64(&j, "cpu", c);
+		json_u64(&j, "softirqs", s->cpu_softirqs[c]);
+		json_u64(&j, "softirq_ns_total", s->cpu_softirq_ns[c]);
+		json_u64(&j, "softirq_packets", s->cpu_softirq_packets[c]);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
 	json_obj(&j, "drops");
 	json_u64(&j, "nic", s->drops_nic);
 	json_u64(&j, "backlog", s->drops_backlog);

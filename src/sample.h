@@ -39,6 +39,8 @@ struct lt_sample {
 	uint64_t softirq_ns;
 	uint64_t softirq_packets;	/* this NIC's packets handled inside them */
 	struct lt_fit_sums softirq_fit;	/* x = packets in that softirq, y = its ns */
+	int n_cpu;			/* per-CPU NET_RX softirq share (CPUs 0..n_cpu-1) */
+	uint64_t *cpu_softirqs, *cpu_softirq_ns, *cpu_softirq_packets;	/* owned by the probe */
 
 	/* napi:napi_poll for this device */
 	uint64_t napi_polls;
@@ -46,6 +48,10 @@ struct lt_sample {
 	uint64_t napi_budget_full;	/* polls with work == budget */
 	uint64_t napi_polls_ksoftirqd;	/* polls run from ksoftirqd */
 	uint64_t batch_hist[LT_BATCH_SLOTS];	/* work per poll (or per ISR without NAPI) */
+	int n_napi;			/* NAPI instances that polled in this interval */
+	unsigned int napi_id[LT_NAPI_MAX];
+	uint64_t napi_inst_polls[LT_NAPI_MAX], napi_inst_packets[LT_NAPI_MAX],
+		 napi_inst_full[LT_NAPI_MAX];
 
 	/* per-packet protocol processing (netif_receive_skb / gro / netif_rx entry -> exit) */
 	uint64_t stack_packets;		/* packets entering the core stack */

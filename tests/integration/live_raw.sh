@@ -47,10 +47,19 @@ test_counts_exact_packets() {
 	wait "$BG_sink"; wait "$BG_trace"
 	lt_assert_eq "$(lt_json_sum "$trace" stack_packets)" $N "stack packets" &&
 	lt_assert_eq "$(lt_json_sum "$trace" napi_packets)" $N "NAPI work" &&
-	python3 - "$trace" $N <<'PY' || lt_fail "batch histogram does not sum to $N"
+	python3 - "$trace" $N <<'PY' || lt_fail "batch histogram, NAPI instances or per-CPU softirqs do not add up to the totals"
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
-assert sum(i * r["batch_hist"][i] for r in rows for i in range(65)) == int(sys.argv[2])
+n = int(sys.argv[2])
+assert sum(i * r["batch_hist"][i] for r in rows for i in range(65)) == n
+# per NAPI instance and per CPU, the parts add up to the totals
+assert sum(x["packets"] for r in rows for x in r["napi_by_instance"]) == n
+assert sum(x["polls"] for r in rows for x in r["napi_by_instance"]) == sum(r["napi_polls"] for r in rows)
+assert all(x["napi_id"] > 0 for r in rows for x in r["napi_by_instance"])
+for r in rows:
+    assert sum(x["softirq_packets"] for x in r["softirq_by_cpu"]) == r["softirq_packets"]
+    assert sum(x["softirq_ns_total"] for x in r["softirq_by_cpu"]) == r["softirq_ns_total"]
+assert sum(r["softirq_packets"] for r in rows) == n
 PY
 	lt_assert_near "$(lt_json_sum "$trace" delivered_packets)" "$(lt_json "$sink" received)" 1 \
 		"deliveries vs packets the application read" &&

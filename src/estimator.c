@@ -1,0 +1,635 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Which Linux work is the paper's "interrupt priority"?
+ *
+ * The paper has one CPU, one server (protocol processing, rate mu, buffer B)
+ * and work at interrupt priority that preempts it: a busy period opened by an
+ * arrival to an idle CPU, costing 1/r, and, without DMA, 1/c more for every
+ * packet that arrives meanwhile.  The no-DMA NIC livelocks at lambda = c
+ * because that per-packet work is done at a priority the server never beats.
+ *
+ * On a NAPI NIC the hard IRQ is a few microseconds, and rare: it is masked
+ * while the poll runs, so interrupts/s is far below lambda.  Driver RX, GRO,
+ * IP/UDP and the socket enqueue run in the NET_RX softirq, which also
+ * preempts every thread on that CPU, and whose time grows with every packet
+ * in the poll.  What is starved, and whose buffer overflows, is the
+ * application reading the socket.  So the paper's structure reappears one
+ * level up:
+ *
+ *   EST_MAP_SOFTIRQ (default): interrupt priority = hard IRQ + NET_RX softirq.
+ *     1/c = slope of softirq-run time against our packets in it (plus the
+ *           ISR's own slope when the driver copies in its ISR, ne2k);
+ *     1/r = fixed cost of a run (intercept + hard-IRQ time per run) + 1/c:
+ *           "the busy period for one packet", as in the paper;
+ *     1/mu = the application side per packet (recv copy to user), when the
+ *           loader measures it, else the stack time per packet as a stand-in.
+ *     A significant slope makes this the no-DMA structure: livelock at
+ *     lambda = c, the rate at which softirq work alone fills the CPU.
+ *   EST_MAP_PAPER: interrupt priority = hard IRQ only, the paper read
+ *     literally: 1/r = hard-IRQ time, 1/c = the ISR's slope (PIO drivers),
+ *     1/mu = all NET_RX work per packet (+ the recv copy when measured).
+ *     Right for a pre-NAPI kernel; on NAPI it predicts the kernel's
+ *     throughput into sockets, not what applications get.
+ *
+ * Busy periods: the model opens one per arrival to an idle CPU (lambda.p00 per
+ * second); coalescing and NAPI open far fewer (irqs/s).  So by default 1/r
+ * is calibrated: chosen so that the model's interrupt-priority share at the
+ * window's lambda equals the measured share (time / interval / CPUs); 1/c,
+ * hence the livelock point, is untouched.  With k RX CPUs the model is taken
+ * as k independent copies at lambda/k (RSS).  Limits: ksoftirqd deferral
+ * turns strict priority into fair sharing (ksoftirqd_frac shows it), and an
+ * application on another CPU is not preempted at all: both make the
+ * prediction pessimistic.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "estimator.h"
+
+#define NS	1e-9
+#define T_CAP	1e9	/* a slope t-statistic of an exact fit */
+
+struct estimator {
+	struct est_opts o;
+	uint32_t ring;
+	unsigned int n, next;
+	struct lt_sample *win;
+	double *sub;		/* probe ns subtracted, per window slot */
+};
+
+static const char *const mapping_names[EST_MAPPINGS] = { "softirq", "paper" };
+
+const char *est_mapping_name(enum est_mapping m)
+{
+	return m < EST_MAPPINGS ? mapping_names[m] : "?";
+}
+
+const char *est_state_name(enum est_state s)
+{
+	static const char *const n[] = { "idle", "ok", "near-peak", "saturated", "livelock" };
+
+	return s <= EST_LIVELOCK ? n[s] : "?";
+}
+
+const char *est_deliver_name(enum est_deliver d)
+{
+	return d == EST_DELIVER_STACK ? "stack" : d == EST_DELIVER_FORWARD ? "forward" : "app";
+}
+
+bool est_parse_mapping(const char *s, enum est_mapping *out)
+{
+	for (int m = 0; m < EST_MAPPINGS; m++)
+		if (!strcmp(s, mapping_names[m])) {
+			*out = m;
+			return true;
+		}
+	return false;
+}
+
+bool est_parse_model(const char *s, enum est_model_choice *out)
+{
+	if (!strcmp(s, "auto"))
+		*out = EST_MODEL_AUTO;
+	else if (!strcmp(s, "dma"))
+		*out = EST_MODEL_DMA;
+	else if (!strcmp(s, "nodma"))
+		*out = EST_MODEL_NODMA;
+	else
+		return false;
+	return true;
+}
+
+bool est_parse_deliver(const char *s, enum est_deliver *out)
+{
+	if (!strcmp(s, "app"))
+		*out = EST_DELIVER_APP;
+	else if (!strcmp(s, "stack"))
+		*out = EST_DELIVER_STACK;
+	else if (!strcmp(s, "forward"))
+		*out = EST_DELIVER_FORWARD;
+	else
+		return false;
+	return true;
+}
+
+void est_fit_solve(const struct lt_fit_sums *f, struct est_fit *o)
+{
+	double n = f->n, sxx, sxy, syy, rss, se;
+
+	memset(o, 0, sizeof(*o));
+	o->n = n;
+	o->slope_ns = o->intercept_ns = o->r2 = o->t = NAN;
+	o->mean_x = n > 0 ? f->sx / n : NAN;
+	o->mean_y = n > 0 ? f->sy / n : NAN;
+	if (n < EST_MIN_FIT_N)
+		return;
+	sxx = f->sxx - f->sx * f->sx / n;
+	sxy = f->sxy - f->sx * f->sy / n;
+	syy = f->syy - f->sy * f->sy / n;
+	if (!(sxx > 1e-9 * (f->sxx > 1 ? f->sxx : 1)))
+		return;		/* every event had the same batch: no slope */
+	o->valid = true;
+	o->slope_ns = sxy / sxx;
+	o->intercept_ns = o->mean_y - o->slope_ns * o->mean_x;
+	o->r2 = syy > 0 ? sxy * sxy / (sxx * syy) : 0;
+	if (o->r2 > 1)
+		o->r2 = 1;
+	rss = syy - o->slope_ns * sxy;
+	se = rss > 0 ? sqrt(rss / (n - 2) / sxx) : 0;
+	o->t = se > 0 ? o->slope_ns / se : (o->slope_ns > 0 ? T_CAP : 0);
+	if (o->t > T_CAP)
+		o->t = T_CAP;
+	o->grows = o->slope_ns > 0 && o->t >= EST_SLOPE_T_MIN &&
+		   o->slope_ns * o->mean_x >= EST_SLOPE_SHARE_MIN * o->mean_y;
+}
+
+/* The fit sums of y' = y - a - b x; returns the total subtracted. */
+static double fit_shift(struct lt_fit_sums *f, double a, double b)
+{
+	double sub = a * f->n + b * f->sx;
+
+	f->syy += a * a * f->n + b * b * f->sxx - 2 * a * f->sy - 2 * b * f->sxy +
+		  2 * a * b * f->sx;
+	f->sxy -= a * f->sx + b * f->sxx;
+	f->sy -= sub;
+	if (f->syy < 0)
+		f->syy = 0;
+	return sub;
+}
+
+static void total_shift(uint64_t *tot, double *sq, double n, double per)
+{
+	double t = (double)*tot, s2 = *sq - 2 * per * t + n * per * per;
+
+	t -= n * per;
+	*tot = t > 0 ? (uint64_t)llround(t) : 0;
+	*sq = s2 > 0 ? s2 : 0;
+}
+
+/*
+ * Subtract our own probes' cost from the times they inflate: each hard-IRQ
+ * handler by probe_ns_per_irq, and each packet inside a timed span (ISR,
+ * softirq run, stack entry -> exit) by probe_ns_per_packet.  The fit sums
+ * cover every handler and every run, so their corrected sy/syy are the
+ * corrected totals.  Marks the sample as corrected; returns ns subtracted.
+ */
+static double probe_correct(struct lt_sample *s)
+{
+	double a = s->probe_ns_per_irq >= 0 ? s->probe_ns_per_irq : 0;
+	double b = s->probe_ns_per_packet >= 0 ? s->probe_ns_per_packet : 0;
+	double before = (double)s->isr_ns + (double)s->softirq_ns + (double)s->stack_ns;
+
+	s->probe_ns_per_irq = s->probe_ns_per_packet = -1;
+	if (a == 0 && b == 0)
+		return 0;
+	fit_shift(&s->isr_fit, a, b);
+	if (s->isr_fit.n == (double)s->irqs) {
+		s->isr_ns = s->isr_fit.sy > 0 ? (uint64_t)llround(s->isr_fit.sy) : 0;
+		s->isr_ns_sq = s->isr_fit.syy;
+	} else {
+		total_shift(&s->isr_ns, &s->isr_ns_sq, (double)s->irqs, a);
+	}
+	fit_shift(&s->softirq_fit, 0, b);
+	if (s->softirq_fit.n == (double)s->softirqs)
+		s->softirq_ns = s->softirq_fit.sy > 0 ? (uint64_t)llround(s->softirq_fit.sy) : 0;
+	total_shift(&s->stack_ns, &s->stack_ns_sq, (double)s->stack_timed, b);
+	return before - ((double)s->isr_ns + (double)s->softirq_ns + (double)s->stack_ns);
+}
+
+double est_lambda_pps(const struct lt_sample *s, const char **source)
+{
+	double pk;
+
+	/* XDP sees what the driver took off the ring: ring drops come before it */
+	if (s->xdp_valid)
+		pk = (double)s->xdp_packets + (double)s->drops_nic;
+	else
+		pk = (double)s->stack_packets + (double)s->drops_nic + (double)s->drops_backlog;
+	if (source)
+		*source = s->xdp_valid ? "xdp+nic" : "stack+nic+backlog";
+	return s->interval_s > 0 ? pk / s->interval_s : NAN;
+}
+
+static void add_fit(struct lt_fit_sums *a, const struct lt_fit_sums *b)
+{
+	a->n += b->n; a->sx += b->sx; a->sy += b->sy;
+	a->sxx += b->sxx; a->sxy += b->sxy; a->syy += b->syy;
+}
+
+void est_sample_add(struct lt_sample *a, const struct lt_sample *b)
+{
+	a->xdp_valid = a->interval_s > 0 ? a->xdp_valid && b->xdp_valid : b->xdp_valid;
+	a->interval_s += b->interval_s;
+	a->irqs += b->irqs;
+	a->irqs_none += b->irqs_none;
+	a->isr_ns += b->isr_ns;
+	a->isr_ns_sq += b->isr_ns_sq;
+	for (int i = 0; i < LT_HIST_SLOTS; i++)
+		a->isr_hist[i] += b->isr_hist[i];
+	a->irq_packets += b->irq_packets;
+	add_fit(&a->isr_fit, &b->isr_fit);
+	a->softirqs += b->softirqs;
+	a->softirq_ns += b->softirq_ns;
+	a->softirq_packets += b->softirq_packets;
+	add_fit(&a->softirq_fit, &b->softirq_fit);
+	a->napi_polls += b->napi_polls;
+	a->napi_packets += b->napi_packets;
+	a->napi_budget_full += b->napi_budget_full;
+	a->napi_polls_ksoftirqd += b->napi_polls_ksoftirqd;
+	for (int i = 0; i < LT_BATCH_SLOTS; i++)
+		a->batch_hist[i] += b->batch_hist[i];
+	a->stack_packets += b->stack_packets;
+	a->stack_timed += b->stack_timed;
+	a->stack_ns += b->stack_ns;
+	a->stack_ns_sq += b->stack_ns_sq;
+	a->xdp_packets += b->xdp_packets;
+	a->iat_n += b->iat_n;
+	a->iat_ns += b->iat_ns;
+	a->iat_ns_sq += b->iat_ns_sq;
+	a->delivered_packets += b->delivered_packets;
+	a->delivered_bytes += b->delivered_bytes;
+	a->forwarded_packets += b->forwarded_packets;
+	a->drops_nic += b->drops_nic;
+	a->drops_backlog += b->drops_backlog;
+	a->drops_socket += b->drops_socket;
+	a->drops_other += b->drops_other;
+	a->probe_ns_per_irq = a->probe_ns_per_packet = -1;	/* sums of corrected samples */
+	if (b->rx_cpus > a->rx_cpus)
+		a->rx_cpus = b->rx_cpus;
+	a->app_timed += b->app_timed;
+	a->app_ns += b->app_ns;
+	a->app_ns_sq += b->app_ns_sq;
+}
+
+/* Mean and spread from a count, total and sum of squares; NAN below EST_MIN_MEAN_N. */
+static void mean_sd(double n, double tot, double sq, double *mean, double *sd)
+{
+	double m, v;
+
+	*mean = *sd = NAN;
+	if (n < EST_MIN_MEAN_N)
+		return;
+	m = tot / n;
+	v = sq / n - m * m;
+	*mean = m;
+	if (sd)
+		*sd = sqrt(v > 0 ? v : 0);
+}
+
+static double scv(double n, double tot, double sq)
+{
+	double m, sd;
+
+	mean_sd(n, tot, sq, &m, &sd);
+	return m > 0 ? sd * sd / (m * m) : NAN;
+}
+
+static void nic_classify(const struct lt_sample *s, struct est_params *p, char *why, size_t len)
+{
+	const struct est_fit *f = &p->isr_fit;
+
+	if (s->irq_packets && f->grows) {
+		p->nic_class = MODEL_NODMA;
+		snprintf(why, len, "packets passed up inside the ISR, ISR time grows %.2f us/pkt (R2 %.2f, n %.0f)",
+			 f->slope_ns / 1e3, f->r2, f->n);
+	} else if (s->napi_polls) {
+		p->nic_class = MODEL_DMA;
+		if (f->valid)
+			snprintf(why, len, "napi polls, ISR time flat in batch (slope %.2f us/pkt, R2 %.2f)",
+				 f->slope_ns / 1e3, f->r2);
+		else
+			snprintf(why, len, "napi polls, no packets passed up inside the ISR");
+	} else if (s->irq_packets && f->valid) {
+		p->nic_class = MODEL_DMA;
+		snprintf(why, len, "packets passed up inside the ISR, ISR time flat in batch (slope %.2f us/pkt, R2 %.2f)",
+			 f->slope_ns / 1e3, f->r2);
+	} else {
+		p->nic_class = MODEL_IDEAL;
+		snprintf(why, len, "no NAPI polls and too few ISRs with packets to tell");
+	}
+}
+
+static enum model_kind forced(const struct est_opts *o, enum model_kind measured)
+{
+	if (o->model == EST_MODEL_DMA)
+		return MODEL_DMA;
+	if (o->model == EST_MODEL_NODMA)
+		return MODEL_NODMA;
+	return measured;
+}
+
+/* The paper read literally: interrupt priority is the hard IRQ. */
+static void map_paper(const struct lt_sample *s, const struct est_opts *o, struct est_params *p,
+		      const char *nic_why)
+{
+	const struct est_fit *f = &p->isr_fit;
+
+	p->kind = forced(o, p->nic_class);
+	if (p->kind == MODEL_NODMA && f->valid) {
+		p->copy_ns = f->slope_ns > 0 ? f->slope_ns : 0;
+		p->isr_struct_ns = fmax(f->intercept_ns + f->slope_ns, 0);
+	} else if (p->kind == MODEL_DMA) {
+		p->copy_ns = 0;
+		p->isr_struct_ns = p->hardirq_ns;
+	}
+	p->isr_sd_ns = p->hardirq_sd_ns;
+	p->share_measured = s->interval_s > 0 ?
+		s->isr_ns * NS / (s->interval_s * p->cpus) : NAN;
+	snprintf(p->reason, sizeof(p->reason), "%s%s", o->model != EST_MODEL_AUTO ? "--model; NIC: " : "",
+		 nic_why);
+}
+
+/* Interrupt priority = hard IRQ + NET_RX softirq (the default, see the top). */
+static void map_softirq(const struct lt_sample *s, const struct est_opts *o, struct est_params *p,
+			const char *nic_why)
+{
+	const struct est_fit *f = &p->sirq_fit, *fi = &p->isr_fit;
+	double isr_slope = p->nic_class == MODEL_NODMA ? fi->slope_ns : 0;
+	double runs = (double)s->softirqs, fixed = NAN, per_pkt = NAN, sq;
+	enum model_kind measured = MODEL_IDEAL;
+
+	if (f->valid) {
+		per_pkt = fmax(f->slope_ns, 0) + isr_slope;
+		measured = f->grows || isr_slope > 0 ? MODEL_NODMA : MODEL_DMA;
+	}
+	if (runs >= EST_MIN_MEAN_N) {
+		double isr_fixed = fmax((double)s->isr_ns - isr_slope * (double)s->irq_packets, 0);
+
+		fixed = (f->valid ? fmax(f->intercept_ns, 0) : 0) + isr_fixed / runs;
+		sq = s->softirq_fit.syy / runs - pow(s->softirq_fit.sy / runs, 2);
+		p->isr_sd_ns = sqrt(sq > 0 ? sq : 0);
+	}
+	p->kind = forced(o, measured);
+	if (p->kind == MODEL_NODMA && isfinite(per_pkt) && isfinite(fixed)) {
+		p->copy_ns = per_pkt;
+		p->isr_struct_ns = fixed + per_pkt;
+	} else if (p->kind == MODEL_DMA && runs >= EST_MIN_MEAN_N) {
+		p->copy_ns = 0;
+		p->isr_struct_ns = ((double)s->isr_ns + (double)s->softirq_ns) / runs;
+	}
+	p->share_measured = s->interval_s > 0 ?
+		((double)s->isr_ns + (double)s->softirq_ns) * NS / (s->interval_s * p->cpus) : NAN;
+	if (o->model != EST_MODEL_AUTO)
+		snprintf(p->reason, sizeof(p->reason), "--model; NIC: %s", nic_why);
+	else if (!f->valid)
+		snprintf(p->reason, sizeof(p->reason),
+			 "NET_RX softirq runs too few or all the same size to separate per-packet cost; NIC: %s",
+			 nic_why);
+	else
+		snprintf(p->reason, sizeof(p->reason),
+			 "NET_RX softirq %s %.2f us/pkt (R2 %.2f, n %.0f)%s; NIC: %s",
+			 measured == MODEL_NODMA ? "grows" : "flat in batch,", f->slope_ns / 1e3,
+			 f->r2, f->n, measured == MODEL_NODMA ? ": livelock at lambda = c" : "",
+			 nic_why);
+}
+
+/* 1/r such that the model's interrupt-priority share at lambda is the measured one. */
+static void calibrate(struct est_params *p)
+{
+	double lam = p->lambda_pps / p->cpus, u = p->share_measured, q;
+
+	p->isr_ns = p->isr_struct_ns;
+	if (!isfinite(p->isr_struct_ns) || !(lam > 0) || !(u > 0 && u < 1))
+		return;
+	if (p->kind == MODEL_DMA) {
+		p->isr_ns = u / (lam * (1 - u)) / NS;
+	} else if (p->kind == MODEL_NODMA && isfinite(p->copy_ns)) {
+		double lc = lam * p->copy_ns * NS;
+
+		if (lc >= 1)
+			return;
+		q = u * (1 - lc) / (1 - u);
+		p->isr_ns = q / lam / NS;
+	}
+}
+
+void est_params_from(const struct lt_sample *s, const struct est_opts *o, struct est_params *p)
+{
+	char nic_why[128];
+	double d;
+
+	memset(p, 0, sizeof(*p));
+	p->hardirq_ns = p->hardirq_sd_ns = p->isr_ns = p->isr_sd_ns = p->isr_struct_ns = NAN;
+	p->copy_ns = p->proto_ns = p->proto_sd_ns = NAN;
+	p->batch_per_irq = p->batch_per_poll = p->ksoftirqd_frac = NAN;
+	p->share_measured = p->scv_arrival = p->scv_service = NAN;
+	p->proto_source = "none";
+	p->interval_s = s->interval_s;
+	p->cpus = s->rx_cpus ? s->rx_cpus : 1;
+	p->lambda_pps = est_lambda_pps(s, NULL);
+
+	mean_sd((double)s->irqs, (double)s->isr_ns, s->isr_ns_sq, &p->hardirq_ns, &p->hardirq_sd_ns);
+	est_fit_solve(&s->isr_fit, &p->isr_fit);
+	est_fit_solve(&s->softirq_fit, &p->sirq_fit);
+	if (s->irqs) {
+		d = s->napi_polls ? s->napi_packets : s->irq_packets ? s->irq_packets : s->stack_packets;
+		p->batch_per_irq = d / (double)s->irqs;
+	}
+	if (s->napi_polls) {
+		p->batch_per_poll = (double)s->napi_packets / (double)s->napi_polls;
+		p->ksoftirqd_frac = (double)s->napi_polls_ksoftirqd / (double)s->napi_polls;
+	}
+	p->scv_arrival = scv(s->iat_n, s->iat_ns, s->iat_ns_sq);
+
+	nic_classify(s, p, nic_why, sizeof(nic_why));
+	if (o->mapping == EST_MAP_PAPER)
+		map_paper(s, o, p, nic_why);
+	else
+		map_softirq(s, o, p, nic_why);
+	if (o->no_calibrate)
+		p->isr_ns = p->isr_struct_ns;
+	else
+		calibrate(p);
+
+	/* 1/mu: the application side when measured; else the kernel's per-packet time */
+	if (o->mapping == EST_MAP_PAPER && s->softirq_packets >= EST_MIN_MEAN_N && s->softirqs) {
+		p->proto_ns = (double)s->softirq_ns / (double)s->softirq_packets;
+		p->proto_source = "softirq";
+	} else if (s->app_timed < EST_MIN_MEAN_N || o->mapping == EST_MAP_PAPER) {
+		mean_sd((double)s->stack_timed, (double)s->stack_ns, s->stack_ns_sq, &p->proto_ns,
+			&p->proto_sd_ns);
+		p->proto_source = "stack";
+	}
+	p->scv_service = scv((double)s->stack_timed, (double)s->stack_ns, s->stack_ns_sq);
+	if (s->app_timed >= EST_MIN_MEAN_N) {
+		double m, sd;
+
+		mean_sd((double)s->app_timed, (double)s->app_ns, s->app_ns_sq, &m, &sd);
+		if (o->mapping == EST_MAP_PAPER && isfinite(p->proto_ns)) {
+			p->proto_ns += m;	/* the paper's Figure 4: protocol time includes the copy */
+			p->proto_source = p->proto_source[0] == 's' && p->proto_source[1] == 'o' ?
+				"softirq+app" : "stack+app";
+		} else if (o->mapping == EST_MAP_SOFTIRQ) {
+			p->proto_ns = m;
+			p->proto_sd_ns = sd;
+			p->proto_source = "app";
+			p->scv_service = scv((double)s->app_timed, (double)s->app_ns, s->app_ns_sq);
+		}
+	}
+	if (!isfinite(p->proto_ns))
+		p->proto_source = "none";
+
+	p->valid = 0;
+	if (isfinite(p->lambda_pps))
+		p->valid |= EST_V_LAMBDA;
+	if (isfinite(p->isr_ns))
+		p->valid |= EST_V_ISR;
+	if (p->kind == MODEL_NODMA && isfinite(p->copy_ns))
+		p->valid |= EST_V_COPY;
+	if (isfinite(p->proto_ns) && p->proto_ns > 0)
+		p->valid |= EST_V_PROTO;
+	if (p->kind != MODEL_IDEAL)
+		p->valid |= EST_V_MODEL;
+}
+
+enum est_state est_state_of(const struct estimate *e)
+{
+	bool pred = e->valid & EST_V_PREDICT;
+
+	if (!(e->valid & EST_V_LAMBDA) || e->lambda_pps < EST_IDLE_MIN_PPS ||
+	    e->lambda_pps * e->interval_s < EST_IDLE_MIN_PACKETS)
+		return EST_IDLE;
+	if (pred && e->kind == MODEL_NODMA && e->lambda_pps >= e->livelock_pps)
+		return EST_LIVELOCK;
+	if (pred && isfinite(e->mlfrr_pps) && e->lambda_pps > e->mlfrr_pps &&
+	    (e->valid & EST_V_OBSERVED) && e->observed_pps < EST_LIVELOCK_OBS_FRAC * e->mlfrr_gamma_pps)
+		return EST_LIVELOCK;
+	if (e->drop_frac > EST_SATURATED_DROP_FRAC)
+		return EST_SATURATED;
+	if (pred && isfinite(e->mlfrr_pps)) {
+		if (e->lambda_pps > e->mlfrr_pps)
+			return EST_SATURATED;
+		if (e->lambda_pps >= EST_NEAR_PEAK_FRAC * e->mlfrr_pps)
+			return EST_NEAR_PEAK;
+	}
+	return EST_OK;
+}
+
+struct estimator *estimator_new(const struct est_opts *o, uint32_t nic_ring)
+{
+	struct estimator *e;
+	unsigned int w = o->window ? o->window : EST_DEFAULT_WINDOW;
+
+	if (w > EST_MAX_WINDOW || o->mapping >= EST_MAPPINGS || o->buffer < 0)
+		return NULL;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->o = *o;
+	e->o.window = w;
+	e->ring = nic_ring;
+	e->win = calloc(w, sizeof(*e->win));
+	e->sub = calloc(w, sizeof(*e->sub));
+	if (!e->win || !e->sub) {
+		estimator_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+void estimator_free(struct estimator *e)
+{
+	if (!e)
+		return;
+	free(e->win);
+	free(e->sub);
+	free(e);
+}
+
+static void predict(struct estimate *e)
+{
+	const struct est_params *w = &e->win;
+	uint32_t need = EST_V_LAMBDA | EST_V_ISR | EST_V_PROTO | EST_V_MODEL;
+	double k = w->cpus, lam;
+	struct model_peak pk;
+
+	e->kind = w->kind;
+	e->mp.isr_s = w->isr_ns * NS;
+	e->mp.copy_s = w->kind == MODEL_NODMA ? w->copy_ns * NS : 0;
+	e->mp.proto_s = w->proto_ns * NS;
+	e->mp.buffer = e->buffer;
+	if (w->kind == MODEL_NODMA)
+		need |= EST_V_COPY;
+	if ((w->valid & need) != need || !(e->valid & EST_V_LAMBDA))
+		return;
+	lam = e->lambda_pps / k;
+	e->predicted_pps = k * model_throughput(e->kind, &e->mp, lam);
+	e->cpu_avail_model = model_p00(e->kind, &e->mp, lam);
+	e->livelock_pps = e->kind == MODEL_NODMA ? k * model_livelock_pps(&e->mp) : INFINITY;
+	pk = model_mlfrr(e->kind, &e->mp);
+	e->mlfrr_pps = k * pk.lambda_pps;
+	e->mlfrr_gamma_pps = k * pk.gamma_pps;
+	if (e->kind == MODEL_NODMA && isfinite(e->livelock_pps))
+		e->load_pct = 100 * e->lambda_pps / e->livelock_pps;
+	else if (isfinite(e->mlfrr_pps) && e->mlfrr_pps > 0)
+		e->load_pct = 100 * e->lambda_pps / e->mlfrr_pps;
+	if ((e->valid & EST_V_OBSERVED) && e->observed_pps > 0)
+		e->error_pct = 100 * (e->predicted_pps - e->observed_pps) / e->observed_pps;
+	e->valid |= EST_V_PREDICT;
+}
+
+void estimator_update(struct estimator *est, const struct lt_sample *in, struct estimate *e)
+{
+	struct lt_sample c = *in, sum;
+	double sub, sub_win = 0, pk, drops, obs;
+
+	sub = probe_correct(&c);
+	est->win[est->next] = c;
+	est->sub[est->next] = sub;
+	est->next = (est->next + 1) % est->o.window;
+	if (est->n < est->o.window)
+		est->n++;
+	memset(&sum, 0, sizeof(sum));
+	for (unsigned int i = 0; i < est->n; i++) {
+		est_sample_add(&sum, &est->win[i]);
+		sub_win += est->sub[i];
+	}
+
+	memset(e, 0, sizeof(*e));
+	est_params_from(&c, &est->o, &e->cur);
+	est_params_from(&sum, &est->o, &e->win);
+	e->cur.probe_subtracted_ns = sub;
+	e->win.probe_subtracted_ns = sub_win;
+	e->window_n = est->n;
+	e->mapping = est->o.mapping;
+	e->interval_s = c.interval_s;
+	e->predicted_pps = e->error_pct = e->cpu_avail_model = NAN;
+	e->livelock_pps = e->mlfrr_pps = e->mlfrr_gamma_pps = e->load_pct = NAN;
+	e->observed_pps = e->irqs_per_s = e->drop_frac = e->cpu_avail_measured = NAN;
+	e->kind = MODEL_IDEAL;
+
+	e->lambda_pps = est_lambda_pps(&c, &e->lambda_source);
+	if (isfinite(e->lambda_pps))
+		e->valid |= EST_V_LAMBDA;
+	obs = est->o.deliver == EST_DELIVER_STACK ? (double)c.stack_packets :
+	      est->o.deliver == EST_DELIVER_FORWARD ? (double)c.forwarded_packets :
+	      (double)c.delivered_packets;
+	if (c.interval_s > 0) {
+		e->observed_pps = obs / c.interval_s;
+		e->irqs_per_s = (double)c.irqs / c.interval_s;
+		e->valid |= EST_V_OBSERVED;
+	}
+	e->drops_nic = (double)c.drops_nic;
+	e->drops_backlog = (double)c.drops_backlog;
+	e->drops_socket = (double)c.drops_socket;
+	e->drops_other = (double)c.drops_other;
+	drops = e->drops_nic + e->drops_backlog + e->drops_socket + e->drops_other;
+	pk = (e->valid & EST_V_LAMBDA) ? e->lambda_pps * c.interval_s : 0;
+	e->drop_frac = pk > 0 ? drops / pk : (drops > 0 ? 1 : 0);
+	if (isfinite(e->cur.share_measured))
+		e->cpu_avail_measured = fmin(fmax(1 - e->cur.share_measured, 0), 1);
+
+	if (est->o.buffer > 0) {
+		e->buffer = est->o.buffer;
+		e->buffer_source = "--buffer";
+	} else if (est->ring) {
+		e->buffer = est->ring;
+		e->buffer_source = "rx ring";
+	} else {
+		e->buffer = EST_DEFAULT_BUFFER;
+		e->buffer_source = "default (netdev_max_backlog)";
+	}
+	predict(e);
+	e->state = est_state_of(e);
+}

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The estimator: per-interval measurements (struct lt_sample) -> the
+ * parameters of the receive-livelock model (r, c, mu, lambda, B), the model
+ * chosen for this NIC and why, the predicted throughput and a one-word state.
+ * Pure: no I/O, no libbpf.  A value that cannot be estimated is NAN (never
+ * printed: the JSON writer turns it into null, the table into "-") and its
+ * bit in `valid` is clear.
+ *
+ * Smoothing is a sliding window of the last N intervals: the raw counters
+ * (sums, sums of squares, least-squares sums) are added over the window and
+ * the parameters estimated from those pooled sums, which weighs each event
+ * equally and keeps the regression exact.  Load (lambda, observed) is always
+ * this interval's; the prediction uses the window's parameters at this
+ * interval's lambda.
+ */
+#ifndef LT_ESTIMATOR_H
+#define LT_ESTIMATOR_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "model.h"
+#include "sample.h"
+
+#define EST_MAX_WINDOW		600	/* intervals */
+#define EST_DEFAULT_WINDOW	5
+#define EST_DEFAULT_BUFFER	1000	/* net.core.netdev_max_backlog default, when no ring is known */
+
+/* Not enough data below these. */
+#define EST_IDLE_MIN_PPS	1.0	/* idle: lambda below this ...          */
+#define EST_IDLE_MIN_PACKETS	10	/* ... or fewer packets in the interval */
+#define EST_MIN_MEAN_N		5	/* events behind a mean                 */
+#define EST_MIN_FIT_N		20	/* events behind a regression           */
+
+/* A per-packet slope counts ("time grows with the batch") when both hold. */
+#define EST_SLOPE_T_MIN		3.0	/* slope / its standard error           */
+#define EST_SLOPE_SHARE_MIN	0.10	/* slope x mean batch / mean time       */
+
+/* States, checked in this order: idle, livelock, saturated, near-peak, ok. */
+#define EST_NEAR_PEAK_FRAC	0.80	/* lambda >= 80% of MLFRR / livelock point */
+#define EST_SATURATED_DROP_FRAC	0.01	/* drops > 1% of lambda                  */
+#define EST_LIVELOCK_OBS_FRAC	0.10	/* observed < 10% of the peak, lambda > MLFRR */
+
+/* The paper assumes Poisson arrivals and exponential times: SCV 1. */
+#define EST_SCV_FAR_LO		0.5
+#define EST_SCV_FAR_HI		2.0
+
+/* Which Linux work is the paper's "interrupt priority" (see estimator.c). */
+enum est_mapping {
+	EST_MAP_SOFTIRQ,	/* hard IRQ + NET_RX softirq; mu = application side (default) */
+	EST_MAP_PAPER,		/* hard IRQ only; mu = all kernel receive work after it */
+	EST_MAPPINGS,
+};
+
+enum est_model_choice { EST_MODEL_AUTO, EST_MODEL_DMA, EST_MODEL_NODMA };
+enum est_deliver { EST_DELIVER_APP, EST_DELIVER_STACK, EST_DELIVER_FORWARD };
+enum est_state { EST_IDLE, EST_OK, EST_NEAR_PEAK, EST_SATURATED, EST_LIVELOCK };
+
+struct est_opts {
+	enum est_mapping mapping;
+	enum est_model_choice model;
+	enum est_deliver deliver;
+	double buffer;		/* --buffer; 0: the NIC's RX ring */
+	unsigned int window;	/* intervals, 1 .. EST_MAX_WINDOW; 0: default */
+	bool no_calibrate;	/* keep the structural 1/r, do not match the measured share */
+};
+
+/* A least-squares fit y = a + b x, ns against packets. */
+struct est_fit {
+	double n, slope_ns, intercept_ns, r2, t;	/* t: slope / standard error */
+	double mean_x, mean_y;
+	bool valid;		/* n >= EST_MIN_FIT_N and x varies */
+	bool grows;		/* significant positive slope (EST_SLOPE_*) */
+};
+
+enum est_valid_bit {
+	EST_V_LAMBDA	= 1u << 0,
+	EST_V_OBSERVED	= 1u << 1,
+	EST_V_ISR	= 1u << 2,	/* 1/r */
+	EST_V_COPY	= 1u << 3,	/* 1/c (nodma) */
+	EST_V_PROTO	= 1u << 4,	/* 1/mu */
+	EST_V_MODEL	= 1u << 5,	/* kind decided */
+	EST_V_PREDICT	= 1u << 6,	/* predicted gamma, error, p00, MLFRR */
+};
+
+/* Parameters from one set of counters (one interval, or the window's sums). */
+struct est_params {
+	double interval_s, cpus;
+	double lambda_pps;
+	double hardirq_ns, hardirq_sd_ns;	/* mean hard-IRQ time, its spread */
+	double isr_ns, isr_sd_ns;		/* 1/r as the model uses it (calibrated or not) */
+	double isr_struct_ns;			/* 1/r before calibration */
+	double copy_ns;				/* 1/c; 0 for the dma structure */
+	double proto_ns, proto_sd_ns;		/* 1/mu */
+	const char *proto_source;		/* "app", "softirq", "stack" */
+	double batch_per_irq, batch_per_poll, ksoftirqd_frac;
+	double share_measured;			/* interrupt-priority CPU share, measured */
+	double scv_arrival, scv_service;
+	double probe_subtracted_ns;		/* total, this set of counters */
+	struct est_fit isr_fit, sirq_fit;
+	enum model_kind nic_class, kind;	/* MODEL_IDEAL: undecided */
+	char reason[384];
+	uint32_t valid;
+};
+
+struct estimate {
+	struct est_params cur;		/* this interval alone */
+	struct est_params win;		/* the window: what predicts */
+	unsigned int window_n;		/* intervals in the window now */
+	enum est_mapping mapping;
+
+	double interval_s;
+	double lambda_pps, observed_pps;
+	const char *lambda_source;	/* "xdp+nic" or "stack+nic+backlog" */
+	double irqs_per_s;
+	double drops_nic, drops_backlog, drops_socket, drops_other;	/* this interval */
+	double drop_frac;		/* all drops / packets offered */
+	double buffer;
+	const char *buffer_source;	/* "--buffer", "rx ring", "default" */
+
+	struct model_params mp;
+	enum model_kind kind;		/* MODEL_IDEAL: not decided */
+	double predicted_pps, error_pct;
+	double cpu_avail_model, cpu_avail_measured;
+	double livelock_pps, mlfrr_pps, mlfrr_gamma_pps;
+	double load_pct;		/* lambda as % of the livelock point (nodma) or MLFRR (dma) */
+	enum est_state state;
+	uint32_t valid;
+};
+
+struct estimator;
+
+/* nic_ring: the NIC's RX ring size (0 unknown).  NULL on a bad option or no memory. */
+struct estimator *estimator_new(const struct est_opts *o, uint32_t nic_ring);
+void estimator_free(struct estimator *est);
+/* Add one interval and estimate. */
+void estimator_update(struct estimator *est, const struct lt_sample *s, struct estimate *out);
+
+/* Pure helpers, exposed for tests and the view. */
+void est_fit_solve(const struct lt_fit_sums *f, struct est_fit *out);
+void est_params_from(const struct lt_sample *s, const struct est_opts *o, struct est_params *p);
+void est_sample_add(struct lt_sample *sum, const struct lt_sample *s);
+double est_lambda_pps(const struct lt_sample *s, const char **source);
+enum est_state est_state_of(const struct estimate *e);
+
+const char *est_mapping_name(enum est_mapping m);	/* "softirq", "paper" */
+const char *est_state_name(enum est_state s);		/* "idle", "ok", "near-peak", ... */
+const char *est_deliver_name(enum est_deliver d);	/* "app", "stack", "forward" */
+/* Parse option words; false on an unknown one. */
+bool est_parse_mapping(const char *s, enum est_mapping *out);
+bool est_parse_model(const char *s, enum est_model_choice *out);	/* auto|dma|nodma */
+bool est_parse_deliver(const char *s, enum est_deliver *out);	/* app|stack|forward */
+
+#endif

@@ -34,12 +34,6 @@ struct {
 	__type(value, struct lt_counters);
 } counters SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct lt_cpu_state);
-} cpu_state SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
@@ -64,10 +58,13 @@ static __always_inline struct lt_counters *ctr(void)
 
 static __always_inline struct lt_cpu_state *st(void)
 {
-	__u32 zero = 0;
+	struct lt_counters *c = ctr();
 
-	return bpf_map_lookup_elem(&cpu_state, &zero);
+	return c ? &c->scratch : NULL;
 }
+
+/* The counters of the scratch s (both live in one per-CPU value). */
+#define CTR_OF(s) container_of(s, struct lt_counters, scratch)
 
 static __always_inline bool dev_is_ours(const struct net_device *dev)
 {
@@ -123,7 +120,7 @@ static __always_inline int on_irq_exit(int irq, int ret)
 		return 0;
 	slot = s->irq_active - 1;
 	s->irq_active = 0;
-	c = ctr();
+	c = CTR_OF(s);
 	is = bpf_map_lookup_elem(&irq_stats, &slot);
 	if (!c || !is)
 		return 0;
@@ -171,8 +168,9 @@ static __always_inline int on_softirq_exit(unsigned int vec)
 		return 0;
 	s->sirq_active = 0;
 	s->pending_ours = 0;
-	if (!s->sirq_packets || !(c = ctr()))	/* only runs that handled our packets */
+	if (!s->sirq_packets)	/* only runs that handled our packets */
 		return 0;
+	c = CTR_OF(s);
 	d = bpf_ktime_get_ns() - s->sirq_start;
 	c->softirqs++;
 	c->softirq_ns += d;
@@ -227,8 +225,7 @@ static __always_inline int on_stack_packet(struct sk_buff *skb)
 		s->pending_ours = 0;	/* another device's packets from here on */
 		return 0;
 	}
-	if (!(c = ctr()))
-		return 0;
+	c = CTR_OF(s);
 	c->stack_packets++;
 	s->pending_ours++;
 	if (s->sirq_active)
@@ -271,8 +268,9 @@ static __always_inline int on_rcv_exit(void)
 	struct lt_counters *c;
 	__u64 d;
 
-	if (!s || !s->stack_depth || --s->stack_depth || !(c = ctr()))
+	if (!s || !s->stack_depth || --s->stack_depth)
 		return 0;
+	c = CTR_OF(s);
 	d = bpf_ktime_get_ns() - s->stack_start;
 	c->stack_timed++;
 	c->stack_ns += d;
@@ -387,8 +385,9 @@ static __always_inline int on_sk_data_ready(const struct sock *sk)
 	if (!s || !s->pending_ours)
 		return 0;
 	s->pending_ours--;
-	if (BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum) != targ_netns || !(c = ctr()))
+	if (BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum) != targ_netns)
 		return 0;
+	c = CTR_OF(s);
 	c->delivered_packets++;
 	return 0;
 }

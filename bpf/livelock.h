@@ -26,6 +26,17 @@ struct lt_fit {
 	__u64 n, sx, sy, sxx, sxy, syy;
 };
 
+/* Per-CPU scratch of the handlers (inside lt_counters: one map lookup per event). */
+struct lt_cpu_state {
+	__u64 irq_start, irq_packets;
+	__u64 sirq_start, sirq_packets;
+	__u64 stack_start, last_arrival;
+	__u64 pending_ours;	/* our packets in the stack, not yet queued to a socket */
+	__u32 irq_active;	/* slot + 1 of the IRQ being handled, 0 = none */
+	__u32 sirq_active;
+	__u32 stack_depth, pad;
+};
+
 struct lt_counters {
 	/* hard IRQ handlers of the NIC's IRQs */
 	__u64 irqs, irqs_none, isr_ns, isr_ns_sq;
@@ -47,6 +58,7 @@ struct lt_counters {
 	__u64 drops[LT_DROP_PLACES];
 	__u64 isr_hist[LT_HIST_SLOTS];
 	__u64 batch_hist[LT_BATCH_SLOTS];
+	struct lt_cpu_state scratch;	/* not a counter: userspace ignores it */
 };
 
 #define LT_NAPI_MAX	256	/* NAPI instances of the device counted apart */
@@ -61,15 +73,5 @@ struct lt_irq_stat {
 	__u64 count, ns, ns_sq, none;
 };
 
-/* Per-CPU scratch of the handlers, never read by userspace. */
-struct lt_cpu_state {
-	__u64 irq_start, irq_packets;
-	__u64 sirq_start, sirq_packets;
-	__u64 stack_start, last_arrival;
-	__u64 pending_ours;	/* our packets in the stack, not yet queued to a socket */
-	__u32 irq_active;	/* slot + 1 of the IRQ being handled, 0 = none */
-	__u32 sirq_active;
-	__u32 stack_depth, pad;
-};
 
 #endif

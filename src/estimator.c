@@ -119,7 +119,7 @@ void est_fit_solve(const struct lt_fit_sums *f, struct est_fit *o)
 
 	memset(o, 0, sizeof(*o));
 	o->n = n;
-	o->slope_ns = o->intercept_ns = o->r2 = o->t = NAN;
+	o->slope_ns = o->intercept_ns = o->r2 = o->t = o->resid_sd_ns = NAN;
 	o->mean_x = n > 0 ? f->sx / n : NAN;
 	o->mean_y = n > 0 ? f->sy / n : NAN;
 	if (n < EST_MIN_FIT_N)
@@ -136,7 +136,8 @@ void est_fit_solve(const struct lt_fit_sums *f, struct est_fit *o)
 	if (o->r2 > 1)
 		o->r2 = 1;
 	rss = syy - o->slope_ns * sxy;
-	se = rss > 0 ? sqrt(rss / (n - 2) / sxx) : 0;
+	o->resid_sd_ns = rss > 0 ? sqrt(rss / (n - 2)) : 0;
+	se = o->resid_sd_ns / sqrt(sxx);
 	o->t = se > 0 ? o->slope_ns / se : (o->slope_ns > 0 ? T_CAP : 0);
 	if (o->t > T_CAP)
 		o->t = T_CAP;
@@ -333,7 +334,7 @@ static void map_paper(const struct lt_sample *s, const struct est_opts *o, struc
 		p->copy_ns = 0;
 		p->isr_struct_ns = p->hardirq_ns;
 	}
-	p->isr_sd_ns = p->hardirq_sd_ns;
+	p->isr_sd_ns = p->kind == MODEL_NODMA ? f->resid_sd_ns : p->hardirq_sd_ns;
 	p->share_measured = s->interval_s > 0 ?
 		s->isr_ns * NS / (s->interval_s * p->cpus) : NAN;
 	snprintf(p->reason, sizeof(p->reason), "%s%s", o->model != EST_MODEL_AUTO ? "--model; NIC: " : "",
@@ -346,7 +347,7 @@ static void map_softirq(const struct lt_sample *s, const struct est_opts *o, str
 {
 	const struct est_fit *f = &p->sirq_fit, *fi = &p->isr_fit;
 	double isr_slope = p->nic_class == MODEL_NODMA ? fi->slope_ns : 0;
-	double runs = (double)s->softirqs, fixed = NAN, per_pkt = NAN, sq;
+	double runs = (double)s->softirqs, fixed = NAN, per_pkt = NAN;
 	enum model_kind measured = MODEL_IDEAL;
 
 	if (f->valid) {
@@ -357,9 +358,9 @@ static void map_softirq(const struct lt_sample *s, const struct est_opts *o, str
 		double isr_fixed = fmax((double)s->isr_ns - isr_slope * (double)s->irq_packets, 0);
 
 		fixed = (f->valid ? fmax(f->intercept_ns, 0) : 0) + isr_fixed / runs;
-		sq = s->softirq_fit.syy / runs - pow(s->softirq_fit.sy / runs, 2);
-		p->isr_sd_ns = sqrt(sq > 0 ? sq : 0);
 	}
+	/* the spread of a run's time that its batch size does not explain */
+	p->isr_sd_ns = f->resid_sd_ns;
 	p->kind = forced(o, measured);
 	if (p->kind == MODEL_NODMA && isfinite(per_pkt) && isfinite(fixed)) {
 		p->copy_ns = per_pkt;

@@ -68,6 +68,7 @@ struct est_opts {
 struct est_fit {
 	double n, slope_ns, intercept_ns, r2, t;	/* t: slope / standard error */
 	double mean_x, mean_y;
+	double resid_sd_ns;	/* spread of y around the line */
 	bool valid;		/* n >= EST_MIN_FIT_N and x varies */
 	bool grows;		/* significant positive slope (EST_SLOPE_*) */
 };
@@ -87,7 +88,8 @@ struct est_params {
 	double interval_s, cpus;
 	double lambda_pps;
 	double hardirq_ns, hardirq_sd_ns;	/* mean hard-IRQ time, its spread */
-	double isr_ns, isr_sd_ns;		/* 1/r as the model uses it (calibrated or not) */
+	double isr_ns;				/* 1/r as the model uses it (calibrated or not) */
+	double isr_sd_ns;			/* spread of the busy time not explained by its batch */
 	double isr_struct_ns;			/* 1/r before calibration */
 	double copy_ns;				/* 1/c; 0 for the dma structure */
 	double proto_ns, proto_sd_ns;		/* 1/mu */

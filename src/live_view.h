@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The live prediction view: a device header, one aligned line per interval
+ * (the header repeating like vmstat), JSON Lines with --json, and an exit
+ * summary.  "-" (table) and null (JSON) stand for "not enough data".
+ */
+#ifndef LT_LIVE_VIEW_H
+#define LT_LIVE_VIEW_H
+#include <stdbool.h>
+#include <stdio.h>
+#include "estimator.h"
+#include "nic.h"
+#include "sample.h"
+
+#define LIVE_VIEW_HEADER_EVERY	20	/* lines between repeated column headers */
+#define LIVE_VIEW_BAR_WIDTH	40	/* characters of the longest histogram bar */
+
+struct live_view_opts {
+	bool json;
+	unsigned int header_every;	/* 0: LIVE_VIEW_HEADER_EVERY */
+	struct est_opts est;		/* what the estimator was told, for the header */
+};
+
+/* Running statistics of one per-interval value. */
+struct live_stat {
+	double n, sum, sq, min, max;
+};
+
+struct live_view {
+	struct live_view_opts o;
+	bool color;			/* stdout a tty and NO_COLOR unset */
+	unsigned long line;
+	int shown_kind;			/* model kind last announced, -1 none */
+	unsigned long intervals, busy;
+	struct live_stat isr, copy, proto, batch, error;
+	uint64_t isr_hist[LT_HIST_SLOTS];
+	uint64_t batch_hist[LT_BATCH_SLOTS];
+	bool have_worst;
+	double worst_abs_err;
+	long worst_time;		/* seconds since the epoch */
+	struct estimate worst, last;
+};
+
+/* Colour is decided here from f (isatty) and NO_COLOR. */
+void live_view_init(struct live_view *v, FILE *f, const struct live_view_opts *o);
+/* Device header, once before the first interval (nothing with --json). */
+void live_view_header(FILE *f, struct live_view *v, const struct nic_info *nic);
+/* One interval: a table line (and the model line when the choice changes) or a JSON object. */
+void live_view_interval(FILE *f, struct live_view *v, const struct nic_info *nic,
+			const struct lt_sample *s, const struct estimate *e);
+/* At exit: parameters with spread, histograms, livelock point, MLFRR, worst interval. */
+void live_view_summary(FILE *f, struct live_view *v, const struct nic_info *nic);
+
+#endif

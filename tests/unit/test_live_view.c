@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The live view: JSON lines of a busy and an idle interval, the table, the summary. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "live_view.h"
+
+static const char *const required[] = {
+	"\"lambda_pps\":", "\"observed_pps\":", "\"predicted_pps\":", "\"error_pct\":",
+	"\"isr_us\":", "\"copy_us\":", "\"proto_us\":", "\"batch_mean\":", "\"buffer\":",
+	"\"cpu_avail\":", "\"model\":", "\"livelock_pps\":", "\"mlfrr_pps\":", "\"drops\":{",
+	"\"nic\":", "\"backlog\":", "\"socket\":", "\"other\":", "\"state\":", "\"interval_s\":",
+	"\"irqs_per_s\":", "\"copy_r2\":", "\"scv_arrival\":", "\"scv_service\":",
+	"\"probe_cost_subtracted_ns\":",
+};
+
+static void fit_add(struct lt_fit_sums *f, double x, double y)
+{
+	f->n++; f->sx += x; f->sy += y; f->sxx += x * x; f->sxy += x * y; f->syy += y * y;
+}
+
+/* NAPI: 2000 softirq runs of 1..16 packets at 4 us + 1.5 us/pkt, some drops. */
+static void busy_sample(struct lt_sample *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->interval_s = 1;
+	for (int i = 0; i < 2000; i++) {
+		double x = 1 + i % 16, y = 4000 + 1500 * x + (i % 7) * 50;
+
+		fit_add(&s->softirq_fit, x, y);
+		s->softirqs++;
+		s->softirq_ns += (uint64_t)y;
+		s->softirq_packets += (uint64_t)x;
+		s->napi_polls++;
+		s->napi_packets += (uint64_t)x;
+		s->batch_hist[(int)x]++;
+		if (i % 4 == 0) {
+			fit_add(&s->isr_fit, 0, 1800 + i % 5 * 100);
+			s->irqs++;
+			s->isr_ns += 1800 + i % 5 * 100;
+			s->isr_ns_sq += (1800.0 + i % 5 * 100) * (1800.0 + i % 5 * 100);
+			s->isr_hist[10]++;
+		}
+	}
+	s->stack_packets = s->stack_timed = s->softirq_packets;
+	s->stack_ns = s->stack_packets * 1200;
+	s->stack_ns_sq = s->stack_packets * 2 * 1200.0 * 1200.0;
+	s->delivered_packets = s->stack_packets - 300;
+	s->drops_socket = 300;
+	s->iat_n = (double)s->stack_packets;
+	s->iat_ns = 1e9;
+	s->iat_ns_sq = 2 * 1e18 / s->iat_n;
+	s->probe_ns_per_irq = 300;
+	s->probe_ns_per_packet = 150;
+}
+
+static struct nic_info nic(void)
+{
+	struct nic_info n = { .name = "eth9", .driver = "e1000", .bus_info = "0000:00:03.0",
+			      .rx_queues = 1, .tx_queues = 1, .rx_ring = 256, .rx_ring_max = 4096,
+			      .n_irqs = 1, .n_rx_irqs = 1 };
+
+	n.coalesce.supported = true;
+	n.coalesce.rx_usecs = 3;
+	n.irqs[0].irq = 11;
+	strcpy(n.irqs[0].name, "eth9");
+	return n;
+}
+
+static char *render(bool json, const struct lt_sample *samples, int n, bool summary)
+{
+	struct live_view_opts o = { .json = json, .est = { .window = 3 } };
+	struct estimator *est = estimator_new(&o.est, 256);
+	struct nic_info ni = nic();
+	struct live_view v;
+	struct estimate e;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_non_null(est);
+	live_view_init(&v, f, &o);
+	assert_false(v.color);	/* not a tty */
+	live_view_header(f, &v, &ni);
+	for (int i = 0; i < n; i++) {
+		estimator_update(est, &samples[i], &e);
+		live_view_interval(f, &v, &ni, &samples[i], &e);
+	}
+	if (summary)
+		live_view_summary(f, &v, &ni);
+	fclose(f);
+	estimator_free(est);
+	return buf;
+}
+
+static void assert_clean_json_line(const char *line)
+{
+	assert_true(line[0] == '{');
+	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+		if (!strstr(line, required[i]))
+			fail_msg("missing %s in %s", required[i], line);
+	/* no nan/inf anywhere, whatever the case */
+	for (const char *p = line; *p; p++) {
+		char w[4] = { (char)tolower((unsigned char)p[0]), 0 };
+
+		if (p[1] && p[2]) {
+			w[1] = (char)tolower((unsigned char)p[1]);
+			w[2] = (char)tolower((unsigned char)p[2]);
+		}
+		if (!strcmp(w, "nan") || !strcmp(w, "inf"))
+			fail_msg("non-finite number in %s", line);
+	}
+}
+
+static void test_json_busy(void **state)
+{
+	struct lt_sample s[2];
+	char *out, *nl;
+	(void)state;
+	busy_sample(&s[0]);
+	busy_sample(&s[1]);
+	out = render(true, s, 2, false);
+	nl = strchr(out, '\n');
+	assert_non_null(nl);
+	*nl = '\0';
+	assert_clean_json_line(out);
+	assert_clean_json_line(nl + 1);
+	assert_non_null(strstr(nl + 1, "\"model\":\"nodma\""));
+	assert_non_null(strstr(nl + 1, "\"mapping\":\"softirq\""));
+	assert_null(strstr(nl + 1, "\"predicted_pps\":null"));
+	assert_null(strstr(nl + 1, "\"copy_r2\":null"));
+	assert_non_null(strstr(nl + 1, "\"socket\":300"));
+	assert_null(strstr(nl + 1, "\"probe_cost_subtracted_ns\":0,"));
+	assert_non_null(strstr(nl + 1, "\"state\":\"saturated\""));	/* 300 of 17300 dropped */
+	free(out);
+}
+
+static void test_json_idle(void **state)
+{
+	struct lt_sample s = { .interval_s = 1, .probe_ns_per_irq = -1, .probe_ns_per_packet = -1 };
+	char *out;
+	(void)state;
+	out = render(true, &s, 1, false);
+	assert_int_equal(strchr(out, '\n') - out + 1, (long)strlen(out));	/* one line */
+	assert_clean_json_line(out);
+	assert_non_null(strstr(out, "\"predicted_pps\":null"));
+	assert_non_null(strstr(out, "\"isr_us\":null"));
+	assert_non_null(strstr(out, "\"model\":null"));
+	assert_non_null(strstr(out, "\"state\":\"idle\""));
+	assert_non_null(strstr(out, "\"lambda_pps\":0.0"));
+	free(out);
+}
+
+static void test_table_and_summary(void **state)
+{
+	struct lt_sample s[3] = { { .interval_s = 1, .probe_ns_per_irq = -1, .probe_ns_per_packet = -1 } };
+	char *out;
+	(void)state;
+	busy_sample(&s[1]);
+	busy_sample(&s[2]);
+	out = render(false, s, 3, true);
+	assert_non_null(strstr(out, "# eth9: driver e1000 at 0000:00:03.0, 1 IRQ: 11 eth9"));
+	assert_non_null(strstr(out, "rx ring 256 (max 4096)"));
+	assert_non_null(strstr(out, "# mapping softirq"));
+	assert_non_null(strstr(out, "# model nodma: NET_RX softirq grows"));
+	assert_non_null(strstr(out, "lambda/s"));
+	assert_non_null(strstr(out, " idle\n"));
+	assert_non_null(strstr(out, " saturated\n"));
+	assert_non_null(strstr(out, "Summary of eth9: 3 intervals, 2 with traffic"));
+	assert_non_null(strstr(out, "livelock point (lambda = c):"));
+	assert_non_null(strstr(out, "MLFRR:"));
+	assert_non_null(strstr(out, "worst interval"));
+	assert_non_null(strstr(out, "|####"));
+	assert_null(strstr(out, "nan"));
+	assert_null(strstr(out, "inf "));
+	free(out);
+}
+
+static void test_json_summary_clean(void **state)
+{
+	struct lt_sample s = { .interval_s = 1, .probe_ns_per_irq = -1, .probe_ns_per_packet = -1 };
+	char *out, *last;
+	(void)state;
+	out = render(true, &s, 1, true);
+	last = strstr(out, "{\"summary\":true");
+	assert_non_null(last);
+	assert_null(strstr(out, "nan"));
+	assert_null(strstr(out, "inf"));
+	free(out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_busy),
+		cmocka_unit_test(test_json_idle),
+		cmocka_unit_test(test_table_and_summary),
+		cmocka_unit_test(test_json_summary_clean),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -59,6 +59,18 @@ struct estimator {
 };
 
 static const char *const mapping_names[EST_MAPPINGS] = { "softirq", "paper" };
+static const char *const state_names[] = { "idle", "ok", "near-peak", "saturated", "livelock" };
+static const char *const model_words[] = { "auto", "dma", "nodma" };	/* enum est_model_choice */
+static const char *const deliver_words[] = { "app", "stack", "forward" };	/* enum est_deliver */
+#define WORDS(a) (int)(sizeof(a) / sizeof((a)[0]))
+
+static int word_index(const char *s, const char *const *words, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(s, words[i]))
+			return i;
+	return -1;
+}
 
 const char *est_mapping_name(enum est_mapping m)
 {
@@ -67,50 +79,39 @@ const char *est_mapping_name(enum est_mapping m)
 
 const char *est_state_name(enum est_state s)
 {
-	static const char *const n[] = { "idle", "ok", "near-peak", "saturated", "livelock" };
-
-	return s <= EST_LIVELOCK ? n[s] : "?";
+	return (int)s < WORDS(state_names) ? state_names[s] : "?";
 }
 
 const char *est_deliver_name(enum est_deliver d)
 {
-	return d == EST_DELIVER_STACK ? "stack" : d == EST_DELIVER_FORWARD ? "forward" : "app";
+	return (int)d < WORDS(deliver_words) ? deliver_words[d] : "?";
 }
 
 bool est_parse_mapping(const char *s, enum est_mapping *out)
 {
-	for (int m = 0; m < EST_MAPPINGS; m++)
-		if (!strcmp(s, mapping_names[m])) {
-			*out = m;
-			return true;
-		}
-	return false;
+	int i = word_index(s, mapping_names, EST_MAPPINGS);
+
+	if (i >= 0)
+		*out = i;
+	return i >= 0;
 }
 
 bool est_parse_model(const char *s, enum est_model_choice *out)
 {
-	if (!strcmp(s, "auto"))
-		*out = EST_MODEL_AUTO;
-	else if (!strcmp(s, "dma"))
-		*out = EST_MODEL_DMA;
-	else if (!strcmp(s, "nodma"))
-		*out = EST_MODEL_NODMA;
-	else
-		return false;
-	return true;
+	int i = word_index(s, model_words, WORDS(model_words));
+
+	if (i >= 0)
+		*out = i;
+	return i >= 0;
 }
 
 bool est_parse_deliver(const char *s, enum est_deliver *out)
 {
-	if (!strcmp(s, "app"))
-		*out = EST_DELIVER_APP;
-	else if (!strcmp(s, "stack"))
-		*out = EST_DELIVER_STACK;
-	else if (!strcmp(s, "forward"))
-		*out = EST_DELIVER_FORWARD;
-	else
-		return false;
-	return true;
+	int i = word_index(s, deliver_words, WORDS(deliver_words));
+
+	if (i >= 0)
+		*out = i;
+	return i >= 0;
 }
 
 void est_fit_solve(const struct lt_fit_sums *f, struct est_fit *o)

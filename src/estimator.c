@@ -571,11 +571,26 @@ static void predict(struct estimate *e)
 	e->valid |= EST_V_PREDICT;
 }
 
+unsigned int est_rx_cpus(const struct lt_sample *s)
+{
+	unsigned int n = 0;
+
+	if (s->rx_cpus)
+		return s->rx_cpus;
+	for (int i = 0; s->cpu_softirq_packets && i < s->n_cpu; i++)
+		n += s->cpu_softirq_packets[i] > 0;
+	return n;
+}
+
 void estimator_update(struct estimator *est, const struct lt_sample *in, struct estimate *e)
 {
 	struct lt_sample c = *in, sum;
 	double sub, sub_win = 0, pk, drops, obs;
 
+	c.rx_cpus = est_rx_cpus(in);
+	/* the window keeps copies: never the probe's per-CPU buffers */
+	c.n_cpu = 0;
+	c.cpu_softirqs = c.cpu_softirq_ns = c.cpu_softirq_packets = NULL;
 	sub = probe_correct(&c);
 	est->win[est->next] = c;
 	est->sub[est->next] = sub;

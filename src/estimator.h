@@ -142,6 +142,8 @@ void est_fit_solve(const struct lt_fit_sums *f, struct est_fit *out);
 void est_params_from(const struct lt_sample *s, const struct est_opts *o, struct est_params *p);
 void est_sample_add(struct lt_sample *sum, const struct lt_sample *s);
 double est_lambda_pps(const struct lt_sample *s, const char **source);
+/* CPUs doing this NIC's NET_RX work: rx_cpus, else CPUs with softirq packets; 0 unknown. */
+unsigned int est_rx_cpus(const struct lt_sample *s);
 enum est_state est_state_of(const struct estimate *e);
 
 const char *est_mapping_name(enum est_mapping m);	/* "softirq", "paper" */

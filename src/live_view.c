@@ -169,7 +169,43 @@ static void print_line(FILE *f, struct live_view *v, const struct estimate *e, t
 		fprintf(f, "%s\n", est_state_name(e->state));
 }
 
-static void print_json(FILE *f, const struct live_view *v, const struct estimate *e, time_t now)
+/* -C: where the NET_RX work ran (hard-IRQ time is per IRQ, not per CPU). */
+static void print_cpus(FILE *f, const struct lt_sample *s)
+{
+	for (int c = 0; s->cpu_softirq_ns && c < s->n_cpu; c++) {
+		double dt = s->interval_s, pk = (double)s->cpu_softirq_packets[c];
+
+		if (!s->cpu_softirqs[c] || !(dt > 0))
+			continue;
+		fprintf(f, "%8s cpu%-4d %9.0f pkt/s in NET_RX, %5.1f%% of the CPU, ", "", c, pk / dt,
+			100 * (double)s->cpu_softirq_ns[c] * 1e-9 / dt);
+		if (pk > 0)
+			fprintf(f, "%.2f us/pkt\n", (double)s->cpu_softirq_ns[c] / pk / 1e3);
+		else
+			fprintf(f, "- us/pkt\n");
+	}
+}
+
+static void json_cpus(struct json *j, const struct lt_sample *s)
+{
+	json_arr(j, "per_cpu");
+	for (int c = 0; s->cpu_softirq_ns && c < s->n_cpu; c++) {
+		double dt = s->interval_s, pk = (double)s->cpu_softirq_packets[c];
+
+		if (!s->cpu_softirqs[c] || !(dt > 0))
+			continue;
+		json_obj(j, NULL);
+		json_i64(j, "cpu", c);
+		json_dbl(j, "softirq_pps", pk / dt);
+		json_dbl(j, "softirq_share", (double)s->cpu_softirq_ns[c] * 1e-9 / dt);
+		json_dbl(j, "softirq_us_per_pkt", pk > 0 ? (double)s->cpu_softirq_ns[c] / pk / 1e3 : NAN);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+static void print_json(FILE *f, const struct live_view *v, const struct lt_sample *s,
+		       const struct estimate *e, time_t now)
 {
 	const struct est_params *w = &e->win;
 	const struct est_fit *cf = copy_fit(e);
@@ -226,6 +262,8 @@ static void print_json(FILE *f, const struct live_view *v, const struct estimate
 	json_dblp(&j, "other", e->drops_other, 0);
 	json_obj_end(&j);
 	json_str(&j, "state", est_state_name(e->state));
+	if (v->o.per_cpu)
+		json_cpus(&j, s);
 	json_end(&j);
 }
 
@@ -258,10 +296,13 @@ void live_view_interval(FILE *f, struct live_view *v, const struct nic_info *nic
 		}
 	}
 	v->last = *e;
-	if (v->o.json)
-		print_json(f, v, e, now);
-	else
+	if (v->o.json) {
+		print_json(f, v, s, e, now);
+	} else {
 		print_line(f, v, e, now);
+		if (v->o.per_cpu)
+			print_cpus(f, s);
+	}
 	fflush(f);
 }
 

@@ -17,6 +17,7 @@
 
 struct live_view_opts {
 	bool json;
+	bool per_cpu;			/* -C: NET_RX softirq per CPU under each line */
 	unsigned int header_every;	/* 0: LIVE_VIEW_HEADER_EVERY */
 	struct est_opts est;		/* what the estimator was told, for the header */
 };

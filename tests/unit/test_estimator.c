@@ -308,6 +308,25 @@ static void test_probe_cost_subtracted(void **state)
 	assert_near(clean.win.probe_subtracted_ns, 0, 0);
 }
 
+/* k RX CPUs: k copies of the model at lambda/k (RSS). */
+static void test_rx_cpus_scale(void **state)
+{
+	struct est_opts o = { .mapping = EST_MAP_SOFTIRQ, .no_calibrate = true };
+	struct synth p = napi;
+	struct estimate e;
+	struct lt_sample s;
+	struct estimator *est = estimator_new(&o, 256);
+	(void)state;
+	p.lambda = 400000;
+	synth(&s, &p);
+	s.rx_cpus = 4;
+	estimator_update(est, &s, &e);
+	assert_near(e.win.cpus, 4, 0);
+	assert_rel(e.predicted_pps, 4 * model_throughput(MODEL_NODMA, &e.mp, e.lambda_pps / 4), 1e-9);
+	assert_rel(e.livelock_pps, 4e9 / e.win.copy_ns, 1e-9);
+	estimator_free(est);
+}
+
 static void test_window_smoothing(void **state)
 {
 	struct est_opts o = { .mapping = EST_MAP_SOFTIRQ, .no_calibrate = true, .window = 3 };
@@ -417,6 +436,7 @@ int main(void)
 		cmocka_unit_test(test_idle_not_enough_data),
 		cmocka_unit_test(test_lambda_sources),
 		cmocka_unit_test(test_probe_cost_subtracted),
+		cmocka_unit_test(test_rx_cpus_scale),
 		cmocka_unit_test(test_window_smoothing),
 		cmocka_unit_test(test_state_thresholds),
 		cmocka_unit_test(test_option_words),

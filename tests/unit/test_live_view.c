@@ -73,9 +73,10 @@ static struct nic_info nic(void)
 	return n;
 }
 
-static char *render(bool json, const struct lt_sample *samples, int n, bool summary)
+static char *render_opts(bool json, bool per_cpu, const struct lt_sample *samples, int n,
+			 bool summary)
 {
-	struct live_view_opts o = { .json = json, .est = { .window = 3 } };
+	struct live_view_opts o = { .json = json, .per_cpu = per_cpu, .est = { .window = 3 } };
 	struct estimator *est = estimator_new(&o.est, 256);
 	struct nic_info ni = nic();
 	struct live_view v;
@@ -98,6 +99,11 @@ static char *render(bool json, const struct lt_sample *samples, int n, bool summ
 	fclose(f);
 	estimator_free(est);
 	return buf;
+}
+
+static char *render(bool json, const struct lt_sample *samples, int n, bool summary)
+{
+	return render_opts(json, false, samples, n, summary);
 }
 
 static void assert_clean_json_line(const char *line)
@@ -196,6 +202,32 @@ static void test_json_summary_clean(void **state)
 	free(out);
 }
 
+static void test_per_cpu(void **state)
+{
+	uint64_t runs[3] = { 1500, 0, 500 }, ns[3] = { 30000000, 0, 10000000 },
+		 pkts[3] = { 12000, 0, 5300 };
+	struct lt_sample s;
+	char *out;
+	(void)state;
+	busy_sample(&s);
+	s.n_cpu = 3;
+	s.cpu_softirqs = runs;
+	s.cpu_softirq_ns = ns;
+	s.cpu_softirq_packets = pkts;
+	assert_int_equal(est_rx_cpus(&s), 2);
+	out = render_opts(true, true, &s, 1, false);
+	assert_clean_json_line(out);
+	assert_non_null(strstr(out, "\"per_cpu\":[{\"cpu\":0,\"softirq_pps\":12000,\"softirq_share\":0.03,"));
+	assert_non_null(strstr(out, "{\"cpu\":2,"));
+	assert_null(strstr(out, "{\"cpu\":1,"));
+	assert_non_null(strstr(out, "\"cpus\":2"));
+	free(out);
+	out = render_opts(false, true, &s, 1, false);
+	assert_non_null(strstr(out, "cpu0        12000 pkt/s in NET_RX,   3.0% of the CPU, 2.50 us/pkt"));
+	assert_non_null(strstr(out, "cpu2 "));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,6 +235,7 @@ int main(void)
 		cmocka_unit_test(test_json_idle),
 		cmocka_unit_test(test_table_and_summary),
 		cmocka_unit_test(test_json_summary_clean),
+		cmocka_unit_test(test_per_cpu),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

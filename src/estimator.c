@@ -354,8 +354,20 @@ static void map_softirq(const struct lt_sample *s, const struct est_opts *o, str
 	if (f->valid) {
 		per_pkt = fmax(f->slope_ns, 0) + isr_slope;
 		measured = f->grows || isr_slope > 0 ? MODEL_NODMA : MODEL_DMA;
+	} else if (runs >= EST_MIN_FIT_N && s->softirq_packets) {
+		/*
+		 * Every run the same size (light load: one packet each): the
+		 * fixed cost cannot be told from the per-packet one.  Charge the
+		 * whole run to its packets: 1/c an upper bound, so the livelock
+		 * point is a lower bound, and said so.
+		 */
+		per_pkt = ((double)s->softirq_ns + (double)s->isr_ns) / (double)s->softirq_packets;
+		p->copy_bound = true;
+		measured = MODEL_NODMA;
 	}
-	if (runs >= EST_MIN_MEAN_N) {
+	if (p->copy_bound) {
+		fixed = 0;
+	} else if (runs >= EST_MIN_MEAN_N) {
 		double isr_fixed = fmax((double)s->isr_ns - isr_slope * (double)s->irq_packets, 0);
 
 		fixed = (f->valid ? fmax(f->intercept_ns, 0) : 0) + isr_fixed / runs;
@@ -374,10 +386,13 @@ static void map_softirq(const struct lt_sample *s, const struct est_opts *o, str
 		((double)s->isr_ns + (double)s->softirq_ns) * NS / (s->interval_s * p->cpus) : NAN;
 	if (o->model != EST_MODEL_AUTO)
 		snprintf(p->reason, sizeof(p->reason), "--model; NIC: %s", nic_why);
+	else if (p->copy_bound)
+		snprintf(p->reason, sizeof(p->reason),
+			 "NET_RX softirq runs all of %.0f packet(s): whole run charged per packet, 1/c an upper bound; NIC: %s",
+			 f->mean_x, nic_why);
 	else if (!f->valid)
 		snprintf(p->reason, sizeof(p->reason),
-			 "NET_RX softirq runs too few or all the same size to separate per-packet cost; NIC: %s",
-			 nic_why);
+			 "too few NET_RX softirq runs to separate per-packet cost; NIC: %s", nic_why);
 	else
 		snprintf(p->reason, sizeof(p->reason),
 			 "NET_RX softirq %s %.2f us/pkt (R2 %.2f, n %.0f)%s; NIC: %s",

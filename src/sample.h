@@ -84,8 +84,9 @@ struct lt_sample {
 	/* Additions for the estimator (0 = not measured). */
 	uint32_t rx_cpus;		/* CPUs that ran this NIC's hard IRQ or NET_RX work */
 	uint64_t app_timed;		/* datagrams of this device read by applications, timed */
-	uint64_t app_ns;		/* their application-side time: recv copy to user */
-	double   app_ns_sq;		/* sum of squares */
+	uint64_t app_ns;		/* on-CPU time of the threads that read them, per read:
+					 * recv copy to user + the application's own work */
+	double   app_ns_sq;		/* sum of squares, per datagram */
 };
 
 #endif

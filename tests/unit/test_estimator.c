@@ -246,6 +246,26 @@ static void test_model_override(void **state)
 	assert_false(isfinite(e.predicted_pps));
 }
 
+/* Light load: every run one packet; 1/c is then an upper bound, said so. */
+static void test_batches_never_vary(void **state)
+{
+	struct est_opts o = { .mapping = EST_MAP_SOFTIRQ, .no_calibrate = true };
+	struct synth p = napi;
+	struct estimate e;
+	(void)state;
+	p.xmax = 1;
+	p.lambda = 5000;
+	run(&p, &o, &e);
+	assert_false(e.win.sirq_fit.valid);
+	assert_true(e.win.copy_bound);
+	assert_int_equal(e.kind, MODEL_NODMA);
+	/* 5 us + 2 us per run, + a 2 us hard IRQ every other run */
+	assert_rel(e.win.copy_ns, 8000, 0.03);
+	assert_rel(e.win.isr_ns, e.win.copy_ns, 1e-12);
+	assert_true(e.valid & EST_V_PREDICT);
+	assert_non_null(strstr(e.win.reason, "upper bound"));
+}
+
 static void test_idle_not_enough_data(void **state)
 {
 	struct est_opts o = { 0 };
@@ -433,6 +453,7 @@ int main(void)
 		cmocka_unit_test(test_paper_mapping_nodma_nic),
 		cmocka_unit_test(test_paper_mapping_dma_nic),
 		cmocka_unit_test(test_model_override),
+		cmocka_unit_test(test_batches_never_vary),
 		cmocka_unit_test(test_idle_not_enough_data),
 		cmocka_unit_test(test_lambda_sources),
 		cmocka_unit_test(test_probe_cost_subtracted),

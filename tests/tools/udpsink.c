@@ -3,7 +3,8 @@
  * udpsink: the application whose received-packet count is the ground truth
  * for "observed throughput".  Counts udpsend's packets (by magic), reads with
  * recvmmsg, can be made slow (--delay-us) or deaf (--no-read), and always
- * stops by itself.  The socket's kernel drop count comes from SO_RXQ_OVFL.
+ * stops by itself.  The socket's kernel drop count comes from /proc/net/udp
+ * (exact at exit), else from the SO_RXQ_OVFL stamp of the last datagram.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -18,15 +19,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "toolopt.h"
 
-#define MAGIC		0x4c4c5452u
-#define VLEN		64
+#define MAGIC		0x4c4c5452u	/* "LLTR", shared with udpsend */
+#define HDR_BYTES	8		/* magic + sequence number */
+#define VLEN		64		/* datagrams per recvmmsg */
 #define PKT_MAX		2048
 #define POLL_MS		20
+#define DRAIN_MS	200		/* at exit, count what is still queued for at most this */
 #define DEFAULT_SECONDS	60
+#define SEEN_BITS	(1ull << 27)	/* sequence numbers tracked for "unique" (16 MiB) */
+#define PROC_UDP	"/proc/net/udp"
 
 static volatile sig_atomic_t stop;
 static void on_signal(int sig) { (void)sig; stop = 1; }
@@ -43,59 +49,158 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: udpsink -p PORT [options]\n"
-"  -p PORT             UDP port to receive on\n"
+"Count the udpsend packets an application really receives on UDP PORT.\n"
+"  -p PORT             UDP port to receive on, 1..65535\n"
 "  -b ADDR             local IPv4 address to bind [any]\n"
-"  --rcvbuf BYTES      socket receive buffer (SO_RCVBUF)\n"
+"  --rcvbuf BYTES      socket receive buffer (SO_RCVBUF), bytes\n"
 "  --delay-us N        busy work per packet, microseconds: a slow application [0]\n"
 "  --no-read           never read: the socket buffer fills and drops\n"
 "  --seconds T         stop after T seconds [%d]\n"
-"  --idle-exit MS      stop after MS ms without packets, once one arrived\n"
-"  --ready-file F      create F once the socket is bound\n"
-"  --json              final report as JSON\n"
-"Example: udpsink -p 9000 --idle-exit 500 --json\n", DEFAULT_SECONDS);
+"  --idle-exit MS      stop after MS milliseconds without packets, once one arrived\n"
+"  --expect N          stop as soon as N packets were received\n"
+"  --ready-file F      write F (containing the port) once the socket is bound\n"
+"  --json              final report as one JSON object\n"
+"Stops on the first of --seconds, --idle-exit, --expect, SIGINT or SIGTERM, and\n"
+"always prints: received, bytes, unique sequence numbers, seconds, pps (first to\n"
+"last packet), socket_drops (kernel, this socket), queued (left unread at exit),\n"
+"reordered, duplicates, missing (gaps below the highest sequence number seen).\n"
+"Example: udpsink -p 9000 --idle-exit 500 --json --ready-file /tmp/sink.ready\n",
+		DEFAULT_SECONDS);
+}
+
+struct count {
+	uint64_t received, bytes, unique, foreign, reordered, max_seq, queued;
+	uint32_t cmsg_drops;
+	int any_seq;
+	unsigned char *seen;
+};
+
+/* One datagram: ours (magic) or foreign; with track, its sequence number
+ * new, seen before or out of order. */
+static int count_one(struct count *c, struct msghdr *h, const char *buf, unsigned int len,
+		     int track)
+{
+	uint32_t magic, seq;
+	struct cmsghdr *cm;
+
+	for (cm = CMSG_FIRSTHDR(h); cm; cm = CMSG_NXTHDR(h, cm))
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SO_RXQ_OVFL)
+			memcpy(&c->cmsg_drops, CMSG_DATA(cm), sizeof(c->cmsg_drops));
+	if (len < HDR_BYTES) {
+		c->foreign++;
+		return 0;
+	}
+	memcpy(&magic, buf, sizeof(magic));
+	memcpy(&seq, buf + sizeof(magic), sizeof(seq));
+	if (magic != MAGIC) {
+		c->foreign++;
+		return 0;
+	}
+	if (!track)
+		return 1;
+	if (c->any_seq && seq < c->max_seq)
+		c->reordered++;
+	if (!c->any_seq || seq > c->max_seq)
+		c->max_seq = seq;
+	c->any_seq = 1;
+	if (seq < SEEN_BITS && !(c->seen[seq / 8] & (1u << (seq % 8)))) {
+		c->seen[seq / 8] |= 1u << (seq % 8);
+		c->unique++;
+	}
+	return 1;
+}
+
+/* The socket's sk_drops from /proc/net/udp, found by inode; -1 if not there. */
+static long long proc_drops(int fd)
+{
+	struct stat st;
+	char line[512];
+	long long drops = -1;
+	FILE *f;
+
+	if (fstat(fd, &st) || !(f = fopen(PROC_UDP, "r")))
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long ino, d;
+
+		/* sl local rem st tx:rx tr:when retr uid timeout inode ref pointer drops */
+		if (sscanf(line, " %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu %*s %*s %llu",
+			   &ino, &d) == 2 && ino == (unsigned long long)st.st_ino) {
+			drops = (long long)d;
+			break;
+		}
+	}
+	fclose(f);
+	return drops;
+}
+
+static int write_ready(const char *path, unsigned int port)
+{
+	char tmp[4096];
+	FILE *f;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return -1;
+	f = fopen(tmp, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "%u\n", port);
+	if (fclose(f) || rename(tmp, path)) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	enum { O_RCVBUF = 1, O_DELAY, O_NOREAD, O_SECONDS, O_IDLE, O_READY, O_JSON };
+	enum { O_RCVBUF = 1, O_DELAY, O_NOREAD, O_SECONDS, O_IDLE, O_EXPECT, O_READY, O_JSON };
 	static const struct option lo[] = {
 		{ "rcvbuf", 1, NULL, O_RCVBUF }, { "delay-us", 1, NULL, O_DELAY },
 		{ "no-read", 0, NULL, O_NOREAD }, { "seconds", 1, NULL, O_SECONDS },
-		{ "idle-exit", 1, NULL, O_IDLE }, { "ready-file", 1, NULL, O_READY },
+		{ "idle-exit", 1, NULL, O_IDLE }, { "expect", 1, NULL, O_EXPECT },
+		{ "ready-file", 1, NULL, O_READY },
 		{ "json", 0, NULL, O_JSON }, { "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	double port = -1, rcvbuf = 0, delay_us = 0, seconds = DEFAULT_SECONDS, idle_ms = 0;
+	double expect = 0;
 	const char *bind_addr = NULL, *ready = NULL;
-	int no_read = 0, json = 0, opt, fd, one = 1;
+	int no_read = 0, json = 0, opt, fd, vlen, rcvbuf_now = 0;
+	socklen_t optlen = sizeof(rcvbuf_now);
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	static char bufs[VLEN][PKT_MAX];
 	static char cbufs[VLEN][CMSG_SPACE(sizeof(uint32_t))];
 	struct mmsghdr msgs[VLEN];
 	struct iovec iov[VLEN];
-	uint64_t received = 0, bytes = 0, foreign = 0, max_seq = 0;
-	uint32_t drops = 0;
-	double t_start, t_first = 0, t_last = 0;
-	unsigned char *seen = NULL;
-	uint64_t unique = 0;
-	const uint64_t seen_max = 1ull << 27;	/* sequence numbers tracked for "unique" */
+	struct count c = { 0 };
+	double t_start, t_first = 0, t_last = 0, t_end;
+	long long drops;
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":p:b:h", lo, NULL)) != -1) {
 		switch (opt) {
-		case 'p': if (tool_num(optarg, 1, 65535, &port)) return tool_bad("udpsink", "-p", optarg, "a port 1..65535"); break;
+		case 'p': if (tool_num(optarg, 1, 65535, &port) || port != floor(port)) return tool_bad("udpsink", "-p", optarg, "a port 1..65535"); break;
 		case 'b': bind_addr = optarg; break;
-		case O_RCVBUF: if (tool_num(optarg, 1024, 1 << 30, &rcvbuf)) return tool_bad("udpsink", "--rcvbuf", optarg, "1024..2^30 bytes"); break;
+		case O_RCVBUF: if (tool_num(optarg, 1024, 1 << 30, &rcvbuf) || rcvbuf != floor(rcvbuf)) return tool_bad("udpsink", "--rcvbuf", optarg, "1024..2^30 bytes"); break;
 		case O_DELAY: if (tool_num(optarg, 0, 1e6, &delay_us)) return tool_bad("udpsink", "--delay-us", optarg, "0..1e6 us"); break;
 		case O_NOREAD: no_read = 1; break;
 		case O_SECONDS: if (tool_num(optarg, 0.01, 86400, &seconds)) return tool_bad("udpsink", "--seconds", optarg, "0.01..86400 s"); break;
 		case O_IDLE: if (tool_num(optarg, 1, 3.6e6, &idle_ms)) return tool_bad("udpsink", "--idle-exit", optarg, "1..3600000 ms"); break;
+		case O_EXPECT: if (tool_num(optarg, 1, 1e12, &expect) || expect != floor(expect)) return tool_bad("udpsink", "--expect", optarg, "a whole number of packets 1..1e12"); break;
 		case O_READY: ready = optarg; break;
 		case O_JSON: json = 1; break;
 		case 'h': usage(stdout); return 0;
+		case ':':
+			fprintf(stderr, "udpsink: option '%s' needs a value (see --help)\n", argv[optind - 1]);
+			return 2;
 		default:
-			fprintf(stderr, "udpsink: unknown or incomplete option '%s' (see --help)\n", argv[optind - 1]);
+			fprintf(stderr, "udpsink: unknown option '%s' (see --help)\n", argv[optind - 1]);
 			return 2;
 		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "udpsink: unexpected argument '%s' (see --help)\n", argv[optind]);
+		return 2;
 	}
 	if (port < 0) {
 		fprintf(stderr, "udpsink: -p PORT is required (see --help)\n");
@@ -104,32 +209,43 @@ int main(int argc, char **argv)
 	if (bind_addr && inet_pton(AF_INET, bind_addr, &sa.sin_addr) != 1)
 		return tool_bad("udpsink", "-b", bind_addr, "an IPv4 address");
 	sa.sin_port = htons((uint16_t)port);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	{
+		struct sigaction sg = { .sa_handler = on_signal };	/* no SA_RESTART: poll returns */
 
+		sigaction(SIGINT, &sg, NULL);
+		sigaction(SIGTERM, &sg, NULL);
+	}
+
+	c.seen = calloc(SEEN_BITS / 8, 1);
+	if (!c.seen) {
+		fprintf(stderr, "udpsink: cannot allocate the sequence bitmap\n");
+		return 1;
+	}
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof(one)) ||
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &(int){ 1 }, sizeof(int)) ||
 	    (rcvbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &(int){ (int)rcvbuf }, sizeof(int))) ||
 	    bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		fprintf(stderr, "udpsink: cannot listen on UDP port %.0f: %s\n", port, strerror(errno));
 		return 1;
 	}
-	seen = calloc(seen_max / 8, 1);
-	if (ready) {
-		FILE *f = fopen(ready, "w");
-
-		if (f)
-			fclose(f);
+	getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf_now, &optlen);
+	if (ready && write_ready(ready, (unsigned int)port)) {
+		fprintf(stderr, "udpsink: cannot write ready file %s: %s\n", ready, strerror(errno));
+		return 1;
 	}
 	for (int i = 0; i < VLEN; i++) {
 		iov[i].iov_base = bufs[i];
 		iov[i].iov_len = PKT_MAX;
-		memset(&msgs[i].msg_hdr, 0, sizeof(msgs[i].msg_hdr));
+		memset(&msgs[i], 0, sizeof(msgs[i]));
 		msgs[i].msg_hdr.msg_iov = &iov[i];
 		msgs[i].msg_hdr.msg_iovlen = 1;
 		msgs[i].msg_hdr.msg_control = cbufs[i];
 		msgs[i].msg_hdr.msg_controllen = sizeof(cbufs[i]);
 	}
+	/* A slow application takes one packet at a time, as a real one would:
+	 * a batch of VLEN would hide VLEN packets from the socket buffer. */
+	vlen = delay_us > 0 ? 1 : VLEN;
+
 	t_start = now_s();
 	while (!stop) {
 		double t = now_s();
@@ -138,79 +254,78 @@ int main(int argc, char **argv)
 
 		if (t - t_start >= seconds)
 			break;
-		if (idle_ms > 0 && received && (t - t_last) * 1000 >= idle_ms)
+		if (idle_ms > 0 && c.received && (t - t_last) * 1000 >= idle_ms)
+			break;
+		if (expect > 0 && c.received >= (uint64_t)expect)
 			break;
 		if (no_read) {
-			struct timespec ts = { 0, POLL_MS * 1000000L };
-			nanosleep(&ts, NULL);
+			poll(NULL, 0, POLL_MS);
 			continue;
 		}
-		if (poll(&pfd, 1, POLL_MS) <= 0)
+		n = recvmmsg(fd, msgs, vlen, MSG_DONTWAIT, NULL);
+		if (n <= 0) {
+			poll(&pfd, 1, POLL_MS);
 			continue;
-		n = recvmmsg(fd, msgs, VLEN, MSG_DONTWAIT, NULL);
-		if (n <= 0)
-			continue;
+		}
 		t_last = now_s();
 		if (!t_first)
 			t_first = t_last;
 		for (int i = 0; i < n; i++) {
-			uint32_t magic, seq;
-			struct cmsghdr *c;
-
-			for (c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c; c = CMSG_NXTHDR(&msgs[i].msg_hdr, c))
-				if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL)
-					memcpy(&drops, CMSG_DATA(c), sizeof(drops));
+			if (count_one(&c, &msgs[i].msg_hdr, bufs[i], msgs[i].msg_len, 1)) {
+				c.received++;
+				c.bytes += msgs[i].msg_len;
+			}
 			msgs[i].msg_hdr.msg_controllen = sizeof(cbufs[i]);
-			if (msgs[i].msg_len < 8) {
-				foreign++;
-				continue;
-			}
-			memcpy(&magic, bufs[i], 4);
-			memcpy(&seq, bufs[i] + 4, 4);
-			if (magic != MAGIC) {
-				foreign++;
-				continue;
-			}
-			received++;
-			bytes += msgs[i].msg_len;
-			if (seq > max_seq)
-				max_seq = seq;
-			if (seen && seq < seen_max && !(seen[seq / 8] & (1u << (seq % 8)))) {
-				seen[seq / 8] |= 1u << (seq % 8);
-				unique++;
-			}
 			if (delay_us > 0) {
 				double until = now_s() + delay_us / 1e6;
-				while (now_s() < until)
+
+				while (!stop && now_s() < until)
 					;
 			}
 		}
 	}
-	if (no_read) {	/* the drop counter arrives with a datagram: read one to learn it */
-		int n = recvmmsg(fd, msgs, 1, MSG_DONTWAIT, NULL);
-		struct cmsghdr *c;
+	t_end = now_s();
+	/* What is still in the socket buffer arrived but never reached the
+	 * application: counted as queued, not received. */
+	while (now_s() - t_end < DRAIN_MS / 1e3) {
+		int n = recvmmsg(fd, msgs, VLEN, MSG_DONTWAIT, NULL);
 
-		if (n == 1)
-			for (c = CMSG_FIRSTHDR(&msgs[0].msg_hdr); c; c = CMSG_NXTHDR(&msgs[0].msg_hdr, c))
-				if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL)
-					memcpy(&drops, CMSG_DATA(c), sizeof(drops));
+		if (n <= 0)
+			break;
+		for (int i = 0; i < n; i++) {
+			c.queued += count_one(&c, &msgs[i].msg_hdr, bufs[i], msgs[i].msg_len, 0);
+			msgs[i].msg_hdr.msg_controllen = sizeof(cbufs[i]);
+		}
 	}
+	drops = proc_drops(fd);
+	if (drops < 0)
+		drops = c.cmsg_drops;
+	close(fd);
 	{
-		double span = received > 1 ? t_last - t_first : 0;
-		double pps = span > 0 ? (received - 1) / span : 0;
-		double secs = now_s() - t_start;
+		double span = c.received > 1 ? t_last - t_first : 0;
+		double pps = span > 0 ? (c.received - 1) / span : 0;
+		double secs = t_end - t_start;
+		uint64_t dups = c.received - c.unique;
+		uint64_t missing = c.any_seq && c.max_seq < SEEN_BITS ? c.max_seq + 1 - c.unique : 0;
 
 		if (json)
 			printf("{\"received\":%llu,\"bytes\":%llu,\"unique\":%llu,\"seconds\":%.6f,"
-			       "\"active_seconds\":%.6f,\"pps\":%.1f,\"socket_drops\":%u,\"foreign\":%llu}\n",
-			       (unsigned long long)received, (unsigned long long)bytes,
-			       (unsigned long long)unique, secs, span, pps, drops,
-			       (unsigned long long)foreign);
+			       "\"active_seconds\":%.6f,\"pps\":%.1f,\"socket_drops\":%lld,"
+			       "\"queued\":%llu,\"reordered\":%llu,\"duplicates\":%llu,\"missing\":%llu,"
+			       "\"foreign\":%llu,\"rcvbuf\":%d}\n",
+			       (unsigned long long)c.received, (unsigned long long)c.bytes,
+			       (unsigned long long)c.unique, secs, span, pps, drops,
+			       (unsigned long long)c.queued, (unsigned long long)c.reordered,
+			       (unsigned long long)dups, (unsigned long long)missing,
+			       (unsigned long long)c.foreign, rcvbuf_now);
 		else
-			printf("received %llu packets (%llu unique, %llu bytes) at %.0f pps; socket drops %u\n",
-			       (unsigned long long)received, (unsigned long long)unique,
-			       (unsigned long long)bytes, pps, drops);
+			printf("received %llu packets (%llu unique, %llu bytes) in %.3f s at %.0f pps; "
+			       "socket drops %lld, %llu left queued, %llu reordered, %llu missing\n",
+			       (unsigned long long)c.received, (unsigned long long)c.unique,
+			       (unsigned long long)c.bytes, secs, pps, drops,
+			       (unsigned long long)c.queued, (unsigned long long)c.reordered,
+			       (unsigned long long)missing);
 	}
-	free(seen);
+	free(c.seen);
 	return 0;
 }

@@ -586,6 +586,50 @@ static void predict(struct estimate *e)
 	e->valid |= EST_V_PREDICT;
 }
 
+/*
+ * 1/mu of an application whose socket overflowed: it was busy whenever it
+ * had the CPU, so it served packets at mu over the time interrupt priority
+ * left it: 1/mu <= that time / packets it read.  An interval only partly
+ * loaded inflates the bound, so take the smallest over saturated intervals.
+ * Assumes the reader runs on the RX CPUs; at those intervals the prediction
+ * then agrees by construction, so the error there is no check.
+ */
+static double saturated_proto_ns(const struct lt_sample *w, unsigned int n)
+{
+	double best = NAN;
+
+	for (unsigned int i = 0; i < n; i++) {
+		double d = (double)w[i].delivered_packets, k = w[i].rx_cpus ? w[i].rx_cpus : 1;
+		double busy = ((double)w[i].isr_ns + (double)w[i].softirq_ns) * NS;
+		double avail = w[i].interval_s * k - busy;
+
+		if ((double)w[i].drops_socket <= EST_SATURATED_DROP_FRAC * (d + w[i].drops_socket) ||
+		    d < EST_MIN_FIT_N || !(avail > 0))
+			continue;
+		if (!(avail / d / NS >= best))
+			best = avail / d / NS;
+	}
+	return best;
+}
+
+/* Without an application-side measurement, saturation tells mu; else the stack stands in. */
+static void proto_from_saturation(struct est_params *p, const struct lt_sample *w, unsigned int n,
+				  const struct est_opts *o)
+{
+	double v;
+
+	if (o->mapping != EST_MAP_SOFTIRQ || o->deliver != EST_DELIVER_APP ||
+	    !strcmp(p->proto_source, "app"))
+		return;
+	v = saturated_proto_ns(w, n);
+	if (!isfinite(v))
+		return;
+	p->proto_ns = v;
+	p->proto_sd_ns = NAN;
+	p->proto_source = "saturation";
+	p->valid |= EST_V_PROTO;
+}
+
 unsigned int est_rx_cpus(const struct lt_sample *s)
 {
 	unsigned int n = 0;
@@ -621,6 +665,8 @@ void estimator_update(struct estimator *est, const struct lt_sample *in, struct 
 	memset(e, 0, sizeof(*e));
 	est_params_from(&c, &est->o, &e->cur);
 	est_params_from(&sum, &est->o, &e->win);
+	proto_from_saturation(&e->cur, &c, 1, &est->o);
+	proto_from_saturation(&e->win, est->win, est->n, &est->o);
 	e->cur.probe_subtracted_ns = sub;
 	e->win.probe_subtracted_ns = sub_win;
 	e->window_n = est->n;

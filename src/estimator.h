@@ -94,7 +94,7 @@ struct est_params {
 	double copy_ns;				/* 1/c; 0 for the dma structure */
 	bool copy_bound;			/* 1/c an upper bound: batches never varied */
 	double proto_ns, proto_sd_ns;		/* 1/mu */
-	const char *proto_source;		/* "app", "softirq", "stack" */
+	const char *proto_source;		/* "app", "saturation", "stack", "softirq"(+app) */
 	double batch_per_irq, batch_per_poll, ksoftirqd_frac;
 	double share_measured;			/* interrupt-priority CPU share, measured */
 	double scv_arrival, scv_service;

@@ -103,7 +103,7 @@ void live_view_header(FILE *f, struct live_view *v, const struct nic_info *nic)
 static void cell(FILE *f, int w, int prec, double x)
 {
 	if (isfinite(x))
-		fprintf(f, " %*.*f", w, prec, x);
+		fprintf(f, " %*.*f", w, prec, fabs(x) < 0.5 * pow(10, -prec) ? 0 : x);
 	else
 		fprintf(f, " %*s", w, "-");
 }

@@ -266,6 +266,31 @@ static void test_batches_never_vary(void **state)
 	assert_non_null(strstr(e.win.reason, "upper bound"));
 }
 
+/* No application-side time, but the socket overflowed: 1/mu from the CPU time left. */
+static void test_mu_from_saturation(void **state)
+{
+	struct est_opts o = { .mapping = EST_MAP_SOFTIRQ, .no_calibrate = true };
+	struct synth p = napi;
+	struct estimator *est = estimator_new(&o, 256);
+	struct lt_sample s;
+	struct estimate e;
+	double left;
+	(void)state;
+	p.app_ns = 0;
+	synth(&s, &p);
+	estimator_update(est, &s, &e);
+	assert_string_equal(e.win.proto_source, "stack");
+	assert_rel(e.win.proto_ns, 1500, 1e-6);
+	s.delivered_packets = 30000;	/* the reader got 30000 of 50000: the rest overflowed */
+	s.drops_socket = 20000;
+	estimator_update(est, &s, &e);
+	left = 1 - ((double)s.isr_ns + (double)s.softirq_ns) * 1e-9;
+	assert_string_equal(e.win.proto_source, "saturation");
+	assert_rel(e.win.proto_ns, left / 30000 * 1e9, 1e-9);
+	assert_string_equal(e.cur.proto_source, "saturation");
+	estimator_free(est);
+}
+
 static void test_idle_not_enough_data(void **state)
 {
 	struct est_opts o = { 0 };
@@ -454,6 +479,7 @@ int main(void)
 		cmocka_unit_test(test_paper_mapping_dma_nic),
 		cmocka_unit_test(test_model_override),
 		cmocka_unit_test(test_batches_never_vary),
+		cmocka_unit_test(test_mu_from_saturation),
 		cmocka_unit_test(test_idle_not_enough_data),
 		cmocka_unit_test(test_lambda_sources),
 		cmocka_unit_test(test_probe_cost_subtracted),

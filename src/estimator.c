@@ -333,7 +333,9 @@ static void map_paper(const struct lt_sample *s, const struct est_opts *o, struc
 		p->isr_struct_ns = fmax(f->intercept_ns + f->slope_ns, 0);
 	} else if (p->kind == MODEL_DMA) {
 		p->copy_ns = 0;
-		p->isr_struct_ns = p->hardirq_ns;
+		/* traffic and not one hard IRQ (veth, busy polling): r -> inf, measured */
+		p->isr_struct_ns = !s->irqs && s->stack_packets >= EST_IDLE_MIN_PACKETS ? 0 :
+				   p->hardirq_ns;
 	}
 	p->isr_sd_ns = p->kind == MODEL_NODMA ? f->resid_sd_ns : p->hardirq_sd_ns;
 	p->share_measured = s->interval_s > 0 ?

@@ -48,7 +48,6 @@
 #include "estimator.h"
 
 #define NS	1e-9
-#define T_CAP	1e9	/* a slope t-statistic of an exact fit */
 
 struct estimator {
 	struct est_opts o;
@@ -112,156 +111,6 @@ bool est_parse_deliver(const char *s, enum est_deliver *out)
 	if (i >= 0)
 		*out = i;
 	return i >= 0;
-}
-
-void est_fit_solve(const struct lt_fit_sums *f, struct est_fit *o)
-{
-	double n = f->n, sxx, sxy, syy, rss, se;
-
-	memset(o, 0, sizeof(*o));
-	o->n = n;
-	o->slope_ns = o->intercept_ns = o->r2 = o->t = o->resid_sd_ns = NAN;
-	o->mean_x = n > 0 ? f->sx / n : NAN;
-	o->mean_y = n > 0 ? f->sy / n : NAN;
-	if (n < EST_MIN_FIT_N)
-		return;
-	sxx = f->sxx - f->sx * f->sx / n;
-	sxy = f->sxy - f->sx * f->sy / n;
-	syy = f->syy - f->sy * f->sy / n;
-	if (!(sxx > 1e-9 * (f->sxx > 1 ? f->sxx : 1)))
-		return;		/* every event had the same batch: no slope */
-	o->valid = true;
-	o->slope_ns = sxy / sxx;
-	o->intercept_ns = o->mean_y - o->slope_ns * o->mean_x;
-	o->r2 = syy > 0 ? sxy * sxy / (sxx * syy) : 0;
-	if (o->r2 > 1)
-		o->r2 = 1;
-	rss = syy - o->slope_ns * sxy;
-	o->resid_sd_ns = rss > 0 ? sqrt(rss / (n - 2)) : 0;
-	se = o->resid_sd_ns / sqrt(sxx);
-	o->t = se > 0 ? o->slope_ns / se : (o->slope_ns > 0 ? T_CAP : 0);
-	if (o->t > T_CAP)
-		o->t = T_CAP;
-	o->grows = o->slope_ns > 0 && o->t >= EST_SLOPE_T_MIN &&
-		   o->slope_ns * o->mean_x >= EST_SLOPE_SHARE_MIN * o->mean_y;
-}
-
-/* The fit sums of y' = y - a - b x; returns the total subtracted. */
-static double fit_shift(struct lt_fit_sums *f, double a, double b)
-{
-	double sub = a * f->n + b * f->sx;
-
-	f->syy += a * a * f->n + b * b * f->sxx - 2 * a * f->sy - 2 * b * f->sxy +
-		  2 * a * b * f->sx;
-	f->sxy -= a * f->sx + b * f->sxx;
-	f->sy -= sub;
-	if (f->syy < 0)
-		f->syy = 0;
-	return sub;
-}
-
-static void total_shift(uint64_t *tot, double *sq, double n, double per)
-{
-	double t = (double)*tot, s2 = *sq - 2 * per * t + n * per * per;
-
-	t -= n * per;
-	*tot = t > 0 ? (uint64_t)llround(t) : 0;
-	*sq = s2 > 0 ? s2 : 0;
-}
-
-/*
- * Subtract our own probes' cost from the times they inflate: each hard-IRQ
- * handler by probe_ns_per_irq, and each packet inside a timed span (ISR,
- * softirq run, stack entry -> exit) by probe_ns_per_packet.  The fit sums
- * cover every handler and every run, so their corrected sy/syy are the
- * corrected totals.  Marks the sample as corrected; returns ns subtracted.
- */
-static double probe_correct(struct lt_sample *s)
-{
-	double a = s->probe_ns_per_irq >= 0 ? s->probe_ns_per_irq : 0;
-	double b = s->probe_ns_per_packet >= 0 ? s->probe_ns_per_packet : 0;
-	double before = (double)s->isr_ns + (double)s->softirq_ns + (double)s->stack_ns;
-
-	s->probe_ns_per_irq = s->probe_ns_per_packet = -1;
-	if (a == 0 && b == 0)
-		return 0;
-	fit_shift(&s->isr_fit, a, b);
-	if (s->isr_fit.n == (double)s->irqs) {
-		s->isr_ns = s->isr_fit.sy > 0 ? (uint64_t)llround(s->isr_fit.sy) : 0;
-		s->isr_ns_sq = s->isr_fit.syy;
-	} else {
-		total_shift(&s->isr_ns, &s->isr_ns_sq, (double)s->irqs, a);
-	}
-	fit_shift(&s->softirq_fit, 0, b);
-	if (s->softirq_fit.n == (double)s->softirqs)
-		s->softirq_ns = s->softirq_fit.sy > 0 ? (uint64_t)llround(s->softirq_fit.sy) : 0;
-	total_shift(&s->stack_ns, &s->stack_ns_sq, (double)s->stack_timed, b);
-	return before - ((double)s->isr_ns + (double)s->softirq_ns + (double)s->stack_ns);
-}
-
-double est_lambda_pps(const struct lt_sample *s, const char **source)
-{
-	double pk;
-
-	/* XDP sees what the driver took off the ring: ring drops come before it */
-	if (s->xdp_valid)
-		pk = (double)s->xdp_packets + (double)s->drops_nic;
-	else
-		pk = (double)s->stack_packets + (double)s->drops_nic + (double)s->drops_backlog;
-	if (source)
-		*source = s->xdp_valid ? "xdp+nic" : "stack+nic+backlog";
-	return s->interval_s > 0 ? pk / s->interval_s : NAN;
-}
-
-static void add_fit(struct lt_fit_sums *a, const struct lt_fit_sums *b)
-{
-	a->n += b->n; a->sx += b->sx; a->sy += b->sy;
-	a->sxx += b->sxx; a->sxy += b->sxy; a->syy += b->syy;
-}
-
-void est_sample_add(struct lt_sample *a, const struct lt_sample *b)
-{
-	a->xdp_valid = a->interval_s > 0 ? a->xdp_valid && b->xdp_valid : b->xdp_valid;
-	a->interval_s += b->interval_s;
-	a->irqs += b->irqs;
-	a->irqs_none += b->irqs_none;
-	a->isr_ns += b->isr_ns;
-	a->isr_ns_sq += b->isr_ns_sq;
-	for (int i = 0; i < LT_HIST_SLOTS; i++)
-		a->isr_hist[i] += b->isr_hist[i];
-	a->irq_packets += b->irq_packets;
-	add_fit(&a->isr_fit, &b->isr_fit);
-	a->softirqs += b->softirqs;
-	a->softirq_ns += b->softirq_ns;
-	a->softirq_packets += b->softirq_packets;
-	add_fit(&a->softirq_fit, &b->softirq_fit);
-	a->napi_polls += b->napi_polls;
-	a->napi_packets += b->napi_packets;
-	a->napi_budget_full += b->napi_budget_full;
-	a->napi_polls_ksoftirqd += b->napi_polls_ksoftirqd;
-	for (int i = 0; i < LT_BATCH_SLOTS; i++)
-		a->batch_hist[i] += b->batch_hist[i];
-	a->stack_packets += b->stack_packets;
-	a->stack_timed += b->stack_timed;
-	a->stack_ns += b->stack_ns;
-	a->stack_ns_sq += b->stack_ns_sq;
-	a->xdp_packets += b->xdp_packets;
-	a->iat_n += b->iat_n;
-	a->iat_ns += b->iat_ns;
-	a->iat_ns_sq += b->iat_ns_sq;
-	a->delivered_packets += b->delivered_packets;
-	a->delivered_bytes += b->delivered_bytes;
-	a->forwarded_packets += b->forwarded_packets;
-	a->drops_nic += b->drops_nic;
-	a->drops_backlog += b->drops_backlog;
-	a->drops_socket += b->drops_socket;
-	a->drops_other += b->drops_other;
-	a->probe_ns_per_irq = a->probe_ns_per_packet = -1;	/* sums of corrected samples */
-	if (b->rx_cpus > a->rx_cpus)
-		a->rx_cpus = b->rx_cpus;
-	a->app_timed += b->app_timed;
-	a->app_ns += b->app_ns;
-	a->app_ns_sq += b->app_ns_sq;
 }
 
 /* Mean and spread from a count, total and sum of squares; NAN below EST_MIN_MEAN_N. */
@@ -632,17 +481,6 @@ static void proto_from_saturation(struct est_params *p, const struct lt_sample *
 	p->valid |= EST_V_PROTO;
 }
 
-unsigned int est_rx_cpus(const struct lt_sample *s)
-{
-	unsigned int n = 0;
-
-	if (s->rx_cpus)
-		return s->rx_cpus;
-	for (int i = 0; s->cpu_softirq_packets && i < s->n_cpu; i++)
-		n += s->cpu_softirq_packets[i] > 0;
-	return n;
-}
-
 void estimator_update(struct estimator *est, const struct lt_sample *in, struct estimate *e)
 {
 	struct lt_sample c = *in, sum;
@@ -652,7 +490,7 @@ void estimator_update(struct estimator *est, const struct lt_sample *in, struct 
 	/* the window keeps copies: never the probe's per-CPU buffers */
 	c.n_cpu = 0;
 	c.cpu_softirqs = c.cpu_softirq_ns = c.cpu_softirq_packets = NULL;
-	sub = probe_correct(&c);
+	sub = est_probe_correct(&c);
 	est->win[est->next] = c;
 	est->sub[est->next] = sub;
 	est->next = (est->next + 1) % est->o.window;

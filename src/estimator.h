@@ -138,10 +138,12 @@ void estimator_free(struct estimator *est);
 /* Add one interval and estimate. */
 void estimator_update(struct estimator *est, const struct lt_sample *s, struct estimate *out);
 
-/* Pure helpers, exposed for tests and the view. */
+/* Pure helpers, exposed for tests and the view (estimator_sums.c). */
 void est_fit_solve(const struct lt_fit_sums *f, struct est_fit *out);
 void est_params_from(const struct lt_sample *s, const struct est_opts *o, struct est_params *p);
 void est_sample_add(struct lt_sample *sum, const struct lt_sample *s);
+/* Subtract our probes' cost from the times they inflate; returns ns subtracted. */
+double est_probe_correct(struct lt_sample *s);
 double est_lambda_pps(const struct lt_sample *s, const char **source);
 /* CPUs doing this NIC's NET_RX work: rx_cpus, else CPUs with softirq packets; 0 unknown. */
 unsigned int est_rx_cpus(const struct lt_sample *s);

@@ -309,7 +309,7 @@ void live_view_interval(FILE *f, struct live_view *v, const struct nic_info *nic
 
 static void print_param(FILE *f, const char *name, const struct live_stat *st, const char *unit)
 {
-	fprintf(f, "  %-22s", name);
+	fprintf(f, "  %-24s", name);
 	if (!st->n) {
 		fprintf(f, " -   (not enough data)\n");
 		return;

@@ -52,7 +52,8 @@ static void usage(FILE *f)
 "Count the udpsend packets an application really receives on UDP PORT.\n"
 "  -p PORT             UDP port to receive on, 1..65535\n"
 "  -b ADDR             local IPv4 address to bind [any]\n"
-"  --rcvbuf BYTES      socket receive buffer (SO_RCVBUF), bytes\n"
+"  --rcvbuf BYTES      socket receive buffer, bytes (kernel doubles it; beyond\n"
+"                      net.core.rmem_max when root) [system default]\n"
 "  --delay-us N        busy work per packet, microseconds: a slow application [0]\n"
 "  --no-read           never read: the socket buffer fills and drops\n"
 "  --seconds T         stop after T seconds [%d]\n"
@@ -222,8 +223,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	/* As root, past net.core.rmem_max (SO_RCVBUF silently caps there). */
+	if (fd >= 0 && rcvbuf > 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &(int){ (int)rcvbuf }, sizeof(int)) &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &(int){ (int)rcvbuf }, sizeof(int))) {
+		fprintf(stderr, "udpsink: cannot set --rcvbuf %.0f: %s\n", rcvbuf, strerror(errno));
+		return 1;
+	}
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &(int){ 1 }, sizeof(int)) ||
-	    (rcvbuf > 0 && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &(int){ (int)rcvbuf }, sizeof(int))) ||
 	    bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		fprintf(stderr, "udpsink: cannot listen on UDP port %.0f: %s\n", port, strerror(errno));
 		return 1;
@@ -312,7 +319,7 @@ int main(int argc, char **argv)
 			printf("{\"received\":%llu,\"bytes\":%llu,\"unique\":%llu,\"seconds\":%.6f,"
 			       "\"active_seconds\":%.6f,\"pps\":%.1f,\"socket_drops\":%lld,"
 			       "\"queued\":%llu,\"reordered\":%llu,\"duplicates\":%llu,\"missing\":%llu,"
-			       "\"foreign\":%llu,\"rcvbuf\":%d}\n",
+			       "\"foreign\":%llu,\"rcvbuf_bytes\":%d}\n",
 			       (unsigned long long)c.received, (unsigned long long)c.bytes,
 			       (unsigned long long)c.unique, secs, span, pps, drops,
 			       (unsigned long long)c.queued, (unsigned long long)c.reordered,

@@ -3,78 +3,83 @@
 #include "json.h"
 #include "raw_view.h"
 
+void raw_view_json_fields(struct json *j, const struct lt_sample *s)
+{
+	if (s->xdp_valid)
+		json_u64(j, "xdp_packets", s->xdp_packets);
+	else
+		json_null(j, "xdp_packets");
+	json_u64(j, "stack_packets", s->stack_packets);
+	json_u64(j, "delivered_packets", s->delivered_packets);
+	json_u64(j, "delivered_bytes", s->delivered_bytes);
+	json_u64(j, "napi_polls", s->napi_polls);
+	json_u64(j, "napi_packets", s->napi_packets);
+	json_u64(j, "napi_budget_full", s->napi_budget_full);
+	json_u64(j, "napi_polls_ksoftirqd", s->napi_polls_ksoftirqd);
+	json_u64(j, "irqs", s->irqs);
+	json_u64(j, "irqs_none", s->irqs_none);
+	json_u64(j, "isr_ns_total", s->isr_ns);
+	json_u64(j, "irq_packets", s->irq_packets);
+	json_u64(j, "softirqs", s->softirqs);
+	json_u64(j, "softirq_ns_total", s->softirq_ns);
+	json_u64(j, "softirq_packets", s->softirq_packets);
+	json_u64(j, "stack_timed", s->stack_timed);
+	json_u64(j, "stack_ns_total", s->stack_ns);
+	json_arr(j, "irqs_by_irq");
+	for (int i = 0; i < s->n_irq; i++) {
+		json_obj(j, NULL);
+		json_u64(j, "irq", s->irq_num[i]);
+		json_u64(j, "irqs", s->irq_count[i]);
+		json_u64(j, "irqs_none", s->irq_none[i]);
+		json_u64(j, "isr_ns_total", s->irq_ns[i]);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_arr(j, "napi_by_instance");
+	for (int i = 0; i < s->n_napi; i++) {
+		json_obj(j, NULL);
+		json_u64(j, "napi_id", s->napi_id[i]);
+		json_u64(j, "polls", s->napi_inst_polls[i]);
+		json_u64(j, "packets", s->napi_inst_packets[i]);
+		json_u64(j, "budget_full", s->napi_inst_full[i]);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_arr(j, "softirq_by_cpu");
+	for (int c = 0; c < s->n_cpu; c++) {
+		if (!s->cpu_softirqs[c])
+			continue;
+		json_obj(j, NULL);
+		json_u64(j, "cpu", c);
+		json_u64(j, "softirqs", s->cpu_softirqs[c]);
+		json_u64(j, "softirq_ns_total", s->cpu_softirq_ns[c]);
+		json_u64(j, "softirq_packets", s->cpu_softirq_packets[c]);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_obj(j, "drops");
+	json_u64(j, "nic", s->drops_nic);
+	json_u64(j, "backlog", s->drops_backlog);
+	json_u64(j, "socket", s->drops_socket);
+	json_u64(j, "other", s->drops_other);
+	json_obj_end(j);
+	json_arr(j, "batch_hist");
+	for (int i = 0; i < LT_BATCH_SLOTS; i++)
+		json_u64(j, NULL, s->batch_hist[i]);
+	json_arr_end(j);
+	json_arr(j, "isr_hist_log2ns");
+	for (int i = 0; i < LT_HIST_SLOTS; i++)
+		json_u64(j, NULL, s->isr_hist[i]);
+	json_arr_end(j);
+}
+
 static void print_json(FILE *f, const struct lt_sample *s)
 {
 	struct json j;
 
 	json_begin(&j, f);
 	json_dblp(&j, "interval_s", s->interval_s, 6);
-	if (s->xdp_valid)
-		json_u64(&j, "xdp_packets", s->xdp_packets);
-	else
-		json_null(&j, "xdp_packets");
-	json_u64(&j, "stack_packets", s->stack_packets);
-	json_u64(&j, "delivered_packets", s->delivered_packets);
-	json_u64(&j, "delivered_bytes", s->delivered_bytes);
-	json_u64(&j, "napi_polls", s->napi_polls);
-	json_u64(&j, "napi_packets", s->napi_packets);
-	json_u64(&j, "napi_budget_full", s->napi_budget_full);
-	json_u64(&j, "napi_polls_ksoftirqd", s->napi_polls_ksoftirqd);
-	json_u64(&j, "irqs", s->irqs);
-	json_u64(&j, "irqs_none", s->irqs_none);
-	json_u64(&j, "isr_ns_total", s->isr_ns);
-	json_u64(&j, "irq_packets", s->irq_packets);
-	json_u64(&j, "softirqs", s->softirqs);
-	json_u64(&j, "softirq_ns_total", s->softirq_ns);
-	json_u64(&j, "softirq_packets", s->softirq_packets);
-	json_u64(&j, "stack_timed", s->stack_timed);
-	json_u64(&j, "stack_ns_total", s->stack_ns);
-	json_arr(&j, "irqs_by_irq");
-	for (int i = 0; i < s->n_irq; i++) {
-		json_obj(&j, NULL);
-		json_u64(&j, "irq", s->irq_num[i]);
-		json_u64(&j, "irqs", s->irq_count[i]);
-		json_u64(&j, "irqs_none", s->irq_none[i]);
-		json_u64(&j, "isr_ns_total", s->irq_ns[i]);
-		json_obj_end(&j);
-	}
-	json_arr_end(&j);
-	json_arr(&j, "napi_by_instance");
-	for (int i = 0; i < s->n_napi; i++) {
-		json_obj(&j, NULL);
-		json_u64(&j, "napi_id", s->napi_id[i]);
-		json_u64(&j, "polls", s->napi_inst_polls[i]);
-		json_u64(&j, "packets", s->napi_inst_packets[i]);
-		json_u64(&j, "budget_full", s->napi_inst_full[i]);
-		json_obj_end(&j);
-	}
-	json_arr_end(&j);
-	json_arr(&j, "softirq_by_cpu");
-	for (int c = 0; c < s->n_cpu; c++) {
-		if (!s->cpu_softirqs[c])
-			continue;
-		json_obj(&j, NULL);
-		json_u64(&j, "cpu", c);
-		json_u64(&j, "softirqs", s->cpu_softirqs[c]);
-		json_u64(&j, "softirq_ns_total", s->cpu_softirq_ns[c]);
-		json_u64(&j, "softirq_packets", s->cpu_softirq_packets[c]);
-		json_obj_end(&j);
-	}
-	json_arr_end(&j);
-	json_obj(&j, "drops");
-	json_u64(&j, "nic", s->drops_nic);
-	json_u64(&j, "backlog", s->drops_backlog);
-	json_u64(&j, "socket", s->drops_socket);
-	json_u64(&j, "other", s->drops_other);
-	json_obj_end(&j);
-	json_arr(&j, "batch_hist");
-	for (int i = 0; i < LT_BATCH_SLOTS; i++)
-		json_u64(&j, NULL, s->batch_hist[i]);
-	json_arr_end(&j);
-	json_arr(&j, "isr_hist_log2ns");
-	for (int i = 0; i < LT_HIST_SLOTS; i++)
-		json_u64(&j, NULL, s->isr_hist[i]);
-	json_arr_end(&j);
+	raw_view_json_fields(&j, s);
 	json_end(&j);
 }
 

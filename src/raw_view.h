@@ -9,6 +9,9 @@
 
 #define RAW_VIEW_HEADER_EVERY 20	/* lines between repeated headers, like vmstat */
 
+struct json;
+/* The raw signals as fields of an open JSON object (all but interval_s). */
+void raw_view_json_fields(struct json *j, const struct lt_sample *s);
 void raw_view_interval(FILE *f, bool json, unsigned long line, const struct lt_sample *s);
 
 #endif

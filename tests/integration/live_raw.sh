@@ -24,7 +24,6 @@ napi_veth() {
 
 # Trace VETH_RX for SECONDS intervals of 1 s into FILE, in the background.
 start_trace() {	# FILE SECONDS
-	local ready=$(mktemp -u)
 	lt_bg trace ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 "$2" --raw --json >"$1"
 	# attached when the first (empty) interval could be read; give it 1 s
 	sleep 1.2

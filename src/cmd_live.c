@@ -13,10 +13,13 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 #include "commands.h"
+#include "estimator.h"
+#include "live_view.h"
 #include "nic.h"
 #include "numparse.h"
 #include "probe.h"
 #include "raw_view.h"
+#include "record.h"
 
 #define MIN_INTERVAL_S	0.1
 #define MAX_INTERVAL_S	86400
@@ -26,29 +29,59 @@ struct live_opts {
 	const char *ifname;
 	double interval_s;
 	uint64_t count;		/* 0: until interrupted */
-	bool json, raw, verbose, exit_after_attach;
+	bool json, raw, verbose, exit_after_attach, per_cpu;
 	enum probe_xdp xdp;
+	const char *record;	/* --record FILE */
+	struct est_opts est;
 };
 
-enum { OPT_JSON = 1, OPT_RAW, OPT_EXIT_AFTER_ATTACH, OPT_XDP };
+enum { OPT_JSON = 1, OPT_RAW, OPT_EXIT_AFTER_ATTACH, OPT_XDP, OPT_RECORD, OPT_MAPPING,
+       OPT_MODEL, OPT_DELIVER, OPT_BUFFER, OPT_WINDOW, OPT_NO_CALIBRATE };
+
+static const char *const xdp_words[] = { "off", "native", "generic" };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: livelock-trace [OPTIONS] [IFACE] [INTERVAL [COUNT]]\n"
-"       livelock-trace model|simulate|compare ... (see their --help)\n"
+"       livelock-trace model|simulate|compare|sweep ... (see their --help)\n"
 "\n"
-"Measures, every INTERVAL seconds, what the receive-livelock model needs from\n"
-"the network interface IFACE: its hard-IRQ handler time, the NET_RX softirq\n"
-"time spent on its packets, NAPI batching, packets entering the stack and\n"
-"reaching applications, and where packets are dropped.  Read-only: nothing\n"
-"about the interface is changed.  Needs root (CAP_BPF and CAP_PERFMON).\n"
+"Watches the network interface IFACE and prints, every INTERVAL seconds, the\n"
+"throughput applications really get beside the throughput the receive-livelock\n"
+"model of Salah & El-Badawi predicts from what was measured in that interval:\n"
+"hard-IRQ handler time (1/r), the per-packet cost at interrupt priority (1/c),\n"
+"the per-packet protocol time (1/mu), the offered load (lambda) and the buffer\n"
+"(B).  Read-only: nothing about the interface is changed.  Needs root (CAP_BPF\n"
+"and CAP_PERFMON).  Ctrl-C prints a summary.\n"
 "\n"
 "  IFACE              interface to watch [the one carrying the default route]\n"
 "  INTERVAL           seconds between lines, decimals allowed, >= %g [%d]\n"
 "  COUNT              number of lines, 0 = until Ctrl-C [0]\n"
-"  --raw              the raw per-interval signals (the only view in this version)\n"
-"  --json             JSON Lines, one object per interval, deltas not totals\n"
+"\n"
+"Output:\n"
+"  --json             JSON Lines: one object per interval (the raw signals nested\n"
+"                     under \"raw\"), then a summary object\n"
+"  --raw              the raw per-interval signals only, no model\n"
+"  --record FILE      also write a self-describing run (header with device,\n"
+"                     driver, ring, coalescing, options; every interval; the\n"
+"                     summary) to FILE, for 'livelock-trace compare'\n"
+"  -C, --per-cpu      NET_RX softirq load per CPU under each line\n"
+"\n"
+"Model:\n"
+"  --deliver app|stack|forward  what 'observed' counts: packets of IFACE queued\n"
+"                     to application sockets, accepted by the stack, or sent out\n"
+"                     on another interface (routers) [app]\n"
+"  --model auto|dma|nodma  the paper's NIC structure; auto decides from whether\n"
+"                     the time at interrupt priority grows with the batch [auto]\n"
+"  --mapping softirq|paper  interrupt priority = hard IRQ + NET_RX softirq\n"
+"                     (NAPI kernels), or the hard IRQ alone (the paper read\n"
+"                     literally) [softirq]\n"
+"  --buffer N         the model's buffer B in packets [the RX ring size]\n"
+"  --window N         intervals pooled for the parameters, 1..%d [%d]\n"
+"  --no-calibrate     keep the structural 1/r instead of matching the measured\n"
+"                     CPU share at interrupt priority\n"
+"\n"
+"Probes:\n"
 "  --xdp off|native|generic  count arrivals per RX queue with an XDP program\n"
 "                     (XDP_PASS, removed when the tool exits) [off].  Attaching\n"
 "                     XDP makes many drivers (mlx5, ixgbe, i40e, virtio_net)\n"
@@ -58,17 +91,22 @@ static void usage(FILE *f)
 "  --exit-after-attach  attach, report, detach and exit (for tests)\n"
 "  -h, --help         this help\n"
 "\n"
-"Columns (per second unless said): stack = packets entering the core stack,\n"
-"deliv = packets copied to applications, irqs = hard interrupts of the NIC's\n"
-"IRQs, isr_us = mean handler time, polls = NAPI polls, pkt/poll = batching,\n"
-"sirq_us/pk = NET_RX softirq time per packet, drp_* = drops in this interval at\n"
-"the NIC, the backlog, socket buffers and elsewhere.\n"
+"Columns: lambda = packets offered/s (stack + NIC drops), observed = delivered/s,\n"
+"predicted = the model at this lambda, err = (predicted - observed)/observed,\n"
+"isr/copy/proto = 1/r, 1/c, 1/mu in microseconds, batch = packets per poll (or\n"
+"per interrupt), cpu = CPU share left for protocol processing, load = lambda as\n"
+"%% of the livelock point (no-DMA) or of the MLFRR (DMA), drops by place, state:\n"
+"idle (no traffic), ok, near-peak (>= 80%% of MLFRR), saturated (drops > 1%% or\n"
+"past MLFRR), livelock (past the livelock point, or observed < 10%% of the peak).\n"
+"'-' means not enough data.  With --raw: stack, deliv, irqs, isr_us, polls,\n"
+"pkt/poll, sirq_us/pk and drops per interval.\n"
 "\n"
 "Examples:\n"
 "  sudo livelock-trace                     # default-route interface, every second\n"
-"  sudo livelock-trace eth1 0.5 20 --raw   # 20 half-second lines\n"
+"  sudo livelock-trace eth1 0.5 20         # 20 half-second lines, then a summary\n"
+"  sudo livelock-trace eth1 --record a.jsonl   # then: livelock-trace compare a.jsonl b.jsonl\n"
 "  sudo ip netns exec ns1 livelock-trace veth0 1 10 --raw --json\n",
-		MIN_INTERVAL_S, DEFAULT_INTERVAL_S);
+		MIN_INTERVAL_S, DEFAULT_INTERVAL_S, EST_MAX_WINDOW, EST_DEFAULT_WINDOW);
 }
 
 /* Root, or CAP_BPF + CAP_PERFMON (5.8+), or CAP_SYS_ADMIN. */
@@ -85,11 +123,25 @@ static bool have_privileges(void)
 #undef HAS
 }
 
+static int bad_word(const char *opt, const char *v, const char *words)
+{
+	fprintf(stderr, "livelock-trace: bad value '%s' for %s: expected %s\n", v, opt, words);
+	return LT_EXIT_USAGE;
+}
+
 static int parse_args(int argc, char **argv, struct live_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "raw", no_argument, NULL, OPT_RAW },
+		{ "record", required_argument, NULL, OPT_RECORD },
+		{ "per-cpu", no_argument, NULL, 'C' },
+		{ "deliver", required_argument, NULL, OPT_DELIVER },
+		{ "model", required_argument, NULL, OPT_MODEL },
+		{ "mapping", required_argument, NULL, OPT_MAPPING },
+		{ "buffer", required_argument, NULL, OPT_BUFFER },
+		{ "window", required_argument, NULL, OPT_WINDOW },
+		{ "no-calibrate", no_argument, NULL, OPT_NO_CALIBRATE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "exit-after-attach", no_argument, NULL, OPT_EXIT_AFTER_ATTACH },
 		{ "xdp", required_argument, NULL, OPT_XDP },
@@ -97,17 +149,43 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt, pos;
+	uint64_t u;
 	char *end;
 
 	o->interval_s = DEFAULT_INTERVAL_S;
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":vhC", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_JSON: o->json = true; break;
 		case OPT_RAW: o->raw = true; break;
+		case OPT_RECORD: o->record = optarg; break;
+		case 'C': o->per_cpu = true; break;
 		case 'v': o->verbose = true; break;
 		case OPT_EXIT_AFTER_ATTACH: o->exit_after_attach = true; break;
+		case OPT_NO_CALIBRATE: o->est.no_calibrate = true; break;
+		case OPT_DELIVER:
+			if (!est_parse_deliver(optarg, &o->est.deliver))
+				return bad_word("--deliver", optarg, "app, stack or forward");
+			break;
+		case OPT_MODEL:
+			if (!est_parse_model(optarg, &o->est.model))
+				return bad_word("--model", optarg, "auto, dma or nodma");
+			break;
+		case OPT_MAPPING:
+			if (!est_parse_mapping(optarg, &o->est.mapping))
+				return bad_word("--mapping", optarg, "softirq or paper");
+			break;
+		case OPT_BUFFER:
+			if (!num_parse_u64(optarg, "--buffer", 1, 100000000, &u))
+				return LT_EXIT_USAGE;
+			o->est.buffer = (double)u;
+			break;
+		case OPT_WINDOW:
+			if (!num_parse_u64(optarg, "--window", 1, EST_MAX_WINDOW, &u))
+				return LT_EXIT_USAGE;
+			o->est.window = (unsigned int)u;
+			break;
 		case OPT_XDP:
 			if (!strcmp(optarg, "off"))
 				o->xdp = PROBE_XDP_OFF;
@@ -115,16 +193,21 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 				o->xdp = PROBE_XDP_NATIVE;
 			else if (!strcmp(optarg, "generic"))
 				o->xdp = PROBE_XDP_GENERIC;
-			else {
-				fprintf(stderr, "livelock-trace: bad value '%s' for --xdp: expected off, native or generic\n", optarg);
-				return LT_EXIT_USAGE;
-			}
+			else
+				return bad_word("--xdp", optarg, "off, native or generic");
 			break;
 		case 'h': usage(stdout); return 0;
+		case ':':
+			fprintf(stderr, "livelock-trace: option '%s' needs a value (see --help)\n", argv[optind - 1]);
+			return LT_EXIT_USAGE;
 		default:
 			fprintf(stderr, "livelock-trace: unknown option '%s' (see --help)\n", argv[optind - 1]);
 			return LT_EXIT_USAGE;
 		}
+	}
+	if (o->raw && o->record) {
+		fprintf(stderr, "livelock-trace: --record keeps the model's view; drop --raw\n");
+		return LT_EXIT_USAGE;
 	}
 	pos = optind;
 	/* IFACE is optional: a first word that is a number is INTERVAL */
@@ -162,19 +245,87 @@ static int make_fds(double interval_s, int *tfd, int *sfd)
 	return timerfd_settime(*tfd, 0, &its, NULL) ? -errno : 0;
 }
 
+/* The prediction side of a run: estimator, screen view, recorded file. */
+struct live_out {
+	struct estimator *est;
+	struct live_view view, rec_view;
+	FILE *rec;
+	bool any;		/* an interval was shown: the summary has something to say */
+};
+
+static int live_out_open(struct live_out *lo, const struct live_opts *o,
+			 const struct nic_info *nic, int argc, char **argv)
+{
+	struct live_view_opts vo = { .json = o->json, .per_cpu = o->per_cpu, .est = o->est };
+	struct record_opts ro = { .argc = argc, .argv = argv, .interval_s = o->interval_s,
+				  .est = &o->est, .xdp = xdp_words[o->xdp] };
+
+	lo->est = estimator_new(&o->est, nic->rx_ring);
+	if (!lo->est) {
+		fprintf(stderr, "livelock-trace: out of memory for the estimator\n");
+		return -ENOMEM;
+	}
+	live_view_init(&lo->view, stdout, &vo);
+	if (o->record) {
+		lo->rec = fopen(o->record, "w");
+		if (!lo->rec) {
+			fprintf(stderr, "livelock-trace: cannot write --record file %s: %s\n",
+				o->record, strerror(errno));
+			return -errno;
+		}
+		vo.json = true;
+		vo.per_cpu = true;
+		live_view_init(&lo->rec_view, lo->rec, &vo);
+		if (record_write_header(lo->rec, nic, &ro)) {
+			fprintf(stderr, "livelock-trace: cannot write --record file %s\n", o->record);
+			return -EIO;
+		}
+	}
+	live_view_header(stdout, &lo->view, nic);
+	return 0;
+}
+
+static void live_out_interval(struct live_out *lo, const struct nic_info *nic,
+			      const struct lt_sample *s)
+{
+	struct estimate e;
+
+	estimator_update(lo->est, s, &e);
+	live_view_interval(stdout, &lo->view, nic, s, &e);
+	if (lo->rec)
+		live_view_interval(lo->rec, &lo->rec_view, nic, s, &e);
+	lo->any = true;
+}
+
+static void live_out_close(struct live_out *lo, const struct nic_info *nic, bool summary)
+{
+	if (summary && lo->any) {
+		live_view_summary(stdout, &lo->view, nic);
+		if (lo->rec)
+			live_view_summary(lo->rec, &lo->rec_view, nic);
+	}
+	if (lo->rec && fclose(lo->rec))
+		fprintf(stderr, "livelock-trace: error writing the --record file: %s\n", strerror(errno));
+	estimator_free(lo->est);
+}
+
 int cmd_live(int argc, char **argv)
 {
 	struct live_opts o = { 0 };
 	struct probe_opts po = { 0 };
 	struct probe *probe = NULL;
 	struct nic_info *nic = calloc(1, sizeof(*nic));
+	struct live_out *lo = calloc(1, sizeof(*lo));
 	char defname[IF_NAMESIZE];
 	const char *msg;
 	int rc, err, tfd = -1, sfd = -1;
 	unsigned long line = 0;
+	bool clean = false;
 
-	if (!nic)
-		return LT_EXIT_ENV;
+	if (!nic || !lo) {
+		rc = LT_EXIT_ENV;
+		goto out;
+	}
 	rc = parse_args(argc, argv, &o);
 	if (rc >= 0)
 		goto out;
@@ -198,6 +349,7 @@ int cmd_live(int argc, char **argv)
 	}
 	po.verbose = o.verbose;
 	po.xdp = o.xdp;
+	po.forward = o.est.deliver == EST_DELIVER_FORWARD;
 	err = probe_open(nic, &po, &probe, &msg);
 	if (err) {
 		fprintf(stderr, "livelock-trace: %s: %s\n", msg ? msg : "cannot start", strerror(-err));
@@ -217,6 +369,8 @@ int cmd_live(int argc, char **argv)
 		rc = LT_EXIT_OK;
 		goto out;
 	}
+	if (!o.raw && live_out_open(lo, &o, nic, argc, argv))
+		goto out;
 	err = make_fds(o.interval_s, &tfd, &sfd);
 	if (err) {
 		fprintf(stderr, "livelock-trace: cannot set up the interval timer: %s\n", strerror(-err));
@@ -234,6 +388,7 @@ int cmd_live(int argc, char **argv)
 		}
 		if (fds[1].revents) {	/* SIGINT or SIGTERM: end cleanly */
 			rc = LT_EXIT_OK;
+			clean = true;
 			break;
 		}
 		if (!fds[0].revents || read(tfd, &ticks, sizeof(ticks)) != sizeof(ticks))
@@ -248,18 +403,27 @@ int cmd_live(int argc, char **argv)
 			fprintf(stderr, "livelock-trace: cannot read the counters: %s\n", strerror(-err));
 			break;
 		}
-		raw_view_interval(stdout, o.json, line++, &s);
+		if (o.raw)
+			raw_view_interval(stdout, o.json, line, &s);
+		else
+			live_out_interval(lo, nic, &s);
+		line++;
 		if (o.count && line >= o.count) {
 			rc = LT_EXIT_OK;
+			clean = true;
 			break;
 		}
 	}
 out:
+	/* detach first: the summary can take a moment on a slow terminal */
 	probe_close(probe);
+	if (lo && !o.raw)
+		live_out_close(lo, nic, clean);
 	if (tfd >= 0)
 		close(tfd);
 	if (sfd >= 0)
 		close(sfd);
+	free(lo);
 	free(nic);
 	return rc;
 }

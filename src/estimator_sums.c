@@ -20,8 +20,13 @@ void est_fit_solve(const struct lt_fit_sums *f, struct est_fit *o)
 	sxx = f->sxx - f->sx * f->sx / n;
 	sxy = f->sxy - f->sx * f->sy / n;
 	syy = f->syy - f->sy * f->sy / n;
-	if (!(sxx > 1e-9 * (f->sxx > 1 ? f->sxx : 1)))
-		return;		/* every event had the same batch: no slope */
+	/*
+	 * Every event had the same batch, or a handful differ: no slope.  The
+	 * sum of squared deviations counts, roughly, the events off the mean
+	 * batch; a slope resting on fewer than EST_MIN_FIT_N of them is noise.
+	 */
+	if (!(sxx >= EST_MIN_FIT_N) || !(sxx > 1e-9 * (f->sxx > 1 ? f->sxx : 1)))
+		return;
 	o->valid = true;
 	o->slope_ns = sxy / sxx;
 	o->intercept_ns = o->mean_y - o->slope_ns * o->mean_x;

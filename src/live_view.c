@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include "json.h"
 #include "live_view.h"
+#include "raw_view.h"
 
 #define COL_RESET	"\033[0m"
 #define COL_DIM		"\033[2m"
@@ -265,6 +266,10 @@ static void print_json(FILE *f, const struct live_view *v, const struct lt_sampl
 	json_str(&j, "state", est_state_name(e->state));
 	if (v->o.per_cpu)
 		json_cpus(&j, s);
+	/* the measurements behind it, as `--raw --json` prints them */
+	json_obj(&j, "raw");
+	raw_view_json_fields(&j, s);
+	json_obj_end(&j);
 	json_end(&j);
 }
 

@@ -392,6 +392,23 @@ static __always_inline int on_sk_data_ready(const struct sock *sk)
 	return 0;
 }
 
+/*
+ * net:net_dev_start_xmit: a packet that arrived on our device leaving on
+ * another one of the same namespace is forwarded (routers, `--deliver
+ * forward`).  Loaded only then: it fires on every transmit of the host.
+ */
+static __always_inline int on_xmit(const struct sk_buff *skb, const struct net_device *dev)
+{
+	struct lt_counters *c;
+
+	if (BPF_CORE_READ(skb, skb_iif) != targ_ifindex || !dev ||
+	    BPF_CORE_READ(dev, ifindex) == targ_ifindex ||
+	    BPF_CORE_READ(dev, nd_net.net, ns.inum) != targ_netns || !(c = ctr()))
+		return 0;
+	c->forwarded_packets++;
+	return 0;
+}
+
 /* Hook stubs: hard IRQ handler time of the NIC's IRQs. */
 #define BOTH(tp, name, args, call)					\
 	SEC("tp_btf/" tp) int BPF_PROG(name##_btf, args) { return call; }	\
@@ -420,6 +437,9 @@ BOTH("skb_copy_datagram_iovec", copy_datagram, const struct sk_buff *skb COMMA i
      on_copy_datagram(skb, len))
 BOTH("consume_skb", consume_skb, struct sk_buff *skb, on_consume_skb(skb))
 BOTH("sk_data_ready", sk_data_ready, const struct sock *sk, on_sk_data_ready(sk))
+/* forwarded (--deliver forward only) */
+BOTH("net_dev_start_xmit", xmit, const struct sk_buff *skb COMMA const struct net_device *dev,
+     on_xmit(skb, dev))
 /* drops by reason */
 BOTH("kfree_skb", kfree_skb, struct sk_buff *skb COMMA void *location COMMA int reason,
      on_kfree_skb(skb, reason))

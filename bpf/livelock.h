@@ -55,6 +55,7 @@ struct lt_counters {
 	__u64 iat_n, iat_ns, iat_ns_sq;
 	/* delivered to applications / forwarded */
 	__u64 delivered_packets, delivered_bytes;
+	__u64 forwarded_packets;	/* ours, transmitted on another device */
 	__u64 drops[LT_DROP_PLACES];
 	__u64 isr_hist[LT_HIST_SLOTS];
 	__u64 batch_hist[LT_BATCH_SLOTS];

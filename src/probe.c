@@ -79,6 +79,7 @@ static int hooks_of(struct livelock_bpf *s, struct hook *h)
 		HOOK("napi_gro_receive_entry", gro_entry), HOOK("napi_gro_receive_exit", gro_exit),
 		HOOK("skb_copy_datagram_iovec", copy_datagram), HOOK("kfree_skb", kfree_skb),
 		HOOK("consume_skb", consume_skb), HOOK("sk_data_ready", sk_data_ready),
+		HOOK("net_dev_start_xmit", xmit),
 	};
 	memcpy(h, all, sizeof(all));
 	return sizeof(all) / sizeof(all[0]);
@@ -168,7 +169,7 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 {
 	struct probe *p = calloc(1, sizeof(*p));
 	struct btf *vmlinux = NULL;
-	struct hook hooks[16];
+	struct hook hooks[24];
 	int n, err;
 
 	*msg = NULL;
@@ -234,6 +235,10 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 		bpf_program__set_autoload(p->skel->progs.copy_datagram_raw, false);
 		bpf_program__set_autoload(p->skel->progs.consume_skb_btf, false);
 		bpf_program__set_autoload(p->skel->progs.consume_skb_raw, false);
+	}
+	if (!opts->forward) {	/* every transmit of the host: only when asked */
+		bpf_program__set_autoload(p->skel->progs.xmit_btf, false);
+		bpf_program__set_autoload(p->skel->progs.xmit_raw, false);
 	}
 	if (opts->verbose)
 		fprintf(stderr, "livelock-trace: deliveries counted at %s\n", p->delivery);
@@ -420,6 +425,7 @@ int probe_read(struct probe *p, struct lt_sample *o)
 	o->iat_ns = (double)D(iat_ns);
 	o->iat_ns_sq = (double)D(iat_ns_sq);
 	o->delivered_packets = D(delivered_packets);
+	o->forwarded_packets = D(forwarded_packets);
 	o->delivered_bytes = D(delivered_bytes);
 	o->drops_backlog = D(drops[LT_DROP_BACKLOG]);
 	o->drops_socket = D(drops[LT_DROP_SOCKET]);

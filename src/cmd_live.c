@@ -251,13 +251,14 @@ struct live_out {
 	struct live_view view, rec_view;
 	FILE *rec;
 	bool any;		/* an interval was shown: the summary has something to say */
+	char **argv;		/* the command line before getopt reordered it */
 };
 
 static int live_out_open(struct live_out *lo, const struct live_opts *o,
-			 const struct nic_info *nic, int argc, char **argv)
+			 const struct nic_info *nic, int argc)
 {
 	struct live_view_opts vo = { .json = o->json, .per_cpu = o->per_cpu, .est = o->est };
-	struct record_opts ro = { .argc = argc, .argv = argv, .interval_s = o->interval_s,
+	struct record_opts ro = { .argc = argc, .argv = lo->argv, .interval_s = o->interval_s,
 				  .est = &o->est, .xdp = xdp_words[o->xdp] };
 
 	lo->est = estimator_new(&o->est, nic->rx_ring);
@@ -326,6 +327,13 @@ int cmd_live(int argc, char **argv)
 		rc = LT_EXIT_ENV;
 		goto out;
 	}
+	/* the command line as given, for --record (getopt reorders argv) */
+	lo->argv = calloc((size_t)argc + 1, sizeof(char *));
+	if (!lo->argv) {
+		rc = LT_EXIT_ENV;
+		goto out;
+	}
+	memcpy(lo->argv, argv, (size_t)argc * sizeof(char *));
 	rc = parse_args(argc, argv, &o);
 	if (rc >= 0)
 		goto out;
@@ -369,7 +377,7 @@ int cmd_live(int argc, char **argv)
 		rc = LT_EXIT_OK;
 		goto out;
 	}
-	if (!o.raw && live_out_open(lo, &o, nic, argc, argv))
+	if (!o.raw && live_out_open(lo, &o, nic, argc))
 		goto out;
 	err = make_fds(o.interval_s, &tfd, &sfd);
 	if (err) {
@@ -423,6 +431,8 @@ out:
 		close(tfd);
 	if (sfd >= 0)
 		close(sfd);
+	if (lo)
+		free(lo->argv);
 	free(lo);
 	free(nic);
 	return rc;

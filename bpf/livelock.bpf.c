@@ -49,6 +49,13 @@ struct {
 	__type(value, struct lt_irq_stat);
 } irq_stats SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, LT_MAX_READERS);
+	__type(key, __u32);
+	__type(value, struct lt_reader);
+} readers SEC(".maps");
+
 static __always_inline struct lt_counters *ctr(void)
 {
 	__u32 zero = 0;
@@ -168,6 +175,7 @@ static __always_inline int on_softirq_exit(unsigned int vec)
 		return 0;
 	s->sirq_active = 0;
 	s->pending_ours = 0;
+	s->wake_reader = 0;
 	if (!s->sirq_packets)	/* only runs that handled our packets */
 		return 0;
 	c = CTR_OF(s);
@@ -349,6 +357,49 @@ static __always_inline __u8 skb_ip_proto(const struct sk_buff *skb)
 }
 
 /*
+ * The application side: threads that read our packets are remembered, and
+ * sched_switch adds up their on-CPU time (receive syscalls and whatever the
+ * application does with each packet): the paper's protocol processing at
+ * the lowest priority, 1/mu = that time / packets delivered.  Userspace
+ * adds the running slice of a thread that is on a CPU when it reads.
+ */
+static __always_inline void mark_reader(__u32 tid)
+{
+	struct lt_reader r = { .on_since = bpf_ktime_get_ns() };
+
+	if (tid && !bpf_map_lookup_elem(&readers, &tid))
+		bpf_map_update_elem(&readers, &tid, &r, BPF_NOEXIST);
+}
+
+static __always_inline int on_sched_waking(const struct task_struct *p)
+{
+	struct lt_cpu_state *s = st();
+
+	if (!s || !s->wake_reader)
+		return 0;
+	s->wake_reader = 0;
+	mark_reader(BPF_CORE_READ(p, pid));
+	return 0;
+}
+
+static __always_inline int on_sched_switch(const struct task_struct *prev,
+					   const struct task_struct *next)
+{
+	__u32 tp = BPF_CORE_READ(prev, pid), tn = BPF_CORE_READ(next, pid);
+	struct lt_reader *r = bpf_map_lookup_elem(&readers, &tp);
+
+	if (r) {
+		if (r->on_since)
+			r->ns += bpf_ktime_get_ns() - r->on_since;
+		r->on_since = 0;
+	}
+	r = bpf_map_lookup_elem(&readers, &tn);
+	if (r)
+		r->on_since = bpf_ktime_get_ns();
+	return 0;
+}
+
+/*
  * UDP datagram handed to the application: skb_consume_udp() frees it through
  * __consume_stateless_skb(), which fires skb:consume_skb.  Dropped datagrams
  * go through kfree_skb instead, so they are not counted here.
@@ -368,6 +419,7 @@ static __always_inline int on_consume_skb(const struct sk_buff *skb)
 		return 0;
 	c->delivered_packets++;
 	c->delivered_bytes += BPF_CORE_READ(skb, len);
+	mark_reader((__u32)bpf_get_current_pid_tgid());
 	return 0;
 }
 
@@ -389,6 +441,7 @@ static __always_inline int on_sk_data_ready(const struct sock *sk)
 		return 0;
 	c = CTR_OF(s);
 	c->delivered_packets++;
+	s->wake_reader = 1;	/* sock_def_readable wakes the reader next */
 	return 0;
 }
 
@@ -437,6 +490,10 @@ BOTH("skb_copy_datagram_iovec", copy_datagram, const struct sk_buff *skb COMMA i
      on_copy_datagram(skb, len))
 BOTH("consume_skb", consume_skb, struct sk_buff *skb, on_consume_skb(skb))
 BOTH("sk_data_ready", sk_data_ready, const struct sock *sk, on_sk_data_ready(sk))
+/* the application side: reader threads' on-CPU time */
+BOTH("sched_waking", sched_waking, struct task_struct *p, on_sched_waking(p))
+BOTH("sched_switch", sched_switch, bool preempt COMMA struct task_struct *prev COMMA
+     struct task_struct *next COMMA unsigned int prev_state, on_sched_switch(prev, next))
 /* forwarded (--deliver forward only) */
 BOTH("net_dev_start_xmit", xmit, const struct sk_buff *skb COMMA const struct net_device *dev,
      on_xmit(skb, dev))

@@ -34,7 +34,14 @@ struct lt_cpu_state {
 	__u64 pending_ours;	/* our packets in the stack, not yet queued to a socket */
 	__u32 irq_active;	/* slot + 1 of the IRQ being handled, 0 = none */
 	__u32 sirq_active;
-	__u32 stack_depth, pad;
+	__u32 stack_depth;
+	__u32 wake_reader;	/* our packet was just queued: the next wakeup is its reader's */
+};
+
+/* A thread that reads this device's packets: its on-CPU time is the application's. */
+struct lt_reader {
+	__u64 on_since;		/* switched in at, 0 = off CPU */
+	__u64 ns;		/* on-CPU time so far */
 };
 
 struct lt_counters {
@@ -63,6 +70,7 @@ struct lt_counters {
 };
 
 #define LT_NAPI_MAX	256	/* NAPI instances of the device counted apart */
+#define LT_MAX_READERS	1024	/* reader threads timed at once (LRU) */
 
 /* One NAPI instance of the device (key: napi_id). */
 struct lt_napi_stat {

@@ -124,8 +124,8 @@ static void mean_sd(double n, double tot, double sq, double *mean, double *sd)
 	m = tot / n;
 	v = sq / n - m * m;
 	*mean = m;
-	if (sd)
-		*sd = sqrt(v > 0 ? v : 0);
+	if (sd)		/* no sum of squares (NAN): no spread, not zero spread */
+		*sd = isnan(v) ? NAN : sqrt(v > 0 ? v : 0);
 }
 
 static double scv(double n, double tot, double sq)

@@ -156,6 +156,8 @@ void est_sample_add(struct lt_sample *a, const struct lt_sample *b)
 	a->probe_ns_per_irq = a->probe_ns_per_packet = -1;	/* sums of corrected samples */
 	if (b->rx_cpus > a->rx_cpus)
 		a->rx_cpus = b->rx_cpus;
+	if (b->app_threads > a->app_threads)
+		a->app_threads = b->app_threads;
 	a->app_timed += b->app_timed;
 	a->app_ns += b->app_ns;
 	a->app_ns_sq += b->app_ns_sq;
@@ -169,5 +171,12 @@ unsigned int est_rx_cpus(const struct lt_sample *s)
 		return s->rx_cpus;
 	for (int i = 0; s->cpu_softirq_packets && i < s->n_cpu; i++)
 		n += s->cpu_softirq_packets[i] > 0;
+	/*
+	 * The model runs one copy per CPU, each with its own application
+	 * server: with fewer reader threads than RX CPUs, only that many
+	 * servers exist (one thread reading a socket fed from two CPUs).
+	 */
+	if (s->app_threads && s->app_threads < n)
+		n = s->app_threads;
 	return n;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,9 @@ struct probe {
 	__u64 *xdp_percpu, xdp_prev;
 	char xdp_note[160];
 	char missing[MISSING_MAX];
+	int n_readers_prev;			/* reader threads seen, sorted by tid */
+	__u32 reader_tid[LT_MAX_READERS];
+	__u64 reader_ns[LT_MAX_READERS];
 };
 
 static bool verbose;
@@ -80,6 +84,7 @@ static int hooks_of(struct livelock_bpf *s, struct hook *h)
 		HOOK("skb_copy_datagram_iovec", copy_datagram), HOOK("kfree_skb", kfree_skb),
 		HOOK("consume_skb", consume_skb), HOOK("sk_data_ready", sk_data_ready),
 		HOOK("net_dev_start_xmit", xmit),
+		HOOK("sched_waking", sched_waking), HOOK("sched_switch", sched_switch),
 	};
 	memcpy(h, all, sizeof(all));
 	return sizeof(all) / sizeof(all[0]);
@@ -101,7 +106,7 @@ static bool tp_in_btf(const struct btf *vmlinux, const char *tp)
 static bool tp_in_tracefs(const char *tp)
 {
 	static const char *const roots[] = { "/sys/kernel/tracing/events", "/sys/kernel/debug/tracing/events" };
-	static const char *const systems[] = { "irq", "napi", "net", "skb", "sock" };
+	static const char *const systems[] = { "irq", "napi", "net", "skb", "sock", "sched" };
 	char path[256];
 
 	for (size_t r = 0; r < 2; r++)
@@ -235,6 +240,9 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 		bpf_program__set_autoload(p->skel->progs.copy_datagram_raw, false);
 		bpf_program__set_autoload(p->skel->progs.consume_skb_btf, false);
 		bpf_program__set_autoload(p->skel->progs.consume_skb_raw, false);
+	} else {	/* the reader is the task that frees the datagram: no wakeup to follow */
+		bpf_program__set_autoload(p->skel->progs.sched_waking_btf, false);
+		bpf_program__set_autoload(p->skel->progs.sched_waking_raw, false);
 	}
 	if (!opts->forward) {	/* every transmit of the host: only when asked */
 		bpf_program__set_autoload(p->skel->progs.xmit_btf, false);
@@ -311,6 +319,58 @@ static int read_irq_stats(struct probe *p, struct lt_sample *o)
 }
 
 /* Per-NAPI-instance deltas; the instances are the map's keys. */
+static int cmp_tid(const void *a, const void *b)
+{
+	const __u32 *x = a, *y = b;
+
+	return *x < *y ? -1 : *x > *y;
+}
+
+/*
+ * The reader threads' on-CPU time since the last read, and how many of them
+ * ran.  A thread on a CPU right now (a busy reader that never sleeps) counts
+ * up to now: bpf_ktime_get_ns() is CLOCK_MONOTONIC.
+ */
+static uint64_t read_readers(struct probe *p, uint32_t *active)
+{
+	struct { __u32 tid; __u64 ns; } cur[LT_MAX_READERS];
+	__u32 key, next, *prevkey = NULL;
+	struct lt_reader r;
+	struct timespec ts;
+	uint64_t now, total = 0;
+	int n = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	while (n < LT_MAX_READERS &&
+	       !bpf_map__get_next_key(p->skel->maps.readers, prevkey, &next, sizeof(next))) {
+		key = next;
+		prevkey = &key;
+		if (bpf_map__lookup_elem(p->skel->maps.readers, &key, sizeof(key), &r, sizeof(r), 0))
+			continue;
+		cur[n].tid = key;
+		cur[n].ns = r.ns + (r.on_since && r.on_since < now ? now - r.on_since : 0);
+		n++;
+	}
+	qsort(cur, n, sizeof(cur[0]), cmp_tid);
+	*active = 0;
+	for (int i = 0; i < n; i++) {
+		__u32 *hit = bsearch(&cur[i].tid, p->reader_tid, p->n_readers_prev, sizeof(__u32), cmp_tid);
+		__u64 before = hit ? p->reader_ns[hit - p->reader_tid] : 0;
+
+		if (cur[i].ns > before) {
+			total += cur[i].ns - before;
+			(*active)++;
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		p->reader_tid[i] = cur[i].tid;
+		p->reader_ns[i] = cur[i].ns;
+	}
+	p->n_readers_prev = n;
+	return total;
+}
+
 static void read_napi_stats(struct probe *p, struct lt_sample *o)
 {
 	__u32 key, next, ids[LT_NAPI_MAX];
@@ -426,6 +486,10 @@ int probe_read(struct probe *p, struct lt_sample *o)
 	o->iat_ns_sq = (double)D(iat_ns_sq);
 	o->delivered_packets = D(delivered_packets);
 	o->forwarded_packets = D(forwarded_packets);
+	/* the readers' on-CPU time, per datagram delivered (no per-datagram spread) */
+	o->app_ns = read_readers(p, &o->app_threads);
+	o->app_timed = o->app_ns ? o->delivered_packets : 0;
+	o->app_ns_sq = NAN;
 	o->delivered_bytes = D(delivered_bytes);
 	o->drops_backlog = D(drops[LT_DROP_BACKLOG]);
 	o->drops_socket = D(drops[LT_DROP_SOCKET]);

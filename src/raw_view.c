@@ -13,6 +13,9 @@ void raw_view_json_fields(struct json *j, const struct lt_sample *s)
 	json_u64(j, "delivered_packets", s->delivered_packets);
 	json_u64(j, "delivered_bytes", s->delivered_bytes);
 	json_u64(j, "forwarded_packets", s->forwarded_packets);
+	json_u64(j, "app_ns_total", s->app_ns);
+	json_u64(j, "app_packets", s->app_timed);
+	json_u64(j, "app_threads", s->app_threads);
 	json_u64(j, "napi_polls", s->napi_polls);
 	json_u64(j, "napi_packets", s->napi_packets);
 	json_u64(j, "napi_budget_full", s->napi_budget_full);

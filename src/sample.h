@@ -87,6 +87,7 @@ struct lt_sample {
 	uint64_t app_ns;		/* on-CPU time of the threads that read them, per read:
 					 * recv copy to user + the application's own work */
 	double   app_ns_sq;		/* sum of squares, per datagram */
+	uint32_t app_threads;		/* reader threads that ran in this interval */
 };
 
 #endif

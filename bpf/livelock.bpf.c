@@ -137,6 +137,8 @@ static __always_inline int on_irq_exit(int irq, int ret)
 		return 0;
 	}
 	d = bpf_ktime_get_ns() - s->irq_start;
+	if (s->reader_on)
+		c->reader_stolen_ns += d;
 	is->count++;
 	is->ns += d;
 	is->ns_sq += d * d;
@@ -180,6 +182,8 @@ static __always_inline int on_softirq_exit(unsigned int vec)
 		return 0;
 	c = CTR_OF(s);
 	d = bpf_ktime_get_ns() - s->sirq_start;
+	if (s->reader_on)
+		c->reader_stolen_ns += d;
 	c->softirqs++;
 	c->softirq_ns += d;
 	c->softirq_packets += s->sirq_packets;
@@ -387,6 +391,8 @@ static __always_inline int on_sched_switch(const struct task_struct *prev,
 {
 	__u32 tp = BPF_CORE_READ(prev, pid), tn = BPF_CORE_READ(next, pid);
 	struct lt_reader *r = bpf_map_lookup_elem(&readers, &tp);
+	struct lt_cpu_state *s;
+	bool was = r != NULL;
 
 	if (r) {
 		if (r->on_since)
@@ -396,6 +402,9 @@ static __always_inline int on_sched_switch(const struct task_struct *prev,
 	r = bpf_map_lookup_elem(&readers, &tn);
 	if (r)
 		r->on_since = bpf_ktime_get_ns();
+	/* neither a reader: reader_on is already clear (prev was current) */
+	if ((was || r) && (s = st()))
+		s->reader_on = r != NULL;
 	return 0;
 }
 

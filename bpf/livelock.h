@@ -36,6 +36,8 @@ struct lt_cpu_state {
 	__u32 sirq_active;
 	__u32 stack_depth;
 	__u32 wake_reader;	/* our packet was just queued: the next wakeup is its reader's */
+	__u32 reader_on;	/* the task on this CPU is a reader */
+	__u32 pad;
 };
 
 /* A thread that reads this device's packets: its on-CPU time is the application's. */
@@ -63,6 +65,9 @@ struct lt_counters {
 	/* delivered to applications / forwarded */
 	__u64 delivered_packets, delivered_bytes;
 	__u64 forwarded_packets;	/* ours, transmitted on another device */
+	/* timed IRQ and softirq work that ran on top of a reader thread: its
+	 * on-CPU span includes it, the application's time must not */
+	__u64 reader_stolen_ns;
 	__u64 drops[LT_DROP_PLACES];
 	__u64 isr_hist[LT_HIST_SLOTS];
 	__u64 batch_hist[LT_BATCH_SLOTS];

@@ -488,6 +488,8 @@ int probe_read(struct probe *p, struct lt_sample *o)
 	o->forwarded_packets = D(forwarded_packets);
 	/* the readers' on-CPU time, per datagram delivered (no per-datagram spread) */
 	o->app_ns = read_readers(p, &o->app_threads);
+	/* interrupt work timed on top of a reader is not the application's */
+	o->app_ns = o->app_ns > D(reader_stolen_ns) ? o->app_ns - D(reader_stolen_ns) : 0;
 	o->app_timed = o->app_ns ? o->delivered_packets : 0;
 	o->app_ns_sq = NAN;
 	o->delivered_bytes = D(delivered_bytes);

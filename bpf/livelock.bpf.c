@@ -137,7 +137,9 @@ static __always_inline int on_irq_exit(int irq, int ret)
 		return 0;
 	}
 	d = bpf_ktime_get_ns() - s->irq_start;
-	if (s->reader_on)
+	if (s->sirq_active)	/* softirqs run with interrupts on: not the softirq's time */
+		s->sirq_nested += d;
+	else if (s->reader_on)
 		c->reader_stolen_ns += d;
 	is->count++;
 	is->ns += d;
@@ -163,6 +165,7 @@ static __always_inline int on_softirq_entry(unsigned int vec)
 		return 0;
 	s->sirq_active = 1;
 	s->sirq_packets = 0;
+	s->sirq_nested = 0;
 	s->sirq_start = bpf_ktime_get_ns();
 	return 0;
 }
@@ -178,12 +181,16 @@ static __always_inline int on_softirq_exit(unsigned int vec)
 	s->sirq_active = 0;
 	s->pending_ours = 0;
 	s->wake_reader = 0;
-	if (!s->sirq_packets)	/* only runs that handled our packets */
-		return 0;
 	c = CTR_OF(s);
+	if (!s->sirq_packets) {	/* only runs that handled our packets are timed */
+		if (s->reader_on)
+			c->reader_stolen_ns += s->sirq_nested;
+		return 0;
+	}
 	d = bpf_ktime_get_ns() - s->sirq_start;
-	if (s->reader_on)
-		c->reader_stolen_ns += d;
+	d = d > s->sirq_nested ? d - s->sirq_nested : 0;
+	if (s->reader_on)	/* the run and the handlers nested in it */
+		c->reader_stolen_ns += d + s->sirq_nested;
 	c->softirqs++;
 	c->softirq_ns += d;
 	c->softirq_packets += s->sirq_packets;
@@ -233,6 +240,7 @@ static __always_inline int on_stack_packet(struct sk_buff *skb)
 
 	if (!(s = st()))
 		return 0;
+	s->wake_reader = 0;	/* a wakeup from here on is not the last datagram's */
 	if (!dev_is_ours(BPF_CORE_READ(skb, dev))) {
 		s->pending_ours = 0;	/* another device's packets from here on */
 		return 0;

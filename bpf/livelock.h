@@ -32,6 +32,7 @@ struct lt_cpu_state {
 	__u64 sirq_start, sirq_packets;
 	__u64 stack_start, last_arrival;
 	__u64 pending_ours;	/* our packets in the stack, not yet queued to a socket */
+	__u64 sirq_nested;	/* our hard-IRQ time nested inside the running softirq */
 	__u32 irq_active;	/* slot + 1 of the IRQ being handled, 0 = none */
 	__u32 sirq_active;
 	__u32 stack_depth;

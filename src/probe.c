@@ -20,6 +20,10 @@ _Static_assert(sizeof(struct lt_counters) % 8 == 0, "per-CPU values are 8-byte a
 
 #define MISSING_MAX 256
 
+/* Programs whose run time inflates what we time (kernel.bpf_stats_enabled). */
+enum { COST_IRQ_ENTRY, COST_IRQ_EXIT, COST_STACK, COST_RCV_ENTRY, COST_RCV_EXIT,
+       COST_GRO_ENTRY, COST_GRO_EXIT, COST_NETIF_RX, COST_DATA_READY, PROBE_COST_PROGS };
+
 struct probe {
 	struct livelock_bpf *skel;
 	struct nic_info nic;
@@ -42,12 +46,14 @@ struct probe {
 	__u64 *xdp_percpu, xdp_prev;
 	char xdp_note[160];
 	char missing[MISSING_MAX];
+	__u64 cost_prev[2][PROBE_COST_PROGS];	/* run_time_ns, run_cnt */
 	int n_readers_prev;			/* reader threads seen, sorted by tid */
 	__u32 reader_tid[LT_MAX_READERS];
 	__u64 reader_ns[LT_MAX_READERS];
 };
 
 static bool verbose;
+static void read_probe_cost(struct probe *p, struct lt_sample *o);
 
 static int print_fn(enum libbpf_print_level level, const char *fmt, va_list args)
 {
@@ -515,8 +521,7 @@ int probe_read(struct probe *p, struct lt_sample *o)
 			p->xdp_prev = total;
 		}
 	}
-	o->probe_ns_per_irq = -1;
-	o->probe_ns_per_packet = -1;
+	read_probe_cost(p, o);
 	if (!nic_read_stats(p->nic.name, &st)) {
 		o->drops_nic = (st.rx_missed_errors - p->prev_stats.rx_missed_errors) +
 			       (st.rx_fifo_errors - p->prev_stats.rx_fifo_errors) +
@@ -543,6 +548,64 @@ const char *probe_delivery(const struct probe *p)
 const char *probe_missing(const struct probe *p)
 {
 	return p->missing;
+}
+
+static int prog_fd(const struct livelock_bpf *k, int which)
+{
+	const struct bpf_program *b[PROBE_COST_PROGS][2] = {
+		{ k->progs.irq_entry_btf, k->progs.irq_entry_raw },
+		{ k->progs.irq_exit_btf, k->progs.irq_exit_raw },
+		{ k->progs.stack_packet_btf, k->progs.stack_packet_raw },
+		{ k->progs.rcv_entry_btf, k->progs.rcv_entry_raw },
+		{ k->progs.rcv_exit_btf, k->progs.rcv_exit_raw },
+		{ k->progs.gro_entry_btf, k->progs.gro_entry_raw },
+		{ k->progs.gro_exit_btf, k->progs.gro_exit_raw },
+		{ k->progs.netif_rx_btf, k->progs.netif_rx_raw },
+		{ k->progs.sk_data_ready_btf, k->progs.sk_data_ready_raw },
+	};
+	int fd = bpf_program__fd(b[which][0]);
+
+	return fd >= 0 ? fd : bpf_program__fd(b[which][1]);
+}
+
+/*
+ * Our own cost, when kernel.bpf_stats_enabled is on (never switched on by
+ * us): the mean run time of each program over this interval.  A handler's
+ * measured time holds about half of the entry and exit programs' (each
+ * reads the clock midway); a packet's, one run of each per-packet program.
+ */
+static void read_probe_cost(struct probe *p, struct lt_sample *o)
+{
+	double mean[PROBE_COST_PROGS] = { 0 };
+	FILE *f = fopen("/proc/sys/kernel/bpf_stats_enabled", "r");
+	int on = 0;
+
+	o->probe_ns_per_irq = o->probe_ns_per_packet = -1;
+	if (f) {
+		if (fscanf(f, "%d", &on) != 1)
+			on = 0;
+		fclose(f);
+	}
+	if (!on)
+		return;
+	for (int i = 0; i < PROBE_COST_PROGS; i++) {
+		struct bpf_prog_info info = { 0 };
+		__u32 len = sizeof(info);
+		int fd = prog_fd(p->skel, i);
+		__u64 dt, dn;
+
+		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+			continue;
+		dt = info.run_time_ns - p->cost_prev[0][i];
+		dn = info.run_cnt - p->cost_prev[1][i];
+		p->cost_prev[0][i] = info.run_time_ns;
+		p->cost_prev[1][i] = info.run_cnt;
+		mean[i] = dn ? (double)dt / (double)dn : 0;
+	}
+	o->probe_ns_per_irq = (mean[COST_IRQ_ENTRY] + mean[COST_IRQ_EXIT]) / 2;
+	o->probe_ns_per_packet = mean[COST_STACK] + mean[COST_NETIF_RX] + mean[COST_DATA_READY] +
+				 (mean[COST_RCV_ENTRY] + mean[COST_RCV_EXIT] +
+				  mean[COST_GRO_ENTRY] + mean[COST_GRO_EXIT]) / 2;
 }
 
 void probe_close(struct probe *p)

@@ -372,6 +372,39 @@ static void test_rx_cpus_scale(void **state)
 	estimator_free(est);
 }
 
+/* One reader thread fed by softirqs on three CPUs: one model copy, not three. */
+static void test_reader_threads_cap_copies(void **state)
+{
+	uint64_t pk[3] = { 100, 200, 300 }, zero[3] = { 0 };
+	struct lt_sample s;
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	s.n_cpu = 3;
+	s.cpu_softirq_packets = pk;
+	s.cpu_softirqs = s.cpu_softirq_ns = zero;
+	assert_int_equal(est_rx_cpus(&s), 3);
+	s.app_threads = 1;
+	assert_int_equal(est_rx_cpus(&s), 1);
+	s.app_threads = 8;	/* more readers than RX CPUs: the CPUs bound it */
+	assert_int_equal(est_rx_cpus(&s), 3);
+}
+
+/* A slope that rests on a handful of odd-sized runs is no slope. */
+static void test_fit_needs_size_variation(void **state)
+{
+	struct lt_fit_sums f = { 0 };
+	struct est_fit r;
+	(void)state;
+	for (int i = 0; i < 10000; i++)	/* 10 runs of 2 packets among 10,000 */
+		fit_add(&f, i % 1000 ? 1 : 2, i % 1000 ? 5000 : 90000);
+	est_fit_solve(&f, &r);
+	assert_false(r.valid);
+	for (int i = 0; i < 10000; i++)	/* 40 more: now it is a slope */
+		fit_add(&f, i % 250 ? 1 : 2, i % 250 ? 5000 : 9000);
+	est_fit_solve(&f, &r);
+	assert_true(r.valid);
+}
+
 static void test_window_smoothing(void **state)
 {
 	struct est_opts o = { .mapping = EST_MAP_SOFTIRQ, .no_calibrate = true, .window = 3 };
@@ -484,6 +517,8 @@ int main(void)
 		cmocka_unit_test(test_lambda_sources),
 		cmocka_unit_test(test_probe_cost_subtracted),
 		cmocka_unit_test(test_rx_cpus_scale),
+		cmocka_unit_test(test_reader_threads_cap_copies),
+		cmocka_unit_test(test_fit_needs_size_variation),
 		cmocka_unit_test(test_window_smoothing),
 		cmocka_unit_test(test_state_thresholds),
 		cmocka_unit_test(test_option_words),

@@ -178,8 +178,14 @@ static void map_paper(const struct lt_sample *s, const struct est_opts *o, struc
 
 	p->kind = forced(o, p->nic_class);
 	if (p->kind == MODEL_NODMA && f->valid) {
+		double mean_pkt = s->irq_packets ? (double)s->isr_ns / (double)s->irq_packets : INFINITY;
+
 		p->copy_ns = f->slope_ns > 0 ? f->slope_ns : 0;
-		p->isr_struct_ns = fmax(f->intercept_ns + f->slope_ns, 0);
+		if (p->copy_ns > mean_pkt) {	/* as in map_softirq: cap at the mean */
+			p->copy_ns = mean_pkt;
+			p->copy_capped = true;
+		}
+		p->isr_struct_ns = fmax(f->intercept_ns + f->slope_ns, p->copy_ns);
 	} else if (p->kind == MODEL_DMA) {
 		p->copy_ns = 0;
 		/* traffic and not one hard IRQ (veth, busy polling): r -> inf, measured */
@@ -216,7 +222,25 @@ static void map_softirq(const struct lt_sample *s, const struct est_opts *o, str
 		p->copy_bound = true;
 		measured = MODEL_NODMA;
 	}
-	if (p->copy_bound) {
+	/*
+	 * A run's size is not set from outside: a run slowed down for any
+	 * reason (a nested interrupt, a descheduled vCPU) collects more
+	 * packets, which steepens the slope.  A slope above the mean
+	 * interrupt-priority time per packet is impossible (the intercept would
+	 * be negative): cap it there.  At this lambda the model then sits at the
+	 * measured share, and the livelock point lies beyond lambda as long as
+	 * the share is below 1.
+	 */
+	if (isfinite(per_pkt) && !p->copy_bound && s->softirq_packets) {
+		double mean_pkt = ((double)s->softirq_ns + (double)s->isr_ns) /
+				  (double)s->softirq_packets;
+
+		if (per_pkt > mean_pkt) {
+			per_pkt = mean_pkt;
+			p->copy_capped = true;
+		}
+	}
+	if (p->copy_bound || p->copy_capped) {
 		fixed = 0;
 	} else if (runs >= EST_MIN_MEAN_N) {
 		double isr_fixed = fmax((double)s->isr_ns - isr_slope * (double)s->irq_packets, 0);
@@ -244,6 +268,10 @@ static void map_softirq(const struct lt_sample *s, const struct est_opts *o, str
 	else if (!f->valid)
 		snprintf(p->reason, sizeof(p->reason),
 			 "too few NET_RX softirq runs to separate per-packet cost; NIC: %s", nic_why);
+	else if (p->copy_capped)
+		snprintf(p->reason, sizeof(p->reason),
+			 "NET_RX softirq grows %.2f us/pkt (R2 %.2f, n %.0f), more than its mean time per packet: 1/c capped at that mean; NIC: %s",
+			 f->slope_ns / 1e3, f->r2, f->n, nic_why);
 	else
 		snprintf(p->reason, sizeof(p->reason),
 			 "NET_RX softirq %s %.2f us/pkt (R2 %.2f, n %.0f)%s; NIC: %s",

@@ -93,6 +93,7 @@ struct est_params {
 	double isr_struct_ns;			/* 1/r before calibration */
 	double copy_ns;				/* 1/c; 0 for the dma structure */
 	bool copy_bound;			/* 1/c an upper bound: batches never varied */
+	bool copy_capped;			/* slope above the mean time per packet: capped */
 	double proto_ns, proto_sd_ns;		/* 1/mu */
 	const char *proto_source;		/* "app", "saturation", "stack", "softirq"(+app) */
 	double batch_per_irq, batch_per_poll, ksoftirqd_frac;

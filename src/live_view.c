@@ -228,6 +228,7 @@ static void print_json(FILE *f, const struct live_view *v, const struct lt_sampl
 	json_dbl(&j, "hardirq_sd_us", us(w->hardirq_sd_ns));
 	json_dbl(&j, "copy_us", e->kind == MODEL_NODMA ? us(w->copy_ns) : NAN);
 	json_bool(&j, "copy_bound", w->copy_bound);
+	json_bool(&j, "copy_capped", w->copy_capped);
 	json_dbl(&j, "copy_slope_us", cf->valid ? us(cf->slope_ns) : NAN);
 	json_dbl(&j, "copy_intercept_us", cf->valid ? us(cf->intercept_ns) : NAN);
 	json_dbl(&j, "copy_r2", cf->valid ? cf->r2 : NAN);

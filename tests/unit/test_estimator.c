@@ -405,6 +405,34 @@ static void test_fit_needs_size_variation(void **state)
 	assert_true(r.valid);
 }
 
+/* Runs whose size follows their length: slope above the mean time per packet, capped. */
+static void test_copy_capped_at_mean(void **state)
+{
+	struct est_opts o = { .mapping = EST_MAP_SOFTIRQ, .no_calibrate = true };
+	struct est_params p;
+	struct lt_sample s;
+	(void)state;
+	memset(&s, 0, sizeof(s));
+	s.interval_s = 1;
+	for (int i = 0; i < 200; i++) {	/* 1 packet: 10 us; 2 packets: 60 us */
+		double x = i % 2 ? 2 : 1, y = i % 2 ? 60000 : 10000;
+
+		fit_add(&s.softirq_fit, x, y);
+		s.softirqs++;
+		s.softirq_packets += (uint64_t)x;
+		s.softirq_ns += (uint64_t)y;
+	}
+	s.napi_polls = s.softirqs;
+	s.napi_packets = s.stack_packets = s.delivered_packets = s.softirq_packets;
+	est_params_from(&s, &o, &p);
+	assert_true(p.sirq_fit.valid);
+	assert_near(p.sirq_fit.slope_ns, 50000, 1e-6);
+	assert_true(p.copy_capped);
+	assert_int_equal(p.kind, MODEL_NODMA);
+	assert_near(p.copy_ns, 7000000.0 / 300, 1e-6);	/* 7 ms over 300 packets */
+	assert_true(p.isr_struct_ns >= p.copy_ns);
+}
+
 static void test_window_smoothing(void **state)
 {
 	struct est_opts o = { .mapping = EST_MAP_SOFTIRQ, .no_calibrate = true, .window = 3 };
@@ -518,6 +546,7 @@ int main(void)
 		cmocka_unit_test(test_probe_cost_subtracted),
 		cmocka_unit_test(test_rx_cpus_scale),
 		cmocka_unit_test(test_reader_threads_cap_copies),
+		cmocka_unit_test(test_copy_capped_at_mean),
 		cmocka_unit_test(test_fit_needs_size_variation),
 		cmocka_unit_test(test_window_smoothing),
 		cmocka_unit_test(test_state_thresholds),

@@ -334,7 +334,7 @@ static int cmp_tid(const void *a, const void *b)
 
 /*
  * The reader threads' on-CPU time since the last read, and how many of them
- * ran.  A thread on a CPU right now (a busy reader that never sleeps) counts
+ * ran in parallel (their total time over the busiest one's).  A thread on a CPU right now (a busy reader that never sleeps) counts
  * up to now: bpf_ktime_get_ns() is CLOCK_MONOTONIC.
  */
 static uint64_t read_readers(struct probe *p, uint32_t *active)
@@ -343,7 +343,7 @@ static uint64_t read_readers(struct probe *p, uint32_t *active)
 	__u32 key, next, *prevkey = NULL;
 	struct lt_reader r;
 	struct timespec ts;
-	uint64_t now, total = 0;
+	uint64_t now, total = 0, most = 0;
 	int n = 0;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -359,16 +359,19 @@ static uint64_t read_readers(struct probe *p, uint32_t *active)
 		n++;
 	}
 	qsort(cur, n, sizeof(cur[0]), cmp_tid);
-	*active = 0;
 	for (int i = 0; i < n; i++) {
 		__u32 *hit = bsearch(&cur[i].tid, p->reader_tid, p->n_readers_prev, sizeof(__u32), cmp_tid);
 		__u64 before = hit ? p->reader_ns[hit - p->reader_tid] : 0;
 
 		if (cur[i].ns > before) {
 			total += cur[i].ns - before;
-			(*active)++;
+			if (cur[i].ns - before > most)
+				most = cur[i].ns - before;
 		}
 	}
+	/* readers in parallel, weighted by their time: a thread that ran for a
+	 * moment does not count as a second server */
+	*active = most ? (uint32_t)llround((double)total / (double)most) : 0;
 	for (int i = 0; i < n; i++) {
 		p->reader_tid[i] = cur[i].tid;
 		p->reader_ns[i] = cur[i].ns;

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# End to end: the UDP packet rate a veth receiver in a namespace sustains
+# without livelock-trace, with it (XDP off) and with it plus the XDP counter
+# (--xdp generic), in interleaved rounds (LT_BENCH_ROUNDS, default 5).  The
+# sender is pinned to CPU 0, the reader to CPU 1, so the receive path's CPU is
+# the bottleneck and the tracer's cost shows.  Each round sends
+# LT_BENCH_E2E_PACKETS (default 300000) as fast as the sender can.
+# Writes build/bench/e2e_veth.json: per condition the rates, and the ratio
+# to the adjacent baseline run (median, min, max).
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib.sh
+rounds=${LT_BENCH_ROUNDS:-5}
+packets=${LT_BENCH_E2E_PACKETS:-300000}
+out=build/bench/e2e_veth.json
+raw=build/bench/e2e_veth.raw
+mkdir -p build/bench
+_lt_status_file=/dev/null
+trap lt_teardown EXIT
+trap 'exit 1' INT TERM
+[ -x "$LT_TOOLS/udpsend" ] || { echo "e2e_veth: build the traffic tools first (make tools)" >&2; exit 1; }
+
+lt_netns_pair || exit 1
+ip netns exec "$NS_RX" ethtool -K "$VETH_RX" gro on >/dev/null
+ip netns exec "$NS_TX" ethtool -K "$VETH_TX" tso off >/dev/null
+: >"$raw"
+
+one() {	# CONDITION
+	local sink=$(mktemp) rdy=$(mktemp -u) tracer=""
+	case "$1" in
+	traced) lt_bg tr ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 0 >/dev/null; tracer=$BG_tr; sleep 1.5 ;;
+	traced_xdp) lt_bg tr ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 0 --xdp generic >/dev/null; tracer=$BG_tr; sleep 1.5 ;;
+	esac
+	lt_bg sk sh -c "ip netns exec $NS_RX taskset -c 1 $LT_TOOLS/udpsink -p 9300 --idle-exit 700 --seconds 60 --rcvbuf 4194304 --json --ready-file $rdy >$sink"
+	for _ in $(seq 50); do [ -e "$rdy" ] && break; sleep 0.1; done
+	ip netns exec "$NS_TX" taskset -c 0 "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p 9300 -n "$packets" -r 5000000 >/dev/null
+	wait "$BG_sk"
+	[ -n "$tracer" ] && lt_stop "$tracer" INT
+	python3 -c 'import json,sys; s=json.loads(open(sys.argv[1]).read().splitlines()[-1]); print(sys.argv[2], s["received"], s["active_seconds"], s["socket_drops"])' "$sink" "$1" >>"$raw"
+	rm -f "$sink" "$rdy"
+}
+
+for r in $(seq "$rounds"); do
+	for c in baseline traced baseline traced_xdp; do
+		one $c
+	done
+	echo "e2e_veth: round $r/$rounds done" >&2
+done
+
+python3 - "$raw" "$out" <<'PY'
+import json, statistics, sys
+rows = [l.split() for l in open(sys.argv[1])]
+rate = lambda r: int(r[1]) / float(r[2])
+seq = [(r[0], rate(r)) for r in rows]
+res = {"packets_per_run": None, "conditions": {}}
+for cond in ("baseline", "traced", "traced_xdp"):
+    res["conditions"][cond] = {"pps": [round(x) for c, x in seq if c == cond]}
+for cond in ("traced", "traced_xdp"):
+    # each traced run against the baseline run just before it
+    ratios = [x / seq[i - 1][1] for i, (c, x) in enumerate(seq) if c == cond and i and seq[i - 1][0] == "baseline"]
+    res["conditions"][cond].update(ratio_median=round(statistics.median(ratios), 4),
+                                   ratio_min=round(min(ratios), 4), ratio_max=round(max(ratios), 4),
+                                   loss_pct_median=round(100 * (1 - statistics.median(ratios)), 2))
+json.dump(res, open(sys.argv[2], "w"), indent=1)
+b = statistics.median(res["conditions"]["baseline"]["pps"])
+print("%-12s %12s %10s %18s" % ("condition", "median pps", "ratio", "ratio min..max"))
+print("%-12s %12.0f %10s %18s" % ("baseline", b, "1", "-"))
+for cond in ("traced", "traced_xdp"):
+    c = res["conditions"][cond]
+    print("%-12s %12.0f %10.4f %8.4f..%.4f" % (cond, statistics.median(c["pps"]), c["ratio_median"], c["ratio_min"], c["ratio_max"]))
+PY

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# The userspace process: CPU per second (utime + stime from /proc/PID/stat)
+# of `livelock-trace IFACE INTERVAL` at 1 s and 0.1 s intervals under a
+# steady load (LT_BENCH_LOAD_PPS, default 20000, on a veth in namespaces of
+# our own), over LT_BENCH_CPU_S seconds (default 30) each; then resident
+# memory (VmRSS) sampled every 10 s over a soak of SOAK_S seconds (default
+# 600) at 0.1 s intervals.  Writes build/bench/userspace.json.
+set -u
+cd "$(dirname "$0")/../.."
+. tests/lib.sh
+load=${LT_BENCH_LOAD_PPS:-20000}
+cpu_s=${LT_BENCH_CPU_S:-30}
+soak=${SOAK_S:-600}
+out=build/bench/userspace.json
+mkdir -p build/bench
+_lt_status_file=/dev/null
+trap lt_teardown EXIT
+trap 'exit 1' INT TERM
+[ -x "$LT_TOOLS/udpsend" ] || { echo "userspace: build the traffic tools first (make tools)" >&2; exit 1; }
+lt_netns_pair || exit 1
+ip netns exec "$NS_RX" ethtool -K "$VETH_RX" gro on >/dev/null
+ip netns exec "$NS_TX" ethtool -K "$VETH_TX" tso off >/dev/null
+total=$(( (cpu_s * 2 + soak + 30) * load ))
+lt_bg sink ip netns exec "$NS_RX" "$LT_TOOLS/udpsink" -p 9400 --seconds $((cpu_s * 2 + soak + 40)) >/dev/null
+sleep 0.5
+lt_bg send ip netns exec "$NS_TX" "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p 9400 -n "$total" -r "$load" --max-seconds $((cpu_s * 2 + soak + 35))
+hz=$(getconf CLK_TCK)
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss() { awk '/VmRSS/{print $2}' "/proc/$1/status"; }
+tool_pid() { pgrep -n -f "^$LT_BIN $VETH_RX" ; }
+
+cpu_at() {	# INTERVAL -> percent of one core
+	local pid t0 t1
+	lt_bg tool ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" "$1" 0 >/dev/null
+	sleep 2
+	pid=$(tool_pid)
+	t0=$(ticks "$pid")
+	sleep "$cpu_s"
+	t1=$(ticks "$pid")
+	lt_stop "$BG_tool" INT
+	python3 -c "print(round(100.0 * ($t1 - $t0) / $hz / $cpu_s, 3))"
+}
+c1=$(cpu_at 1)
+c01=$(cpu_at 0.1)
+echo "userspace: CPU at 1 s intervals ${c1}% of a core, at 0.1 s ${c01}%" >&2
+
+lt_bg tool ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 0.1 0 >/dev/null
+sleep 2
+pid=$(tool_pid)
+samples=()
+for ((t = 0; t <= soak; t += 10)); do
+	samples+=("$(rss "$pid")")
+	[ $t -lt $soak ] && sleep 10
+done
+lt_stop "$BG_tool" INT
+python3 - "$out" "$c1" "$c01" "$soak" "$load" "${samples[@]}" <<'PY'
+import json, sys
+out, c1, c01, soak, load = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+rss = [int(x) for x in sys.argv[6:]]
+res = {"load_pps": load, "cpu_pct_interval_1s": c1, "cpu_pct_interval_0.1s": c01, "soak_s": soak,
+       "rss_kib_start": rss[0], "rss_kib_end": rss[-1], "rss_kib_max": max(rss), "rss_kib_samples": rss,
+       "rss_grows": rss[-1] > rss[0] + 64}
+json.dump(res, open(out, "w"), indent=1)
+print("CPU per second: %.3f%% of a core at 1 s intervals, %.3f%% at 0.1 s (under %d pps)" % (c1, c01, load))
+print("VmRSS over %d s at 0.1 s intervals: start %d KiB, end %d KiB, max %d KiB (%s)"
+      % (soak, rss[0], rss[-1], max(rss), "grows" if res["rss_grows"] else "flat"))
+PY

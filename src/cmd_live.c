@@ -29,14 +29,14 @@ struct live_opts {
 	const char *ifname;
 	double interval_s;
 	uint64_t count;		/* 0: until interrupted */
-	bool json, raw, verbose, exit_after_attach, per_cpu;
+	bool json, raw, verbose, exit_after_attach, per_cpu, stack_time;
 	enum probe_xdp xdp;
 	const char *record;	/* --record FILE */
 	struct est_opts est;
 };
 
 enum { OPT_JSON = 1, OPT_RAW, OPT_EXIT_AFTER_ATTACH, OPT_XDP, OPT_RECORD, OPT_MAPPING,
-       OPT_MODEL, OPT_DELIVER, OPT_BUFFER, OPT_WINDOW, OPT_NO_CALIBRATE };
+       OPT_MODEL, OPT_DELIVER, OPT_BUFFER, OPT_WINDOW, OPT_NO_CALIBRATE, OPT_STACK_TIME };
 
 static const char *const xdp_words[] = { "off", "native", "generic" };
 
@@ -88,6 +88,9 @@ static void usage(FILE *f)
 "                     XDP makes many drivers (mlx5, ixgbe, i40e, virtio_net)\n"
 "                     reconfigure their rings: a link blip.  Never attached over\n"
 "                     another XDP program.\n"
+"  --stack-time       also time each packet through netif_receive_skb / GRO\n"
+"                     (stack_timed, stack_ns_total): two more programs per\n"
+"                     packet, off by default for their cost\n"
 "  -v, --verbose      libbpf messages, attach variant, missing tracepoints\n"
 "  --exit-after-attach  attach, report, detach and exit (for tests)\n"
 "  -h, --help         this help\n"
@@ -143,6 +146,7 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 		{ "buffer", required_argument, NULL, OPT_BUFFER },
 		{ "window", required_argument, NULL, OPT_WINDOW },
 		{ "no-calibrate", no_argument, NULL, OPT_NO_CALIBRATE },
+		{ "stack-time", no_argument, NULL, OPT_STACK_TIME },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "exit-after-attach", no_argument, NULL, OPT_EXIT_AFTER_ATTACH },
 		{ "xdp", required_argument, NULL, OPT_XDP },
@@ -166,6 +170,7 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 		case 'v': o->verbose = true; break;
 		case OPT_EXIT_AFTER_ATTACH: o->exit_after_attach = true; break;
 		case OPT_NO_CALIBRATE: o->est.no_calibrate = true; break;
+		case OPT_STACK_TIME: o->stack_time = true; break;
 		case OPT_DELIVER:
 			if (!est_parse_deliver(optarg, &o->est.deliver))
 				return bad_word("--deliver", optarg, "app, stack or forward");
@@ -360,6 +365,7 @@ int cmd_live(int argc, char **argv)
 	po.verbose = o.verbose;
 	po.xdp = o.xdp;
 	po.forward = o.est.deliver == EST_DELIVER_FORWARD;
+	po.stack_time = o.stack_time;
 	err = probe_open(nic, &po, &probe, &msg);
 	if (err) {
 		fprintf(stderr, "livelock-trace: %s: %s\n", msg ? msg : "cannot start", strerror(-err));

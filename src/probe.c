@@ -250,6 +250,15 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 		bpf_program__set_autoload(p->skel->progs.sched_waking_btf, false);
 		bpf_program__set_autoload(p->skel->progs.sched_waking_raw, false);
 	}
+	if (!opts->stack_time) {	/* two more programs per packet: only when asked */
+		struct bpf_program *t[] = { p->skel->progs.rcv_entry_btf, p->skel->progs.rcv_entry_raw,
+					    p->skel->progs.rcv_exit_btf, p->skel->progs.rcv_exit_raw,
+					    p->skel->progs.gro_entry_btf, p->skel->progs.gro_entry_raw,
+					    p->skel->progs.gro_exit_btf, p->skel->progs.gro_exit_raw };
+
+		for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+			bpf_program__set_autoload(t[i], false);
+	}
 	if (!opts->forward) {	/* every transmit of the host: only when asked */
 		bpf_program__set_autoload(p->skel->progs.xmit_btf, false);
 		bpf_program__set_autoload(p->skel->progs.xmit_raw, false);

@@ -23,6 +23,7 @@ struct probe_opts {
 	bool verbose;		/* libbpf's messages and the variant chosen */
 	enum probe_xdp xdp;	/* arrival counter; never over someone's XDP program */
 	bool forward;		/* count this device's packets sent out on another */
+	bool stack_time;	/* time each packet's netif_receive_skb / GRO entry -> exit */
 };
 
 /* Returns 0 or a negative errno; *msg then says what to do (one line). */

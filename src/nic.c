@@ -469,5 +469,6 @@ int nic_discover(const char *ifname, struct nic_info *out)
 	if (err)	/* e.g. EINVAL from a driver quirk: report unsupported */
 		memset(&out->coalesce, 0, sizeof(out->coalesce));
 	discover_irqs(out, sysfs_ok);
+	nic_napi_discover(out);	/* not offered (old kernel, no NAPI): n_napi 0 + reason */
 	return 0;
 }

@@ -14,6 +14,8 @@
 #define NIC_MAX_IRQS	256
 #define NIC_IRQ_NAME	64
 #define NIC_VIRTIO_NAME	16
+#define NIC_MAX_NAPI	256
+#define NIC_NAPI_REASON	96
 
 struct nic_irq {
 	unsigned int irq;
@@ -30,6 +32,21 @@ enum nic_irq_source {
 	NIC_IRQ_SRC_VIRTIO_MSI,		/* msi_irqs of the virtio device's PCI parent */
 	NIC_IRQ_SRC_INTX,		/* device/irq, confirmed in /proc/interrupts */
 	NIC_IRQ_SRC_NAMES,		/* action names in /proc/interrupts only */
+};
+
+/*
+ * One NAPI instance of the device as the kernel's "netdev" generic netlink
+ * family reports it (NETDEV_CMD_NAPI_GET, kernels 6.9+; the three settings
+ * 6.13+).  -1 everywhere means "not reported".
+ */
+struct nic_napi {
+	uint32_t napi_id;		/* as in napi:napi_poll and SO_INCOMING_NAPI_ID */
+	int irq;			/* IRQ the driver linked to it, -1 if it did not */
+	int pid;			/* its kernel thread when threaded, -1 in softirq mode */
+	int rx_queue, tx_queue;		/* lowest queue it serves (NETDEV_CMD_QUEUE_GET), -1 none */
+	int64_t defer_hard_irqs;	/* napi_defer_hard_irqs */
+	int64_t gro_flush_timeout_ns;
+	int64_t irq_suspend_timeout_ns;
 };
 
 struct nic_coalesce {
@@ -61,6 +78,10 @@ struct nic_info {
 	int n_rx_irqs;			/* irqs[0..n_rx_irqs) are the RX ones */
 	enum nic_irq_source irq_source;
 	char virtio_name[NIC_VIRTIO_NAME];	/* "virtio2" for virtio_net, else "" */
+	/* NAPI instances from netdev netlink (nic_napi.c); n_napi = 0 when not offered */
+	int n_napi;
+	char napi_reason[NIC_NAPI_REASON];	/* why n_napi is 0 or the queue map is missing; "" if neither */
+	struct nic_napi napis[NIC_MAX_NAPI];
 };
 
 /*
@@ -114,5 +135,29 @@ int nic_irq_classify(struct nic_irq *irqs, int n, const char *ifname,
 /* Read all of /proc/interrupts into a malloc'd string (caller frees). */
 int nic_read_proc_interrupts(char **text);
 const char *nic_irq_source_name(enum nic_irq_source src);
+
+/*
+ * NAPI instances of nic->ifindex from netdev generic netlink, in the calling
+ * thread's network namespace; dumps only.  Fills n_napi, napis (sorted by
+ * napi_id) and napi_reason.  Returns 0, or a negative errno with n_napi = 0
+ * and napi_reason saying why (old kernel, no family, no permission): callers
+ * treat it as "mapping not offered", never as a failure.
+ */
+int nic_napi_discover(struct nic_info *nic);
+/*
+ * Pure parsers of reply buffers (what one recv() returns), for tests.
+ * nic_napi_parse_family: a CTRL_CMD_GETFAMILY reply -> the family id; 0, or
+ * the kernel's negative errno, or -EBADMSG.
+ * nic_napi_parse: NETDEV_CMD_NAPI_GET and NETDEV_CMD_QUEUE_GET dump replies
+ * of `family`.  NAPI messages of `ifindex` are added to napis[*n] (at most
+ * max; a known id is updated), queue messages set the rx/tx queue of the NAPI
+ * they name; other interfaces and unknown attributes are skipped.  Returns 1
+ * at NLMSG_DONE, 0 if more is to come, the kernel's negative errno, -EAGAIN
+ * for a dump interrupted by a change, or -EBADMSG for a truncated or malformed
+ * message; on any error nothing of the buffer is applied.
+ */
+int nic_napi_parse_family(const void *buf, size_t len, uint16_t *family);
+int nic_napi_parse(const void *buf, size_t len, uint16_t family, unsigned int ifindex,
+		   struct nic_napi *napis, int *n, int max);
 
 #endif

@@ -95,6 +95,21 @@ int record_write_header(FILE *f, const struct nic_info *nic, const struct record
 	}
 	json_obj_end(&j);
 
+	/* per NAPI instance, from netdev netlink where the kernel offers it (-1: not reported) */
+	json_arr(&j, "napis");
+	for (int i = 0; i < nic->n_napi; i++) {
+		const struct nic_napi *n = &nic->napis[i];
+
+		json_obj(&j, NULL);
+		json_u64(&j, "napi_id", n->napi_id);
+		json_i64(&j, "irq", n->irq);
+		json_i64(&j, "rx_queue", n->rx_queue);
+		json_i64(&j, "defer_hard_irqs", n->defer_hard_irqs);
+		json_i64(&j, "gro_flush_timeout_ns", n->gro_flush_timeout_ns);
+		json_obj_end(&j);
+	}
+	json_arr_end(&j);
+	json_str(&j, "napis_note", *nic->napi_reason ? nic->napi_reason : NULL);
 	json_obj(&j, "napi_settings");
 	write_sysfs(&j, "defer_hard_irqs", nic->name, "napi_defer_hard_irqs");
 	write_sysfs(&j, "gro_flush_timeout_ns", nic->name, "gro_flush_timeout");

@@ -48,12 +48,12 @@ for r in $(seq "$rounds"); do
 	echo "e2e_veth: round $r/$rounds done" >&2
 done
 
-python3 - "$raw" "$out" <<'PY'
+python3 - "$raw" "$out" "$packets" "$rounds" <<'PY'
 import json, statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
 rate = lambda r: int(r[1]) / float(r[2])
 seq = [(r[0], rate(r)) for r in rows]
-res = {"packets_per_run": None, "conditions": {}}
+res = {"packets_per_run": int(sys.argv[3]), "rounds": int(sys.argv[4]), "conditions": {}}
 for cond in ("baseline", "traced", "traced_xdp"):
     res["conditions"][cond] = {"pps": [round(x) for c, x in seq if c == cond]}
 for cond in ("traced", "traced_xdp"):

@@ -55,7 +55,7 @@ static double stat_sd(const struct live_stat *st)
 static const char *mapping_words(enum est_mapping m)
 {
 	return m == EST_MAP_PAPER ?
-		"interrupt priority = hard IRQ; 1/mu = NET_RX work per packet (+ recv copy)" :
+		"interrupt priority = hard IRQ; 1/mu = NET_RX work + the readers' time per packet" :
 		"interrupt priority = hard IRQ + NET_RX softirq; 1/mu = application side per packet";
 }
 

@@ -73,11 +73,19 @@ static __always_inline struct lt_cpu_state *st(void)
 /* The counters of the scratch s (both live in one per-CPU value). */
 #define CTR_OF(s) container_of(s, struct lt_counters, scratch)
 
-static __always_inline bool dev_is_ours(const struct net_device *dev)
+/*
+ * Reading kernel memory: a tp_btf program may follow BTF pointers directly
+ * (plain loads, faults read as 0), a raw_tp one must call a probe-read
+ * helper per hop.  Handlers take `btf`, a constant in each program, and the
+ * compiler keeps only the branch that program can use.
+ */
+#define RD(btf, direct, ...) ((btf) ? (direct) : BPF_CORE_READ(__VA_ARGS__))
+
+static __always_inline bool dev_is_ours(const struct net_device *dev, const bool btf)
 {
-	if (!dev || BPF_CORE_READ(dev, ifindex) != targ_ifindex)
+	if (!dev || RD(btf, dev->ifindex, dev, ifindex) != targ_ifindex)
 		return false;
-	return BPF_CORE_READ(dev, nd_net.net, ns.inum) == targ_netns;
+	return RD(btf, dev->nd_net.net->ns.inum, dev, nd_net.net, ns.inum) == targ_netns;
 }
 
 static __always_inline __u32 log2_slot(__u64 v)
@@ -198,7 +206,8 @@ static __always_inline int on_softirq_exit(unsigned int vec)
 	return 0;
 }
 
-static __always_inline int on_napi_poll(struct napi_struct *napi, int work, int budget)
+static __always_inline int on_napi_poll(struct napi_struct *napi, int work, int budget,
+					const bool btf)
 {
 	static const struct lt_napi_stat zero_stat;
 	struct lt_napi_stat *ns;
@@ -206,9 +215,9 @@ static __always_inline int on_napi_poll(struct napi_struct *napi, int work, int 
 	__u32 id;
 	char comm[10];
 
-	if (!dev_is_ours(BPF_CORE_READ(napi, dev)) || !(c = ctr()))
+	if (!dev_is_ours(RD(btf, napi->dev, napi, dev), btf) || !(c = ctr()))
 		return 0;
-	id = BPF_CORE_READ(napi, napi_id);
+	id = RD(btf, napi->napi_id, napi, napi_id);
 	ns = bpf_map_lookup_elem(&napi_stats, &id);
 	if (!ns) {
 		bpf_map_update_elem(&napi_stats, &id, &zero_stat, BPF_NOEXIST);
@@ -232,7 +241,7 @@ static __always_inline int on_napi_poll(struct napi_struct *napi, int work, int 
 }
 
 /* net:netif_receive_skb fires in __netif_receive_skb_core: every path. */
-static __always_inline int on_stack_packet(struct sk_buff *skb)
+static __always_inline int on_stack_packet(struct sk_buff *skb, const bool btf)
 {
 	struct lt_cpu_state *s;
 	struct lt_counters *c;
@@ -241,7 +250,7 @@ static __always_inline int on_stack_packet(struct sk_buff *skb)
 	if (!(s = st()))
 		return 0;
 	s->wake_reader = 0;	/* a wakeup from here on is not the last datagram's */
-	if (!dev_is_ours(BPF_CORE_READ(skb, dev))) {
+	if (!dev_is_ours(RD(btf, skb->dev, skb, dev), btf)) {
 		s->pending_ours = 0;	/* another device's packets from here on */
 		return 0;
 	}
@@ -262,20 +271,20 @@ static __always_inline int on_stack_packet(struct sk_buff *skb)
 }
 
 /* net:netif_rx: inside our hard-IRQ handler it is a copy in the ISR. */
-static __always_inline int on_netif_rx(struct sk_buff *skb)
+static __always_inline int on_netif_rx(struct sk_buff *skb, const bool btf)
 {
 	struct lt_cpu_state *s = st();
 
-	if (s && s->irq_active && dev_is_ours(BPF_CORE_READ(skb, dev)))
+	if (s && s->irq_active && dev_is_ours(RD(btf, skb->dev, skb, dev), btf))
 		s->irq_packets++;
 	return 0;
 }
 
-static __always_inline int on_rcv_entry(struct sk_buff *skb)
+static __always_inline int on_rcv_entry(struct sk_buff *skb, const bool btf)
 {
 	struct lt_cpu_state *s;
 
-	if (!dev_is_ours(BPF_CORE_READ(skb, dev)) || !(s = st()))
+	if (!dev_is_ours(RD(btf, skb->dev, skb, dev), btf) || !(s = st()))
 		return 0;
 	if (s->stack_depth++ == 0)
 		s->stack_start = bpf_ktime_get_ns();
@@ -299,35 +308,36 @@ static __always_inline int on_rcv_exit(void)
 }
 
 /* The device is gone by the time an application copies: use skb_iif + the socket's netns. */
-static __always_inline bool skb_is_ours_late(const struct sk_buff *skb)
+static __always_inline bool skb_is_ours_late(const struct sk_buff *skb, const bool btf)
 {
 	struct sock *sk;
 
-	if (BPF_CORE_READ(skb, skb_iif) != targ_ifindex)
+	if (RD(btf, skb->skb_iif, skb, skb_iif) != targ_ifindex)
 		return false;
-	sk = BPF_CORE_READ(skb, sk);
+	sk = RD(btf, skb->sk, skb, sk);
 	if (sk)
-		return BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum) == targ_netns;
-	return dev_is_ours(BPF_CORE_READ(skb, dev));
+		return RD(btf, sk->__sk_common.skc_net.net->ns.inum,
+			  sk, __sk_common.skc_net.net, ns.inum) == targ_netns;
+	return dev_is_ours(RD(btf, skb->dev, skb, dev), btf);
 }
 
-static __always_inline int count_delivery(const struct sk_buff *skb, int len)
+static __always_inline int count_delivery(const struct sk_buff *skb, int len, const bool btf)
 {
 	struct lt_counters *c;
 
-	if (!skb_is_ours_late(skb) || !(c = ctr()))
+	if (!skb_is_ours_late(skb, btf) || !(c = ctr()))
 		return 0;
 	c->delivered_packets++;
 	c->delivered_bytes += len;
 	return 0;
 }
 
-static __always_inline int on_kfree_skb(struct sk_buff *skb, int reason)
+static __always_inline int on_kfree_skb(struct sk_buff *skb, int reason, const bool btf)
 {
 	struct lt_counters *c;
 	int place = LT_DROP_OTHER;
 
-	if (!skb_is_ours_late(skb) || !(c = ctr()))
+	if (!skb_is_ours_late(skb, btf) || !(c = ctr()))
 		return 0;
 	/* drop reasons are numbered differently by each kernel: ask CO-RE */
 	if (bpf_core_enum_value_exists(enum skb_drop_reason, SKB_DROP_REASON_SOCKET_RCVBUFF) &&
@@ -346,13 +356,13 @@ static __always_inline int on_kfree_skb(struct sk_buff *skb, int reason)
  * copy_linear_skb(), which has no tracepoint.  UDP deliveries are counted at
  * skb_consume_udp() instead, so UDP is skipped here to count each once.
  */
-static __always_inline int on_copy_datagram(const struct sk_buff *skb, int len)
+static __always_inline int on_copy_datagram(const struct sk_buff *skb, int len, const bool btf)
 {
 	struct sock *sk = BPF_CORE_READ(skb, sk);
 
 	if (sk && BPF_CORE_READ(sk, sk_protocol) == IPPROTO_UDP_NR)
 		return 0;
-	return count_delivery(skb, len);
+	return count_delivery(skb, len, btf);
 }
 
 /* IP protocol of a received skb, read through its network header. */
@@ -375,44 +385,59 @@ static __always_inline __u8 skb_ip_proto(const struct sk_buff *skb)
  * the lowest priority, 1/mu = that time / packets delivered.  Userspace
  * adds the running slice of a thread that is on a CPU when it reads.
  */
-static __always_inline void mark_reader(__u32 tid)
+/* A woken reader's time starts at its switch-in; the running one's now. */
+static __always_inline void mark_reader(__u32 tid, struct lt_cpu_state *s)
 {
-	struct lt_reader r = { .on_since = bpf_ktime_get_ns() };
+	struct lt_reader r = { 0 };
 
-	if (tid && !bpf_map_lookup_elem(&readers, &tid))
-		bpf_map_update_elem(&readers, &tid, &r, BPF_NOEXIST);
+	if (!tid || bpf_map_lookup_elem(&readers, &tid))
+		return;
+	if (s) {	/* tid is the task on this CPU */
+		r.on_since = bpf_ktime_get_ns();
+		s->reader_on = 1;
+		s->reader_tid = tid;
+	}
+	bpf_map_update_elem(&readers, &tid, &r, BPF_NOEXIST);
 }
 
-static __always_inline int on_sched_waking(const struct task_struct *p)
+static __always_inline int on_sched_waking(const struct task_struct *p, const bool btf)
 {
 	struct lt_cpu_state *s = st();
 
 	if (!s || !s->wake_reader)
 		return 0;
 	s->wake_reader = 0;
-	mark_reader(BPF_CORE_READ(p, pid));
+	mark_reader(RD(btf, p->pid, p, pid), NULL);
 	return 0;
 }
 
 static __always_inline int on_sched_switch(const struct task_struct *prev,
-					   const struct task_struct *next)
+					   const struct task_struct *next, const bool btf)
 {
-	__u32 tp = BPF_CORE_READ(prev, pid), tn = BPF_CORE_READ(next, pid);
-	struct lt_reader *r = bpf_map_lookup_elem(&readers, &tp);
-	struct lt_cpu_state *s;
-	bool was = r != NULL;
+	__u32 tn = RD(btf, next->pid, next, pid), tp;
+	struct lt_cpu_state *s = st();
+	struct lt_reader *r;
+	__u64 now = 0;
 
-	if (r) {
-		if (r->on_since)
-			r->ns += bpf_ktime_get_ns() - r->on_since;
-		r->on_since = 0;
+	if (!s)
+		return 0;
+	/* prev: a reader only when this CPU said so at its switch-in */
+	if (s->reader_on) {
+		tp = s->reader_tid;
+		r = bpf_map_lookup_elem(&readers, &tp);
+		if (r && r->on_since) {
+			now = bpf_ktime_get_ns();
+			r->ns += now - r->on_since;
+			r->on_since = 0;
+		}
+		s->reader_on = 0;
 	}
 	r = bpf_map_lookup_elem(&readers, &tn);
-	if (r)
-		r->on_since = bpf_ktime_get_ns();
-	/* neither a reader: reader_on is already clear (prev was current) */
-	if ((was || r) && (s = st()))
-		s->reader_on = r != NULL;
+	if (r) {
+		r->on_since = now ? now : bpf_ktime_get_ns();
+		s->reader_on = 1;
+		s->reader_tid = tn;
+	}
 	return 0;
 }
 
@@ -436,7 +461,7 @@ static __always_inline int on_consume_skb(const struct sk_buff *skb)
 		return 0;
 	c->delivered_packets++;
 	c->delivered_bytes += BPF_CORE_READ(skb, len);
-	mark_reader((__u32)bpf_get_current_pid_tgid());
+	mark_reader((__u32)bpf_get_current_pid_tgid(), st());
 	return 0;
 }
 
@@ -446,7 +471,7 @@ static __always_inline int on_consume_skb(const struct sk_buff *skb)
  * our packets entered the stack on this CPU and are not all queued yet
  * (NAPI lists are per device; backlog packets go one at a time).
  */
-static __always_inline int on_sk_data_ready(const struct sock *sk)
+static __always_inline int on_sk_data_ready(const struct sock *sk, const bool btf)
 {
 	struct lt_cpu_state *s = st();
 	struct lt_counters *c;
@@ -454,7 +479,8 @@ static __always_inline int on_sk_data_ready(const struct sock *sk)
 	if (!s || !s->pending_ours)
 		return 0;
 	s->pending_ours--;
-	if (BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum) != targ_netns)
+	if (RD(btf, sk->__sk_common.skc_net.net->ns.inum, sk, __sk_common.skc_net.net, ns.inum) !=
+	    targ_netns)
 		return 0;
 	c = CTR_OF(s);
 	c->delivered_packets++;
@@ -481,8 +507,10 @@ static __always_inline int on_xmit(const struct sk_buff *skb, const struct net_d
 
 /* Hook stubs: hard IRQ handler time of the NIC's IRQs. */
 #define BOTH(tp, name, args, call)					\
-	SEC("tp_btf/" tp) int BPF_PROG(name##_btf, args) { return call; }	\
-	SEC("raw_tp/" tp) int BPF_PROG(name##_raw, args) { return call; }
+	SEC("tp_btf/" tp) int BPF_PROG(name##_btf, args)		\
+	{ const bool btf __attribute__((unused)) = true; return call; }	\
+	SEC("raw_tp/" tp) int BPF_PROG(name##_raw, args)		\
+	{ const bool btf __attribute__((unused)) = false; return call; }
 
 #define COMMA ,
 BOTH("irq_handler_entry", irq_entry, int irq COMMA void *action, on_irq_entry(irq))
@@ -492,30 +520,30 @@ BOTH("softirq_entry", softirq_entry, unsigned int vec, on_softirq_entry(vec))
 BOTH("softirq_exit", softirq_exit, unsigned int vec, on_softirq_exit(vec))
 /* NAPI batching depth: work per poll, budget exhaustion, ksoftirqd */
 BOTH("napi_poll", napi_poll, struct napi_struct *napi COMMA int work COMMA int budget,
-     on_napi_poll(napi, work, budget))
+     on_napi_poll(napi, work, budget, btf))
 /* packets of this device entering the stack, inter-arrival times */
-BOTH("netif_receive_skb", stack_packet, struct sk_buff *skb, on_stack_packet(skb))
+BOTH("netif_receive_skb", stack_packet, struct sk_buff *skb, on_stack_packet(skb, btf))
 /* packets passed up inside a hard-IRQ handler (drivers without NAPI) */
-BOTH("netif_rx", netif_rx, struct sk_buff *skb, on_netif_rx(skb))
+BOTH("netif_rx", netif_rx, struct sk_buff *skb, on_netif_rx(skb, btf))
 /* per-packet stack time where the entry/exit pairs fire */
-BOTH("netif_receive_skb_entry", rcv_entry, struct sk_buff *skb, on_rcv_entry(skb))
+BOTH("netif_receive_skb_entry", rcv_entry, struct sk_buff *skb, on_rcv_entry(skb, btf))
 BOTH("netif_receive_skb_exit", rcv_exit, int ret, on_rcv_exit())
-BOTH("napi_gro_receive_entry", gro_entry, struct sk_buff *skb, on_rcv_entry(skb))
+BOTH("napi_gro_receive_entry", gro_entry, struct sk_buff *skb, on_rcv_entry(skb, btf))
 BOTH("napi_gro_receive_exit", gro_exit, int ret, on_rcv_exit())
 /* delivered to applications */
 BOTH("skb_copy_datagram_iovec", copy_datagram, const struct sk_buff *skb COMMA int len,
-     on_copy_datagram(skb, len))
+     on_copy_datagram(skb, len, btf))
 BOTH("consume_skb", consume_skb, struct sk_buff *skb, on_consume_skb(skb))
-BOTH("sk_data_ready", sk_data_ready, const struct sock *sk, on_sk_data_ready(sk))
+BOTH("sk_data_ready", sk_data_ready, const struct sock *sk, on_sk_data_ready(sk, btf))
 /* the application side: reader threads' on-CPU time */
-BOTH("sched_waking", sched_waking, struct task_struct *p, on_sched_waking(p))
+BOTH("sched_waking", sched_waking, struct task_struct *p, on_sched_waking(p, btf))
 BOTH("sched_switch", sched_switch, bool preempt COMMA struct task_struct *prev COMMA
-     struct task_struct *next COMMA unsigned int prev_state, on_sched_switch(prev, next))
+     struct task_struct *next COMMA unsigned int prev_state, on_sched_switch(prev, next, btf))
 /* forwarded (--deliver forward only) */
 BOTH("net_dev_start_xmit", xmit, const struct sk_buff *skb COMMA const struct net_device *dev,
      on_xmit(skb, dev))
 /* drops by reason */
 BOTH("kfree_skb", kfree_skb, struct sk_buff *skb COMMA void *location COMMA int reason,
-     on_kfree_skb(skb, reason))
+     on_kfree_skb(skb, reason, btf))
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -37,8 +37,8 @@ struct lt_cpu_state {
 	__u32 sirq_active;
 	__u32 stack_depth;
 	__u32 wake_reader;	/* our packet was just queued: the next wakeup is its reader's */
-	__u32 reader_on;	/* the task on this CPU is a reader */
-	__u32 pad;
+	__u32 reader_on;	/* the task on this CPU is a reader ... */
+	__u32 reader_tid;	/* ... this one */
 };
 
 /* A thread that reads this device's packets: its on-CPU time is the application's. */

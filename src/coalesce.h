@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Interrupt coalescing of one device: read (ETHTOOL_GCOALESCE), which
+ * receive parameters the driver accepts (ethtool netlink, read-only), apply
+ * one setting (ETHTOOL_SCOALESCE) and read it back, save the original to a
+ * file and restore it from there.  The whole struct ethtool_coalesce is what
+ * is saved and restored, not only the fields a sweep changes.
+ */
+#ifndef LT_COALESCE_H
+#define LT_COALESCE_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/ethtool.h>
+
+/* The receive parameters a sweep can change. */
+enum coal_param {
+	COAL_RX_USECS	= 1u << 0,
+	COAL_RX_FRAMES	= 1u << 1,
+	COAL_ADAPTIVE_RX = 1u << 2,
+};
+
+#define COAL_MAX_VALUES	16	/* values per list on the command line */
+#define COAL_SAVE_DIR	"/run/livelock-trace"
+#define COAL_SAVE_FORMAT 1
+
+/* One point of a sweep; a field without has_* is left as it was. */
+struct coal_setting {
+	bool has_usecs, has_frames, has_adaptive;
+	uint32_t rx_usecs, rx_frames;
+	bool adaptive_rx;
+};
+
+/* What a save file holds besides the settings. */
+struct coal_saved {
+	char ifname[16];
+	char driver[32];
+	unsigned int ifindex;
+	long pid;			/* the sweep that wrote it */
+	struct ethtool_coalesce ec;
+};
+
+/* 0, or -errno: -EOPNOTSUPP the driver has no get/set_coalesce, -ENODEV no device. */
+int coal_get(const char *ifname, struct ethtool_coalesce *ec);
+int coal_set(const char *ifname, const struct ethtool_coalesce *ec);
+
+/*
+ * Which of enum coal_param the driver accepts, asked of the "ethtool"
+ * generic netlink family (kernels 5.6+): its COALESCE_GET reply carries an
+ * attribute for every parameter the driver supports (or has non-zero).
+ * Read-only.  0 and *mask, or -errno when netlink cannot tell.
+ */
+int coal_supported(const char *ifname, uint32_t *mask);
+/* Pure: the COALESCE_GET reply (one recv()) -> *mask; 0, the kernel's -errno, or -EBADMSG. */
+int coal_parse_reply(const void *buf, size_t len, uint32_t *mask);
+
+/* Copy the setting's fields into ec (the rest stays). */
+void coal_setting_to(const struct coal_setting *s, struct ethtool_coalesce *ec);
+/* Did the device take s?  false with the first difference in why. */
+bool coal_setting_taken(const struct coal_setting *s, const struct ethtool_coalesce *rb,
+			char *why, size_t len);
+/* "rx-usecs 32 rx-frames 0 adaptive-rx off", only the fields s sets ("unchanged" if none). */
+void coal_setting_str(const struct coal_setting *s, char *buf, size_t len);
+/* Parameters s changes (enum coal_param). */
+uint32_t coal_setting_params(const struct coal_setting *s);
+const char *coal_param_name(uint32_t one_param);	/* "rx-usecs", ... */
+
+/* "0,8,32,128" -> out[], each 0..max; count, or -1 after one line on stderr. */
+int coal_parse_list(const char *s, const char *opt, uint32_t max, uint32_t *out, int cap);
+
+/* Every settable field equal?  On false, the first differing field's name. */
+bool coal_equal(const struct ethtool_coalesce *a, const struct ethtool_coalesce *b,
+		const char **field);
+
+/*
+ * The save file: one JSON line.  coal_save creates it exclusively (-EEXIST
+ * when a save of that device is there: a sweep did not finish), mode 0600,
+ * and fsyncs it.  coal_load: 0, -errno, or -EBADMSG for a file that is not a
+ * save file of livelock-trace.
+ */
+int coal_save(const char *path, const struct coal_saved *sv);
+int coal_load(const char *path, struct coal_saved *sv);
+/* Default save path for a device: COAL_SAVE_DIR/coalesce-IFACE.json. */
+void coal_default_path(const char *ifname, char *buf, size_t len);
+
+/*
+ * Drivers that give small rx-usecs values a meaning other than
+ * microseconds (dynamic interrupt throttling modes): a sentence, else NULL.
+ */
+const char *coal_usecs_note(const char *driver, uint32_t rx_usecs);
+
+/*
+ * What a setting should give.  A timer of U microseconds allows at most
+ * 1e6/U interrupts a second; a frame count F one interrupt per F packets;
+ * with both, whichever fires first.  coal_irq_cap: interrupts per packet
+ * at most, at offered load lambda (1 without coalescing), or NAN when the
+ * setting is adaptive or one of the driver's dynamic modes.
+ *
+ * coal_predict, from the reference setting's measurement (the least
+ * coalesced one: its interrupts per packet, hard-IRQ time per interrupt,
+ * 1/mu, B, CPUs): interrupts per packet = min(reference, cap); packets per
+ * interrupt its inverse; CPU share at interrupt priority = lambda x
+ * interrupts/packet x hard-IRQ time / CPUs; delivered gamma = the model with
+ * DMA at lambda, 1/r = hard-IRQ time x interrupts per packet (an interrupt's
+ * cost spread over the packets it brings in).  false when nothing can be said.
+ */
+struct coal_ref {
+	double irqs_per_pkt, hardirq_us, proto_us, buffer, cpus;
+};
+struct coal_pred {
+	double irqs_per_pkt, pkts_per_irq, irq_share_pct, gamma_pps;
+};
+double coal_irq_cap(const struct ethtool_coalesce *ec, const char *driver, double lambda_pps);
+bool coal_predict(const struct coal_ref *ref, double cap, double lambda_pps, struct coal_pred *out);
+
+#endif

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Coalescing settings (src/coalesce.c) without a NIC: value lists, settings
+ * and their read-back check, the save file (round trip, exclusive create,
+ * foreign files), the ethtool netlink reply that says which parameters a
+ * driver accepts, the driver notes, and the prediction from a reference run.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/ethtool_netlink.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "coalesce.h"
+
+static void test_parse_list(void **state)
+{
+	uint32_t v[COAL_MAX_VALUES];
+	int saved = dup(2), null = open("/dev/null", O_WRONLY);
+	(void)state;
+	assert_int_equal(coal_parse_list("0,8,32,128", "--rx-usecs", 10000, v, COAL_MAX_VALUES), 4);
+	assert_true(v[0] == 0 && v[1] == 8 && v[2] == 32 && v[3] == 128);
+	assert_int_equal(coal_parse_list("64", "--rx-usecs", 10000, v, COAL_MAX_VALUES), 1);
+	assert_int_equal(v[0], 64);
+	/* the errors print one line each; keep them off the test output */
+	fflush(stderr);
+	dup2(null, 2);
+	assert_int_equal(coal_parse_list("1,", "--rx-usecs", 10000, v, COAL_MAX_VALUES), -1);
+	assert_int_equal(coal_parse_list(",1", "--rx-usecs", 10000, v, COAL_MAX_VALUES), -1);
+	assert_int_equal(coal_parse_list("1,,2", "--rx-usecs", 10000, v, COAL_MAX_VALUES), -1);
+	assert_int_equal(coal_parse_list("-1", "--rx-usecs", 10000, v, COAL_MAX_VALUES), -1);
+	assert_int_equal(coal_parse_list("10001", "--rx-usecs", 10000, v, COAL_MAX_VALUES), -1);
+	assert_int_equal(coal_parse_list("8us", "--rx-usecs", 10000, v, COAL_MAX_VALUES), -1);
+	assert_int_equal(coal_parse_list("", "--rx-usecs", 10000, v, COAL_MAX_VALUES), -1);
+	assert_int_equal(coal_parse_list("1,2,3", "--rx-usecs", 10000, v, 2), -1);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	close(null);
+}
+
+static void test_setting(void **state)
+{
+	struct coal_setting s = { .has_usecs = true, .rx_usecs = 32, .has_adaptive = true, .adaptive_rx = false };
+	struct ethtool_coalesce ec = { .rx_coalesce_usecs = 3, .rx_max_coalesced_frames = 5,
+				       .use_adaptive_rx_coalesce = 1, .tx_coalesce_usecs = 7 };
+	char buf[96];
+	(void)state;
+	coal_setting_str(&s, buf, sizeof(buf));
+	assert_string_equal(buf, "rx-usecs 32 adaptive-rx off");
+	assert_int_equal(coal_setting_params(&s), COAL_RX_USECS | COAL_ADAPTIVE_RX);
+	coal_setting_to(&s, &ec);
+	/* only what the setting names changes */
+	assert_true(ec.rx_coalesce_usecs == 32 && ec.use_adaptive_rx_coalesce == 0);
+	assert_true(ec.rx_max_coalesced_frames == 5 && ec.tx_coalesce_usecs == 7);
+	assert_true(coal_setting_taken(&s, &ec, buf, sizeof(buf)));
+	/* e1000 keeps 1e6/itr: 33 is what a driver rounding differently reads back */
+	ec.rx_coalesce_usecs = 33;
+	assert_false(coal_setting_taken(&s, &ec, buf, sizeof(buf)));
+	assert_string_equal(buf, "rx-usecs reads back 33, not 32");
+	s = (struct coal_setting){ 0 };
+	coal_setting_str(&s, buf, sizeof(buf));
+	assert_string_equal(buf, "unchanged");
+}
+
+static void test_equal(void **state)
+{
+	struct ethtool_coalesce a = { .rx_coalesce_usecs = 3 }, b = a;
+	const char *f = NULL;
+	(void)state;
+	assert_true(coal_equal(&a, &b, &f));
+	b.rate_sample_interval = 1;	/* the last field counts too */
+	assert_false(coal_equal(&a, &b, &f));
+	assert_string_equal(f, "rate_sample_interval");
+	b = a;
+	b.cmd = ETHTOOL_SCOALESCE;	/* not a setting */
+	assert_true(coal_equal(&a, &b, &f));
+}
+
+static void test_save_file(void **state)
+{
+	char dir[] = "/tmp/lt-test-coalesce.XXXXXX", path[128], foreign[128];
+	struct coal_saved sv = { .ifname = "eth1", .driver = "e1000", .ifindex = 3, .pid = 4242 }, back;
+	FILE *f;
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/coalesce-eth1.json", dir);
+	sv.ec.rx_coalesce_usecs = 3;
+	sv.ec.tx_max_coalesced_frames = 16;
+	sv.ec.use_adaptive_tx_coalesce = 1;
+	sv.ec.rate_sample_interval = 4000000000u;
+	assert_int_equal(coal_save(path, &sv), 0);
+	/* a second sweep must not overwrite the original with its own settings */
+	assert_int_equal(coal_save(path, &sv), -EEXIST);
+	assert_int_equal(coal_load(path, &back), 0);
+	assert_string_equal(back.ifname, "eth1");
+	assert_string_equal(back.driver, "e1000");
+	assert_int_equal(back.ifindex, 3);
+	assert_int_equal(back.pid, 4242);
+	assert_true(coal_equal(&sv.ec, &back.ec, NULL));
+	assert_int_equal(access(path, R_OK), 0);
+
+	snprintf(foreign, sizeof(foreign), "%s/foreign.json", dir);
+	f = fopen(foreign, "w");
+	fputs("{\"record\":\"livelock-trace\",\"format\":1}\n", f);
+	fclose(f);
+	assert_int_equal(coal_load(foreign, &back), -EBADMSG);
+	f = fopen(foreign, "w");	/* a save file with a field out of range */
+	fputs("{\"saved_by\":\"livelock-trace sweep\",\"format\":1,\"device\":\"x\",\"coalesce\":{\"rx_usecs\":-1}}\n", f);
+	fclose(f);
+	assert_int_equal(coal_load(foreign, &back), -EBADMSG);
+	f = fopen(foreign, "w");	/* cut short */
+	fputs("{\"saved_by\":\"livelock-trace sweep\",\"format\":1,\"dev", f);
+	fclose(f);
+	assert_int_equal(coal_load(foreign, &back), -EBADMSG);
+	assert_int_equal(coal_load("/nonexistent/x.json", &back), -ENOENT);
+	unlink(foreign);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* A COALESCE_GET reply as the kernel builds it: header nest, then the supported attributes. */
+static size_t build_reply(char *buf, const uint16_t *attrs, int n)
+{
+	struct nlmsghdr *nh = (void *)buf;
+	struct genlmsghdr *gh = NLMSG_DATA(nh);
+	char *p = (char *)gh + GENL_HDRLEN;
+	struct nlattr *a = (void *)p;
+
+	memset(buf, 0, 512);
+	nh->nlmsg_type = 30;	/* the family id */
+	a->nla_type = ETHTOOL_A_COALESCE_HEADER | NLA_F_NESTED;
+	a->nla_len = NLA_HDRLEN + 12;	/* DEV_INDEX u32 inside */
+	p += NLA_ALIGN(a->nla_len);
+	for (int i = 0; i < n; i++) {
+		a = (void *)p;
+		a->nla_type = attrs[i];
+		a->nla_len = NLA_HDRLEN + (attrs[i] == ETHTOOL_A_COALESCE_USE_ADAPTIVE_RX ? 1 : 4);
+		p += NLA_ALIGN(a->nla_len);
+	}
+	nh->nlmsg_len = p - buf;
+	return nh->nlmsg_len;
+}
+
+static void test_netlink_reply(void **state)
+{
+	char buf[512];
+	uint16_t e1000[] = { ETHTOOL_A_COALESCE_RX_USECS };
+	uint16_t virtio[] = { ETHTOOL_A_COALESCE_RX_USECS, ETHTOOL_A_COALESCE_RX_MAX_FRAMES,
+			      ETHTOOL_A_COALESCE_TX_USECS, ETHTOOL_A_COALESCE_USE_ADAPTIVE_RX };
+	struct nlmsghdr *nh = (void *)buf;
+	struct nlmsgerr *e;
+	uint32_t mask = 99;
+	size_t len;
+	(void)state;
+	len = build_reply(buf, e1000, 1);
+	assert_int_equal(coal_parse_reply(buf, len, &mask), 0);
+	assert_int_equal(mask, COAL_RX_USECS);
+	len = build_reply(buf, virtio, 4);
+	assert_int_equal(coal_parse_reply(buf, len, &mask), 0);
+	assert_int_equal(mask, COAL_RX_USECS | COAL_RX_FRAMES | COAL_ADAPTIVE_RX);
+	/* truncated: the last attribute claims more than there is */
+	assert_int_equal(coal_parse_reply(buf, len - 4, &mask), -EBADMSG);
+	/* the kernel's answer for a driver without get_coalesce */
+	memset(buf, 0, sizeof(buf));
+	nh->nlmsg_type = NLMSG_ERROR;
+	nh->nlmsg_len = NLMSG_LENGTH(sizeof(*e));
+	e = NLMSG_DATA(nh);
+	e->error = -EOPNOTSUPP;
+	assert_int_equal(coal_parse_reply(buf, nh->nlmsg_len, &mask), -EOPNOTSUPP);
+}
+
+static void test_usecs_note(void **state)
+{
+	(void)state;
+	assert_non_null(coal_usecs_note("e1000", 3));
+	assert_non_null(coal_usecs_note("e1000e", 1));
+	assert_null(coal_usecs_note("e1000", 0));
+	assert_null(coal_usecs_note("e1000", 8));
+	assert_non_null(coal_usecs_note("igb", 2));
+	assert_null(coal_usecs_note("igb", 4));
+	assert_non_null(coal_usecs_note("ixgbe", 1));
+	assert_null(coal_usecs_note("mlx5_core", 1));
+}
+
+static void test_irq_cap(void **state)
+{
+	struct ethtool_coalesce ec = { 0 };
+	(void)state;
+	assert_true(coal_irq_cap(&ec, "e1000", 20000) == 1);		/* no moderation: one per packet at most */
+	ec.rx_coalesce_usecs = 5000;					/* 200 interrupts/s at 20 kpps */
+	assert_true(fabs(coal_irq_cap(&ec, "e1000", 20000) - 0.01) < 1e-12);
+	ec.rx_coalesce_usecs = 100;					/* 10,000/s above 5 kpps: no cap */
+	assert_true(coal_irq_cap(&ec, "e1000", 5000) == 1);
+	ec.rx_coalesce_usecs = 0;
+	ec.rx_max_coalesced_frames = 32;
+	assert_true(fabs(coal_irq_cap(&ec, "mlx5_core", 20000) - 1.0 / 32) < 1e-12);
+	ec.rx_coalesce_usecs = 1000;					/* whichever fires first: 1/32 > 1/20 */
+	assert_true(fabs(coal_irq_cap(&ec, "mlx5_core", 20000) - 1.0 / 20) < 1e-12);
+	ec.rx_max_coalesced_frames = 0;
+	ec.rx_coalesce_usecs = 3;					/* e1000: a dynamic mode */
+	assert_true(isnan(coal_irq_cap(&ec, "e1000", 20000)));
+	ec.rx_coalesce_usecs = 64;
+	ec.use_adaptive_rx_coalesce = 1;
+	assert_true(isnan(coal_irq_cap(&ec, "e1000", 20000)));
+}
+
+static void test_predict(void **state)
+{
+	/* the reference: 0.1682 interrupts/packet, 4 us per interrupt, 1/mu 30 us, one CPU */
+	struct coal_ref ref = { .irqs_per_pkt = 0.1682, .hardirq_us = 4, .proto_us = 30, .buffer = 256, .cpus = 1 };
+	struct coal_pred p;
+	(void)state;
+	assert_true(coal_predict(&ref, 1.0, 20000, &p));
+	assert_true(fabs(p.irqs_per_pkt - 0.1682) < 1e-12);		/* the cap does not bind */
+	assert_true(fabs(p.pkts_per_irq - 1 / 0.1682) < 1e-9);
+	assert_true(fabs(p.irq_share_pct - 100 * 20000 * 0.1682 * 4e-6) < 1e-9);
+	/* rho = 20000 x 30 us = 0.6 with p00 = 1/(1 + 20000 x 4 us x 0.1682): below saturation, gamma ~ lambda */
+	assert_true(p.gamma_pps > 19990 && p.gamma_pps <= 20000);
+	assert_true(coal_predict(&ref, 0.01, 20000, &p));		/* rx-usecs 5000 */
+	assert_true(fabs(p.irqs_per_pkt - 0.01) < 1e-12);
+	assert_true(fabs(p.pkts_per_irq - 100) < 1e-9);
+	assert_true(fabs(p.irq_share_pct - 0.08) < 1e-9);
+	/* overload: 50 kpps against mu = 33.3 kpps; less interrupt work leaves more for protocol processing */
+	{
+		struct coal_pred a, b;
+
+		assert_true(coal_predict(&ref, 1.0, 50000, &a));
+		assert_true(coal_predict(&ref, 0.01, 50000, &b));
+		assert_true(b.gamma_pps > a.gamma_pps);
+		assert_true(b.gamma_pps < 1e6 / 30 + 1);
+	}
+	assert_false(coal_predict(&ref, NAN, 20000, &p));		/* adaptive: nothing said */
+	assert_true(isnan(p.gamma_pps) && isnan(p.irqs_per_pkt));
+	ref.irqs_per_pkt = NAN;
+	assert_false(coal_predict(&ref, 1.0, 20000, &p));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_list),
+		cmocka_unit_test(test_setting),
+		cmocka_unit_test(test_equal),
+		cmocka_unit_test(test_save_file),
+		cmocka_unit_test(test_netlink_reply),
+		cmocka_unit_test(test_usecs_note),
+		cmocka_unit_test(test_irq_cap),
+		cmocka_unit_test(test_predict),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -228,6 +228,23 @@ static int plot(const struct cmp_run *r, int n, const char *path)
 	return svg_plot_save(&p, path);
 }
 
+int compare_report(const struct cmp_run *runs, int n, int json, const char *plot_path)
+{
+	if (json) {
+		print_json(runs, n);
+	} else {
+		print_settings(runs, n);
+		print_metrics(runs, n);
+		print_best(runs, n);
+	}
+	fflush(stdout);
+	if (plot_path && plot(runs, n, plot_path)) {
+		fprintf(stderr, "livelock-trace: cannot write %s\n", plot_path);
+		return LT_EXIT_ENV;
+	}
+	return LT_EXIT_OK;
+}
+
 int cmd_compare(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -273,17 +290,7 @@ int cmd_compare(int argc, char **argv)
 		if (!runs[i].complete)
 			fprintf(stderr, "livelock-trace: compare: note: %s was cut short (no summary line); its %u intervals are used\n",
 				runs[i].path, runs[i].intervals);
-	if (json) {
-		print_json(runs, n);
-	} else {
-		print_settings(runs, n);
-		print_metrics(runs, n);
-		print_best(runs, n);
-	}
-	if (plot_path && plot(runs, n, plot_path)) {
-		fprintf(stderr, "livelock-trace: compare: cannot write %s\n", plot_path);
-		rc = LT_EXIT_ENV;
-	}
+	rc = compare_report(runs, n, json, plot_path);
 out:
 	free(runs);
 	return rc;

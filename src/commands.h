@@ -14,5 +14,10 @@ int cmd_live(int argc, char **argv);	  /* livelock-trace [opts] [IFACE] ... */
 int cmd_model(int argc, char **argv);	  /* livelock-trace model ...           */
 int cmd_simulate(int argc, char **argv);  /* livelock-trace simulate ...        */
 int cmd_compare(int argc, char **argv);	  /* livelock-trace compare A B ...     */
+int cmd_sweep(int argc, char **argv);	  /* livelock-trace sweep IFACE ...     */
+
+/* compare's report of loaded runs (compare.h), shared with sweep: text or JSON, optional SVG. */
+struct cmp_run;
+int compare_report(const struct cmp_run *runs, int n, int json, const char *plot_path);
 
 #endif

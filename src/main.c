@@ -12,6 +12,7 @@ static const struct {
 	{ "model",    cmd_model },
 	{ "simulate", cmd_simulate },
 	{ "compare",  cmd_compare },
+	{ "sweep",    cmd_sweep },
 };
 
 int main(int argc, char **argv)

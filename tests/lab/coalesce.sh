@@ -3,7 +3,8 @@
 # `tests/run lab`: interrupt-coalescing sweep on the lab's e1000 (qemu's
 # 82545EM) under a fixed 20 kpps load, rx-usecs 0,1000,5000: every setting
 # taken, fewer interrupts per packet and more packets per interrupt at the
-# largest, the original back after the run and after SIGINT; and the refusal
+# largest, the original back after the run, after SIGINT and (with
+# sweep --restore) after SIGKILL; and the refusal
 # on qemu's plain e1000 (82540EM, no coalescing) with nothing changed.
 # About a minute.  One result line per check (scripts/lab/coalesce --json).
 lab=$(cd "$(dirname "$0")/../../scripts/lab" && pwd)
@@ -33,7 +34,7 @@ if not rows:
     print("FAIL lab/coalesce_%s: exit %d: %s" % (dev, rc, tail[0]))
     sys.exit(0)
 for r in rows:
-    tag = "sigint" if r.get("interrupted") else "sweep"
+    tag = {"kill": "sigkill", True: "sigint"}.get(r.get("interrupted"), "sweep")
     for c in r["checks"]:
         name = "lab/coalesce_%s_%s/%s" % (dev, tag, c["check"].replace(" ", "_"))
         print(("PASS %s" % name) if c["ok"] else ("FAIL %s: %s" % (name, c["detail"])))

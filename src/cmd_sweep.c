@@ -741,7 +741,7 @@ static int run_sweep(const struct sweep_opts *o)
 	sigset_t mask, old;
 	uint32_t supported = 0, want = 0;
 	bool nl = false;
-	int n, rc, sfd, sig = 0, done = 0;
+	int n, rc, err, sfd, sig = 0, done = 0;
 
 	memset(p, 0, sizeof(p));
 	n = build_points(o, p);
@@ -764,8 +764,7 @@ static int run_sweep(const struct sweep_opts *o)
 	}
 	if (!nl) {
 		/* no ethtool netlink (kernel < 5.6): a set of the unchanged values tells set_coalesce apart */
-		int err = coal_set(o->ifname, &orig);
-
+		err = coal_set(o->ifname, &orig);
 		if (err) {
 			fprintf(stderr, "livelock-trace: sweep: %s (driver %s) does not let its coalescing be set: %s: nothing was changed\n",
 				o->ifname, driver, strerror(-err));
@@ -786,32 +785,33 @@ static int run_sweep(const struct sweep_opts *o)
 			return LT_EXIT_ENV;
 		}
 	}
-	if (make_record_dir(o, dir, sizeof(dir)))
-		return LT_EXIT_ENV;
 	snprintf(sv.ifname, sizeof(sv.ifname), "%s", o->ifname);
 	snprintf(sv.driver, sizeof(sv.driver), "%s", driver);
 	sv.ifindex = if_nametoindex(o->ifname);
 	sv.pid = getpid();
 	sv.ec = orig;
-	rc = coal_save(save, &sv);
-	if (rc == -EEXIST) {
-		fprintf(stderr, "livelock-trace: sweep: %s exists: an earlier sweep of %s did not finish and its original settings are saved there; run 'livelock-trace sweep --restore %s' first\n",
-			save, o->ifname, save);
-		return LT_EXIT_ENV;
-	}
-	if (rc) {
-		fprintf(stderr, "livelock-trace: sweep: cannot save the original settings to %s: %s: nothing was changed\n",
-			save, strerror(-rc));
-		return LT_EXIT_ENV;
-	}
-
-	/* from here on every path restores: signals arrive only through sfd */
+	/* from the save on, signals arrive only through sfd: no death between save and restore */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, &old);
+	err = coal_save(save, &sv);
+	if (err == -EEXIST)
+		fprintf(stderr, "livelock-trace: sweep: %s exists: an earlier sweep of %s did not finish and its original settings are saved there; run 'livelock-trace sweep --restore %s' first\n",
+			save, o->ifname, save);
+	else if (err)
+		fprintf(stderr, "livelock-trace: sweep: cannot save the original settings to %s: %s: nothing was changed\n",
+			save, strerror(-err));
+	if (!err && make_record_dir(o, dir, sizeof(dir))) {
+		unlink(save);	/* nothing changed yet */
+		err = -EIO;
+	}
+	if (err) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return LT_EXIT_ENV;
+	}
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	current_str(&orig, cur, sizeof(cur));
 	fprintf(stderr, "livelock-trace: sweep: %s (driver %s): %d settings, %g s each; original %s saved in %s; records in %s\n",
@@ -826,7 +826,7 @@ static int run_sweep(const struct sweep_opts *o)
 		struct ethtool_coalesce ec = orig;
 		const char *note;
 		char set[64];
-		int err, st;
+		int st;
 
 		coal_setting_str(&q->want, set, sizeof(set));
 		coal_setting_to(&q->want, &ec);

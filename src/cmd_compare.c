@@ -21,7 +21,8 @@ static void usage(FILE *f)
 "Compares runs recorded with 'livelock-trace IFACE --record FILE' (for example one\n"
 "per interrupt-coalescing setting): first the settings (driver, ring, rx-usecs,\n"
 "rx-frames, adaptive RX, NAPI defer/GRO flush timeout, options), then per metric\n"
-"each run's mean and spread (sd) over its intervals with traffic, and a verdict of\n"
+"each run's mean and spread (sd) over its intervals with traffic (a partly idle\n"
+"first or last one left out), and a verdict of\n"
 "every run against the first: better / worse, or 'same (within noise)' when the\n"
 "difference is no larger than the two runs' spreads added.  The last line names\n"
 "the run that delivers the most to applications, and among those within noise of\n"
@@ -81,8 +82,8 @@ static void print_settings(const struct cmp_run *r, int n)
 	ROW("napi defer / gro flush ns", fmt_num(a, sizeof(a), r[i].defer_hard_irqs);
 	    fmt_num(b, sizeof(b), r[i].gro_flush_timeout_ns); snprintf(cell, sizeof(cell), "%s / %s", a, b));
 	ROW("mapping / model", snprintf(cell, sizeof(cell), "%s %s", r[i].mapping, r[i].model));
-	ROW("intervals (with traffic)", snprintf(cell, sizeof(cell), "%u (%u)%s", r[i].intervals, r[i].busy,
-						 r[i].complete ? "" : " cut short"));
+	ROW("intervals (used)", snprintf(cell, sizeof(cell), "%u (%u)%s%s", r[i].intervals, r[i].busy,
+					 r[i].edges ? " +partial" : "", r[i].complete ? "" : " cut short"));
 #undef ROW
 	printf("\n\n");
 }
@@ -165,6 +166,7 @@ static void print_json(const struct cmp_run *r, int n)
 		json_dbl(&j, "adaptive_rx", r[i].adaptive_rx);
 		json_u64(&j, "intervals", r[i].intervals);
 		json_u64(&j, "busy_intervals", r[i].busy);
+		json_u64(&j, "partial_intervals_left_out", r[i].edges);
 		json_bool(&j, "complete", r[i].complete);
 		json_obj(&j, "metrics");
 		for (int k = 0; k < CMP_METRICS; k++) {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * Recorded runs (record.h) read back and compared: per run the settings and
- * each metric's mean and spread over the busy intervals (state != idle);
+ * each metric's mean and spread over the busy intervals (state != idle, less
+ * a first or last one with lambda under half the median: partly idle);
  * per metric a verdict against the first run.  Pure except compare_load().
  */
 #ifndef LT_COMPARE_H
@@ -35,7 +36,8 @@ struct cmp_run {
 	double interval_s, rx_ring;
 	bool coalesce_supported;
 	double rx_usecs, rx_frames, adaptive_rx, defer_hard_irqs, gro_flush_timeout_ns;
-	unsigned int intervals, busy;
+	unsigned int intervals, busy;	/* all; with traffic, used */
+	unsigned int edges;		/* partly busy first/last intervals left out */
 	bool complete;			/* ended with its summary */
 	struct cmp_stat m[CMP_METRICS];
 	/* fitted parameters for the predicted curve (means over busy intervals) */

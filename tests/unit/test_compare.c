@@ -97,6 +97,21 @@ static void test_cut_short_run(void **state)
 	fclose(err);
 }
 
+/* Traffic started and stopped inside the first and last busy intervals. */
+static void test_partial_edges_left_out(void **state)
+{
+	struct cmp_run r;
+	FILE *err = devnull();
+	(void)state;
+	assert_int_equal(compare_load(REC "partial.jsonl", &r, err), 0);
+	assert_int_equal(r.intervals, 7);
+	assert_int_equal(r.edges, 2);
+	assert_int_equal(r.busy, 3);
+	assert_true(fabs(r.m[CMP_OBSERVED].mean - 29000) < 1e-9);
+	assert_true(fabs(r.m[CMP_OBSERVED].sd - 100) < 1e-9);
+	fclose(err);
+}
+
 static void test_bad_files(void **state)
 {
 	static const char *const bad[] = { "foreign.jsonl", "garbage.jsonl", "idle.jsonl", "missing.jsonl" };
@@ -124,6 +139,7 @@ int main(void)
 		cmocka_unit_test(test_load_and_stats),
 		cmocka_unit_test(test_verdicts_and_best),
 		cmocka_unit_test(test_cut_short_run),
+		cmocka_unit_test(test_partial_edges_left_out),
 		cmocka_unit_test(test_bad_files),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

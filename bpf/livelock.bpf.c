@@ -56,6 +56,23 @@ struct {
 	__type(value, struct lt_reader);
 } readers SEC(".maps");
 
+/*
+ * Which threads are readers, by thread id modulo READER_SLOTS: the slot holds
+ * the reader's tid, or READER_SHARED once two readers met in it.  sched_switch
+ * fires on every context switch of the machine and looks next up in `readers`
+ * (a hash) only when its slot names it; mark_reader skips the hash when the
+ * slot already does.  A stale slot only costs a lookup, and is cleared when
+ * the lookup misses (the LRU let the reader go) so that it is marked again.
+ */
+#define READER_SLOTS	16384
+#define READER_SHARED	0xffffffffu
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, READER_SLOTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} reader_slots SEC(".maps");
+
 static __always_inline struct lt_counters *ctr(void)
 {
 	__u32 zero = 0;
@@ -88,15 +105,19 @@ static __always_inline bool dev_is_ours(const struct net_device *dev, const bool
 	return RD(btf, dev->nd_net.net->ns.inum, dev, nd_net.net, ns.inum) == targ_netns;
 }
 
+/* floor(log2(v)), 0 for v <= 1, at most LT_HIST_SLOTS - 1: five steps, no loop */
 static __always_inline __u32 log2_slot(__u64 v)
 {
 	__u32 r = 0;
 
-	for (int i = 0; i < LT_HIST_SLOTS - 1 && v > 1; i++) {
-		v >>= 1;
-		r++;
-	}
-	return r;
+	if (v >> 32) { v >>= 32; r += 32; }
+	if (v >> 16) { v >>= 16; r += 16; }
+	if (v >> 8) { v >>= 8; r += 8; }
+	if (v >> 4) { v >>= 4; r += 4; }
+	if (v >> 2) { v >>= 2; r += 2; }
+	if (v >> 1)
+		r += 1;
+	return r < LT_HIST_SLOTS - 1 ? r : LT_HIST_SLOTS - 1;
 }
 
 static __always_inline void fit_add(struct lt_fit *f, __u64 x, __u64 y)
@@ -206,6 +227,20 @@ static __always_inline int on_softirq_exit(unsigned int vec)
 	return 0;
 }
 
+/* Is the current task "ksoftirqd/N"?  Under tp_btf two loads; the comm helper costs ~70 ns. */
+static __always_inline bool in_ksoftirqd(const bool btf)
+{
+	char comm[10];
+
+	if (btf) {
+		const struct task_struct *t = bpf_get_current_task_btf();
+
+		return t->comm[0] == 'k' && t->comm[1] == 's' && t->comm[2] == 'o' && t->comm[8] == 'd';
+	}
+	bpf_get_current_comm(comm, sizeof(comm));
+	return comm[0] == 'k' && comm[1] == 's' && comm[2] == 'o' && comm[8] == 'd';
+}
+
 static __always_inline int on_napi_poll(struct napi_struct *napi, int work, int budget,
 					const bool btf)
 {
@@ -213,7 +248,6 @@ static __always_inline int on_napi_poll(struct napi_struct *napi, int work, int 
 	struct lt_napi_stat *ns;
 	struct lt_counters *c;
 	__u32 id;
-	char comm[10];
 
 	if (!dev_is_ours(RD(btf, napi->dev, napi, dev), btf) || !(c = ctr()))
 		return 0;
@@ -234,9 +268,8 @@ static __always_inline int on_napi_poll(struct napi_struct *napi, int work, int 
 		c->napi_budget_full++;
 	if (work >= 0)
 		c->batch_hist[work < LT_BATCH_SLOTS - 1 ? work : LT_BATCH_SLOTS - 1]++;
-	bpf_get_current_comm(comm, sizeof(comm));
-	if (comm[0] == 'k' && comm[1] == 's' && comm[2] == 'o' && comm[8] == 'd')
-		c->napi_polls_ksoftirqd++;	/* "ksoftirqd/N" */
+	if (in_ksoftirqd(btf))
+		c->napi_polls_ksoftirqd++;
 	return 0;
 }
 
@@ -386,11 +419,22 @@ static __always_inline __u8 skb_ip_proto(const struct sk_buff *skb)
  * adds the running slice of a thread that is on a CPU when it reads.
  */
 /* A woken reader's time starts at its switch-in; the running one's now. */
+static __always_inline __u32 *reader_slot(__u32 tid)
+{
+	__u32 h = tid & (READER_SLOTS - 1);
+
+	return bpf_map_lookup_elem(&reader_slots, &h);
+}
+
 static __always_inline void mark_reader(__u32 tid, struct lt_cpu_state *s)
 {
 	struct lt_reader r = { 0 };
+	__u32 *slot = reader_slot(tid);
 
-	if (!tid || bpf_map_lookup_elem(&readers, &tid))
+	if (!tid || !slot || *slot == tid)	/* known reader */
+		return;
+	*slot = *slot ? READER_SHARED : tid;
+	if (bpf_map_lookup_elem(&readers, &tid))
 		return;
 	if (s) {	/* tid is the task on this CPU */
 		r.on_since = bpf_ktime_get_ns();
@@ -414,9 +458,9 @@ static __always_inline int on_sched_waking(const struct task_struct *p, const bo
 static __always_inline int on_sched_switch(const struct task_struct *prev,
 					   const struct task_struct *next, const bool btf)
 {
-	__u32 tn = RD(btf, next->pid, next, pid), tp;
 	struct lt_cpu_state *s = st();
 	struct lt_reader *r;
+	__u32 tn, tp, *slot;
 	__u64 now = 0;
 
 	if (!s)
@@ -432,7 +476,13 @@ static __always_inline int on_sched_switch(const struct task_struct *prev,
 		}
 		s->reader_on = 0;
 	}
+	tn = RD(btf, next->pid, next, pid);
+	slot = reader_slot(tn);
+	if (!tn || !slot || (*slot != tn && *slot != READER_SHARED))
+		return 0;	/* not a reader: most switches end here */
 	r = bpf_map_lookup_elem(&readers, &tn);
+	if (!r && *slot == tn)
+		*slot = 0;
 	if (r) {
 		r->on_since = now ? now : bpf_ktime_get_ns();
 		s->reader_on = 1;

@@ -53,7 +53,8 @@ import json, statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
 rate = lambda r: int(r[1]) / float(r[2])
 seq = [(r[0], rate(r)) for r in rows]
-res = {"packets_per_run": int(sys.argv[3]), "rounds": int(sys.argv[4]), "conditions": {}}
+res = {"packets_per_run": int(sys.argv[3]), "rounds": int(sys.argv[4]), "conditions": {},
+       "loadavg_1min_at_end": float(open("/proc/loadavg").read().split()[0])}
 for cond in ("baseline", "traced", "traced_xdp"):
     res["conditions"][cond] = {"pps": [round(x) for c, x in seq if c == cond]}
 for cond in ("traced", "traced_xdp"):

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "coalesce.h"
+#include "nic.h"
 #include "json.h"
 #include "json_read.h"
 #include "model.h"
@@ -57,31 +58,11 @@ static uint32_t field_c(const struct ethtool_coalesce *ec, size_t i)
 	return *(const uint32_t *)((const char *)ec + fields[i].off);
 }
 
-static int ethtool_ioctl(const char *ifname, void *cmd)
-{
-	struct ifreq ifr = { 0 };
-	int fd, err = 0;
-
-	if (strlen(ifname) >= IFNAMSIZ)
-		return -ENODEV;
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	ifr.ifr_data = cmd;
-	if (ioctl(fd, SIOCETHTOOL, &ifr) < 0)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
 int coal_get(const char *ifname, struct ethtool_coalesce *ec)
 {
 	memset(ec, 0, sizeof(*ec));
 	ec->cmd = ETHTOOL_GCOALESCE;
-	return ethtool_ioctl(ifname, ec);
+	return nic_ethtool_ioctl(ifname, ec);
 }
 
 int coal_set(const char *ifname, const struct ethtool_coalesce *in)
@@ -89,7 +70,7 @@ int coal_set(const char *ifname, const struct ethtool_coalesce *in)
 	struct ethtool_coalesce ec = *in;
 
 	ec.cmd = ETHTOOL_SCOALESCE;
-	return ethtool_ioctl(ifname, &ec);
+	return nic_ethtool_ioctl(ifname, &ec);
 }
 
 /* --- which parameters the driver supports: ethtool generic netlink --- */

@@ -39,11 +39,13 @@ enum { RT_IFACE, RT_DEST, RT_GW, RT_FLAGS, RT_REFCNT, RT_USE, RT_METRIC, RT_MASK
 enum { RT6_DEST, RT6_PLEN, RT6_SRC, RT6_SPLEN, RT6_NEXTHOP, RT6_METRIC, RT6_REFCNT,
        RT6_USE, RT6_FLAGS, RT6_IFACE, RT6_NCOLS };
 
-static int ethtool_ioctl(const char *ifname, void *cmd)
+int nic_ethtool_ioctl(const char *ifname, void *cmd)
 {
 	struct ifreq ifr = { 0 };
 	int fd, err = 0;
 
+	if (strlen(ifname) >= IFNAMSIZ)
+		return -ENODEV;
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)	/* kernels without IPv4: any socket reaches dev_ioctl */
 		fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -252,7 +254,7 @@ int nic_read_stats(const char *ifname, struct nic_stats *out)
 int nic_read_coalesce(const char *ifname, struct nic_coalesce *out)
 {
 	struct ethtool_coalesce ec = { .cmd = ETHTOOL_GCOALESCE };
-	int err = ethtool_ioctl(ifname, &ec);
+	int err = nic_ethtool_ioctl(ifname, &ec);
 
 	memset(out, 0, sizeof(*out));
 	if (err == -EOPNOTSUPP)
@@ -440,7 +442,7 @@ int nic_discover(const char *ifname, struct nic_info *out)
 		return -errno;
 	out->netns_ino = st.st_ino;
 
-	err = ethtool_ioctl(ifname, &di);
+	err = nic_ethtool_ioctl(ifname, &di);
 	if (err == -ENODEV)
 		return err;
 	if (!err) {	/* EOPNOTSUPP: no drvinfo and no parent device (lo) */
@@ -459,7 +461,7 @@ int nic_discover(const char *ifname, struct nic_info *out)
 		out->is_virtual = !out->bus_info[0];
 	}
 
-	if (!ethtool_ioctl(ifname, &rp)) {	/* unsupported: 0 = unknown */
+	if (!nic_ethtool_ioctl(ifname, &rp)) {	/* unsupported: 0 = unknown */
 		out->rx_ring = rp.rx_pending;
 		out->rx_ring_max = rp.rx_max_pending;
 	}

@@ -96,6 +96,8 @@ int nic_read_stats(const char *ifname, struct nic_stats *out);
 /* Re-read the coalescing settings (ETHTOOL_GCOALESCE). */
 int nic_read_coalesce(const char *ifname, struct nic_coalesce *out);
 bool nic_exists(const char *ifname);	/* still there? (for mid-run vanishing) */
+/* One SIOCETHTOOL request (cmd: a struct ethtool_*); 0 or -errno. */
+int nic_ethtool_ioctl(const char *ifname, void *cmd);
 /* One actionable sentence for an error of nic_discover(). */
 const char *nic_strerror(int err, const char *ifname);
 

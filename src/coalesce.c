@@ -123,13 +123,6 @@ static int walk(const char *p, const char *end, int (*fn)(const struct nlattr *,
 	return 0;
 }
 
-static int family_attr(const struct nlattr *a, void *arg)
-{
-	if ((a->nla_type & NLA_TYPE_MASK) == CTRL_ATTR_FAMILY_ID && a->nla_len >= (size_t)NLA_HDRLEN + 2)
-		memcpy(arg, (const char *)a + NLA_HDRLEN, 2);
-	return 0;
-}
-
 static int coalesce_attr(const struct nlattr *a, void *arg)
 {
 	uint32_t *mask = arg;
@@ -193,7 +186,6 @@ int coal_supported(const char *ifname, uint32_t *mask)
 	char *buf = malloc(NL_BUF_SIZE);
 	struct nl_msg m;
 	struct nlattr *hdr;
-	const char *p, *end;
 	uint16_t family = 0;
 	int fd, n, err;
 
@@ -206,18 +198,7 @@ int coal_supported(const char *ifname, uint32_t *mask)
 	}
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 
-	memset(&m, 0, sizeof(m));
-	m.nh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
-	m.nh.nlmsg_type = GENL_ID_CTRL;
-	m.nh.nlmsg_flags = NLM_F_REQUEST;
-	m.nh.nlmsg_seq = 1;
-	m.gh.cmd = CTRL_CMD_GETFAMILY;
-	m.gh.version = 1;
-	put_attr(&m, CTRL_ATTR_FAMILY_NAME, ETHTOOL_GENL_NAME, sizeof(ETHTOOL_GENL_NAME));
-	n = nl_request(fd, &m, buf, NL_BUF_SIZE);
-	err = n < 0 ? n : reply_payload(buf, n, &p, &end);
-	if (!err)
-		err = walk(p, end, family_attr, &family);
+	err = nic_genl_family(fd, ETHTOOL_GENL_NAME, &family);
 	if (!err && !family)
 		err = -ENOENT;
 	if (err)	/* -ENOENT: no ethtool netlink (kernel < 5.6) */

@@ -159,6 +159,11 @@ int nic_napi_discover(struct nic_info *nic);
  * message; on any error nothing of the buffer is applied.
  */
 int nic_napi_parse_family(const void *buf, size_t len, uint16_t *family);
+/*
+ * A generic-netlink family's id by name (CTRL_CMD_GETFAMILY) on an open
+ * NETLINK_GENERIC socket: 0, or -errno (-ENOENT: the kernel has no such family).
+ */
+int nic_genl_family(int fd, const char *name, uint16_t *family);
 int nic_napi_parse(const void *buf, size_t len, uint16_t family, unsigned int ifindex,
 		   struct nic_napi *napis, int *n, int max);
 

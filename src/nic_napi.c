@@ -381,19 +381,31 @@ static ssize_t nl_recv(int fd, char *buf, size_t size)
 	return got;
 }
 
-static int family_id(int fd, char *buf, uint16_t *family)
+static int family_id(int fd, char *buf, size_t size, const char *name, uint16_t *family)
 {
 	ssize_t got;
 	int err;
 
 	err = nl_send(fd, GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY, SEQ_FAMILY, CTRL_ATTR_FAMILY_NAME,
-		      NETDEV_GENL_NAME, sizeof(NETDEV_GENL_NAME));
+		      name, strlen(name) + 1);
 	if (err)
 		return err;
-	got = nl_recv(fd, buf, NL_BUF_SIZE);
+	got = nl_recv(fd, buf, size);
 	if (got < 0)
 		return (int)got;
 	return nic_napi_parse_family(buf, (size_t)got, family);
+}
+
+int nic_genl_family(int fd, const char *name, uint16_t *family)
+{
+	char *buf = malloc(NL_BUF_SIZE);
+	int err;
+
+	if (!buf)
+		return -ENOMEM;
+	err = family_id(fd, buf, NL_BUF_SIZE, name, family);
+	free(buf);
+	return err;
 }
 
 /* Dump `cmd` for the ifindex into nic->napis; -EAGAIN if a device change interrupted it. */
@@ -425,7 +437,7 @@ static int discover_on(int fd, char *buf, struct nic_info *nic)
 	uint16_t family;
 	int err;
 
-	err = family_id(fd, buf, &family);
+	err = family_id(fd, buf, NL_BUF_SIZE, NETDEV_GENL_NAME, &family);
 	if (err) {
 		snprintf(nic->napi_reason, sizeof(nic->napi_reason), err == -ENOENT ?
 			 "no netdev netlink family (kernel < 6.3)" : "netdev family: %s",

@@ -157,7 +157,7 @@ static void use_busy(struct cmp_run *r, struct jv **b, unsigned int n)
 		if (jv_num(b[n - 1], "lambda_pps") < 0.5 * med)
 			to--;
 	}
-	r->edges = (from - 0) + (n - to);
+	r->edges = from + (n - to);
 	for (unsigned int i = from; i < to; i++) {
 		r->busy++;
 		add_interval(r, b[i]);

@@ -20,6 +20,15 @@
 const volatile __u32 targ_ifindex = 0;
 const volatile __u64 targ_netns = 0;
 
+/*
+ * Sampling (`--sample N`): userspace attaches the per-event programs for one
+ * window in each interval and bumps window_epoch before each window.  The
+ * first program to run on a CPU in a new window forgets that CPU's half-done
+ * state (an entry whose exit fell outside the last window, the time of the
+ * last arrival); sched_switch stays attached and keeps its own fields.
+ */
+volatile __u64 window_epoch = 0;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, LT_MAX_IRQS);
@@ -73,6 +82,22 @@ struct {
 	__type(value, __u32);
 } reader_slots SEC(".maps");
 
+/*
+ * Sockets that our packets were queued to (sock:sk_data_ready), as (netns,
+ * protocol, local port) in a slot picked by the port: lets
+ * sock:sock_recv_length recognise a reader that never sleeps, so is never
+ * woken (an application behind its queue, or one already busy when we
+ * attached).  Sockets sharing a port (SO_REUSEPORT, accepted TCP) share the
+ * key; a collision only delays a reader's discovery.
+ */
+#define SOCK_SLOTS	4096
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SOCK_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} sock_slots SEC(".maps");
+
 static __always_inline struct lt_counters *ctr(void)
 {
 	__u32 zero = 0;
@@ -83,8 +108,18 @@ static __always_inline struct lt_counters *ctr(void)
 static __always_inline struct lt_cpu_state *st(void)
 {
 	struct lt_counters *c = ctr();
+	struct lt_cpu_state *s;
+	__u64 epoch = window_epoch;
 
-	return c ? &c->scratch : NULL;
+	if (!c)
+		return NULL;
+	s = &c->scratch;
+	if (s->epoch != epoch) {
+		s->irq_active = s->sirq_active = s->stack_depth = 0;
+		s->pending_ours = s->last_arrival = s->sirq_nested = 0;
+		s->epoch = epoch;
+	}
+	return s;
 }
 
 /* The counters of the scratch s (both live in one per-CPU value). */
@@ -209,7 +244,6 @@ static __always_inline int on_softirq_exit(unsigned int vec)
 		return 0;
 	s->sirq_active = 0;
 	s->pending_ours = 0;
-	s->wake_reader = 0;
 	c = CTR_OF(s);
 	if (!s->sirq_packets) {	/* only runs that handled our packets are timed */
 		if (s->reader_on)
@@ -282,7 +316,6 @@ static __always_inline int on_stack_packet(struct sk_buff *skb, const bool btf)
 
 	if (!(s = st()))
 		return 0;
-	s->wake_reader = 0;	/* a wakeup from here on is not the last datagram's */
 	if (!dev_is_ours(RD(btf, skb->dev, skb, dev), btf)) {
 		s->pending_ours = 0;	/* another device's packets from here on */
 		return 0;
@@ -418,7 +451,12 @@ static __always_inline __u8 skb_ip_proto(const struct sk_buff *skb)
  * the lowest priority, 1/mu = that time / packets delivered.  Userspace
  * adds the running slice of a thread that is on a CPU when it reads.
  */
-/* A woken reader's time starts at its switch-in; the running one's now. */
+/*
+ * Readers are found in their own context, at their first receive from one
+ * of our sockets (sock_recv_length, 6.10+ with sk_data_ready) or at their
+ * free of one of our datagrams (consume_skb, older kernels): they are on
+ * this CPU then, so their time starts now.
+ */
 static __always_inline __u32 *reader_slot(__u32 tid)
 {
 	__u32 h = tid & (READER_SLOTS - 1);
@@ -442,17 +480,6 @@ static __always_inline void mark_reader(__u32 tid, struct lt_cpu_state *s)
 		s->reader_tid = tid;
 	}
 	bpf_map_update_elem(&readers, &tid, &r, BPF_NOEXIST);
-}
-
-static __always_inline int on_sched_waking(const struct task_struct *p, const bool btf)
-{
-	struct lt_cpu_state *s = st();
-
-	if (!s || !s->wake_reader)
-		return 0;
-	s->wake_reader = 0;
-	mark_reader(RD(btf, p->pid, p, pid), NULL);
-	return 0;
 }
 
 static __always_inline int on_sched_switch(const struct task_struct *prev,
@@ -515,6 +542,21 @@ static __always_inline int on_consume_skb(const struct sk_buff *skb)
 	return 0;
 }
 
+static __always_inline __u64 sock_key(const struct sock *sk, __u64 netns, const bool btf)
+{
+	__u16 port = RD(btf, sk->__sk_common.skc_num, sk, __sk_common.skc_num);
+	__u16 proto = RD(btf, sk->sk_protocol, sk, sk_protocol);
+
+	return netns << 32 | (__u64)proto << 16 | port;
+}
+
+static __always_inline __u64 *sock_slot(__u64 key)
+{
+	__u32 h = ((__u32)key * 2654435761u) >> 20;	/* 12 bits of the port's hash */
+
+	return bpf_map_lookup_elem(&sock_slots, &h);
+}
+
 /*
  * sock:sk_data_ready (6.10+) fires once per datagram or segment queued to a
  * socket, synchronously in the receive path of that packet: it is ours when
@@ -525,6 +567,7 @@ static __always_inline int on_sk_data_ready(const struct sock *sk, const bool bt
 {
 	struct lt_cpu_state *s = st();
 	struct lt_counters *c;
+	__u64 *slot, key;
 
 	if (!s || !s->pending_ours)
 		return 0;
@@ -534,7 +577,32 @@ static __always_inline int on_sk_data_ready(const struct sock *sk, const bool bt
 		return 0;
 	c = CTR_OF(s);
 	c->delivered_packets++;
-	s->wake_reader = 1;	/* sock_def_readable wakes the reader next */
+	key = sock_key(sk, targ_netns, btf);
+	slot = sock_slot(key);
+	if (slot && *slot != key)
+		*slot = key;
+	return 0;
+}
+
+/*
+ * sock:sock_recv_length (6.3+) fires in the reader's own context after each
+ * receive call: a thread that reads from one of our sockets is a reader, and
+ * it is on this CPU now.  Known readers return at the first check.
+ */
+static __always_inline int on_recv_length(const struct sock *sk, int ret, const bool btf)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 *known = reader_slot(tid);
+	__u64 *slot, key;
+
+	if (ret <= 0 || !known || *known == tid || !sk)
+		return 0;
+	key = sock_key(sk, RD(btf, sk->__sk_common.skc_net.net->ns.inum,
+			      sk, __sk_common.skc_net.net, ns.inum), btf);
+	slot = sock_slot(key);
+	if (!slot || *slot != key)
+		return 0;
+	mark_reader(tid, st());
 	return 0;
 }
 
@@ -585,8 +653,9 @@ BOTH("skb_copy_datagram_iovec", copy_datagram, const struct sk_buff *skb COMMA i
      on_copy_datagram(skb, len, btf))
 BOTH("consume_skb", consume_skb, struct sk_buff *skb, on_consume_skb(skb))
 BOTH("sk_data_ready", sk_data_ready, const struct sock *sk, on_sk_data_ready(sk, btf))
+BOTH("sock_recv_length", recv_length, struct sock *sk COMMA int ret COMMA int flags,
+     on_recv_length(sk, ret, btf))
 /* the application side: reader threads' on-CPU time */
-BOTH("sched_waking", sched_waking, struct task_struct *p, on_sched_waking(p, btf))
 BOTH("sched_switch", sched_switch, bool preempt COMMA struct task_struct *prev COMMA
      struct task_struct *next COMMA unsigned int prev_state, on_sched_switch(prev, next, btf))
 /* forwarded (--deliver forward only) */

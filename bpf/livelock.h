@@ -33,10 +33,11 @@ struct lt_cpu_state {
 	__u64 stack_start, last_arrival;
 	__u64 pending_ours;	/* our packets in the stack, not yet queued to a socket */
 	__u64 sirq_nested;	/* our hard-IRQ time nested inside the running softirq */
+	__u64 epoch;		/* sampling window these fields belong to (see window_epoch) */
 	__u32 irq_active;	/* slot + 1 of the IRQ being handled, 0 = none */
 	__u32 sirq_active;
 	__u32 stack_depth;
-	__u32 wake_reader;	/* our packet was just queued: the next wakeup is its reader's */
+	__u32 reserved;		/* keeps the struct a whole number of u64 */
 	__u32 reader_on;	/* the task on this CPU is a reader ... */
 	__u32 reader_tid;	/* ... this one */
 };

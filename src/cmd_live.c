@@ -11,6 +11,7 @@
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 #include "commands.h"
 #include "estimator.h"
@@ -24,19 +25,23 @@
 #define MIN_INTERVAL_S	0.1
 #define MAX_INTERVAL_S	86400
 #define DEFAULT_INTERVAL_S 1
+#define MAX_SAMPLE	100	/* --sample N: 1/N of the interval, at least MIN_WINDOW_S */
+#define MIN_WINDOW_S	0.01
 
 struct live_opts {
 	const char *ifname;
 	double interval_s;
 	uint64_t count;		/* 0: until interrupted */
 	bool json, raw, verbose, exit_after_attach, per_cpu, stack_time;
+	unsigned int sample;	/* --sample N: probes attached 1/N of each interval; 0, 1 = always */
 	enum probe_xdp xdp;
 	const char *record;	/* --record FILE */
 	struct est_opts est;
 };
 
 enum { OPT_JSON = 1, OPT_RAW, OPT_EXIT_AFTER_ATTACH, OPT_XDP, OPT_RECORD, OPT_MAPPING,
-       OPT_MODEL, OPT_DELIVER, OPT_BUFFER, OPT_WINDOW, OPT_NO_CALIBRATE, OPT_STACK_TIME };
+       OPT_MODEL, OPT_DELIVER, OPT_BUFFER, OPT_WINDOW, OPT_NO_CALIBRATE, OPT_STACK_TIME,
+       OPT_SAMPLE };
 
 static const char *const xdp_words[] = { "off", "native", "generic" };
 
@@ -91,6 +96,11 @@ static void usage(FILE *f)
 "  --stack-time       also time each packet through netif_receive_skb / GRO\n"
 "                     (stack_timed, stack_ns_total): two more programs per\n"
 "                     packet, off by default for their cost\n"
+"  --sample N         attach the per-packet probes for 1/N of each interval only\n"
+"                     (one window of INTERVAL/N, >= %g s, at a random place in\n"
+"                     each interval; rates are the window's): cuts the probes'\n"
+"                     cost on the traced path about N-fold, for sampling error\n"
+"                     (README \"Overhead\") [1 = always attached]\n"
 "  -v, --verbose      libbpf messages, attach variant, missing tracepoints\n"
 "  --exit-after-attach  attach, report, detach and exit (for tests)\n"
 "  -h, --help         this help\n"
@@ -110,7 +120,7 @@ static void usage(FILE *f)
 "  sudo livelock-trace eth1 0.5 20         # 20 half-second lines, then a summary\n"
 "  sudo livelock-trace eth1 --record a.jsonl   # then: livelock-trace compare a.jsonl b.jsonl\n"
 "  sudo ip netns exec ns1 livelock-trace veth0 1 10 --raw --json\n",
-		MIN_INTERVAL_S, DEFAULT_INTERVAL_S, EST_MAX_WINDOW, EST_DEFAULT_WINDOW);
+		MIN_INTERVAL_S, DEFAULT_INTERVAL_S, EST_MAX_WINDOW, EST_DEFAULT_WINDOW, MIN_WINDOW_S);
 }
 
 /* Root, or CAP_BPF + CAP_PERFMON (5.8+), or CAP_SYS_ADMIN. */
@@ -147,6 +157,7 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 		{ "window", required_argument, NULL, OPT_WINDOW },
 		{ "no-calibrate", no_argument, NULL, OPT_NO_CALIBRATE },
 		{ "stack-time", no_argument, NULL, OPT_STACK_TIME },
+		{ "sample", required_argument, NULL, OPT_SAMPLE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "exit-after-attach", no_argument, NULL, OPT_EXIT_AFTER_ATTACH },
 		{ "xdp", required_argument, NULL, OPT_XDP },
@@ -171,6 +182,11 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 		case OPT_EXIT_AFTER_ATTACH: o->exit_after_attach = true; break;
 		case OPT_NO_CALIBRATE: o->est.no_calibrate = true; break;
 		case OPT_STACK_TIME: o->stack_time = true; break;
+		case OPT_SAMPLE:
+			if (!num_parse_u64(optarg, "--sample", 1, MAX_SAMPLE, &u))
+				return LT_EXIT_USAGE;
+			o->sample = (unsigned int)u;
+			break;
 		case OPT_DELIVER:
 			if (!est_parse_deliver(optarg, &o->est.deliver))
 				return bad_word("--deliver", optarg, "app, stack or forward");
@@ -229,6 +245,11 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 		fprintf(stderr, "livelock-trace: unexpected argument '%s' (see --help)\n", argv[pos]);
 		return LT_EXIT_USAGE;
 	}
+	if (o->sample > 1 && o->interval_s / o->sample < MIN_WINDOW_S) {
+		fprintf(stderr, "livelock-trace: --sample %u leaves a window of %.3f s in a %g s interval: the window must be >= %g s (fewer N or a longer INTERVAL)\n",
+			o->sample, o->interval_s / o->sample, o->interval_s, MIN_WINDOW_S);
+		return LT_EXIT_USAGE;
+	}
 	return -1;
 }
 
@@ -252,6 +273,20 @@ static int make_fds(double interval_s, int *tfd, int *sfd)
 	return timerfd_settime(*tfd, 0, &its, NULL) ? -errno : 0;
 }
 
+/* Sleeps for `seconds`; true when SIGINT or SIGTERM came first (left pending for the loop). */
+static bool wait_or_signal(int sfd, double seconds)
+{
+	struct pollfd pf = { .fd = sfd, .events = POLLIN };
+	int ms = (int)(seconds * 1000 + 0.5);
+
+	for (;;) {
+		int n = poll(&pf, 1, ms);
+
+		if (n >= 0 || errno != EINTR)
+			return n > 0;
+	}
+}
+
 /* The prediction side of a run: estimator, screen view, recorded file. */
 struct live_out {
 	struct estimator *est;
@@ -264,9 +299,10 @@ struct live_out {
 static int live_out_open(struct live_out *lo, const struct live_opts *o,
 			 const struct nic_info *nic, int argc)
 {
-	struct live_view_opts vo = { .json = o->json, .per_cpu = o->per_cpu, .est = o->est };
+	struct live_view_opts vo = { .json = o->json, .per_cpu = o->per_cpu, .est = o->est,
+				     .sample = o->sample };
 	struct record_opts ro = { .argc = argc, .argv = lo->argv, .interval_s = o->interval_s,
-				  .est = &o->est, .xdp = xdp_words[o->xdp] };
+				  .est = &o->est, .xdp = xdp_words[o->xdp], .sample = o->sample };
 
 	lo->est = estimator_new(&o->est, nic->rx_ring);
 	if (!lo->est) {
@@ -366,6 +402,8 @@ int cmd_live(int argc, char **argv)
 	po.xdp = o.xdp;
 	po.forward = o.est.deliver == EST_DELIVER_FORWARD;
 	po.stack_time = o.stack_time;
+	po.sample = o.sample > 1;
+	srand48((long)getpid() ^ (long)time(NULL));
 	err = probe_open(nic, &po, &probe, &msg);
 	if (err) {
 		fprintf(stderr, "livelock-trace: %s: %s\n", msg ? msg : "cannot start", strerror(-err));
@@ -378,6 +416,9 @@ int cmd_live(int argc, char **argv)
 			fprintf(stderr, "%s%u %s", i ? ", " : ": ", nic->irqs[i].irq, nic->irqs[i].name);
 		fprintf(stderr, ") via %s, deliveries at %s\n", probe_variant(probe),
 			probe_delivery(probe));
+		if (o.sample > 1)
+			fprintf(stderr, "livelock-trace: sampling: %d programs attached for %.3f s of every %g s\n",
+				probe_window_programs(probe), o.interval_s / o.sample, o.interval_s);
 	}
 	if (probe_xdp_note(probe))
 		fprintf(stderr, "livelock-trace: note: %s\n", probe_xdp_note(probe));
@@ -409,7 +450,30 @@ int cmd_live(int argc, char **argv)
 		}
 		if (!fds[0].revents || read(tfd, &ticks, sizeof(ticks)) != sizeof(ticks))
 			continue;
+		if (o.sample > 1) {	/* one window at a random place in this interval */
+			double w = o.interval_s / o.sample;
+
+			err = 0;
+			if (wait_or_signal(sfd, (o.interval_s - w) * drand48()) ||
+			    (err = probe_window_begin(probe, &msg)) != 0) {
+				if (!err) {
+					rc = LT_EXIT_OK;
+					clean = true;
+				} else if (!nic_exists(nic->name)) {
+					fprintf(stderr, "livelock-trace: interface %s disappeared; stopping\n", nic->name);
+				} else {
+					fprintf(stderr, "livelock-trace: %s: %s\n", msg, strerror(-err));
+				}
+				break;
+			}
+			if (wait_or_signal(sfd, w)) {
+				rc = LT_EXIT_OK;
+				clean = true;
+				break;
+			}
+		}
 		err = probe_read(probe, &s);
+		probe_window_end(probe);
 		if (err == -ENODEV || !nic_exists(nic->name)) {
 			fprintf(stderr, "livelock-trace: interface %s disappeared; stopping\n", nic->name);
 			rc = LT_EXIT_ENV;

@@ -50,6 +50,10 @@ struct probe {
 	int n_readers_prev;			/* reader threads seen, sorted by tid */
 	__u32 reader_tid[LT_MAX_READERS];
 	__u64 reader_ns[LT_MAX_READERS];
+	bool sample;				/* --sample: window programs come and go */
+	int n_window;
+	struct bpf_program *window_prog[48];	/* attached in each window */
+	struct bpf_link *window_link[48];
 };
 
 static bool verbose;
@@ -89,8 +93,9 @@ static int hooks_of(struct livelock_bpf *s, struct hook *h)
 		HOOK("napi_gro_receive_entry", gro_entry), HOOK("napi_gro_receive_exit", gro_exit),
 		HOOK("skb_copy_datagram_iovec", copy_datagram), HOOK("kfree_skb", kfree_skb),
 		HOOK("consume_skb", consume_skb), HOOK("sk_data_ready", sk_data_ready),
+		HOOK("sock_recv_length", recv_length),
 		HOOK("net_dev_start_xmit", xmit),
-		HOOK("sched_waking", sched_waking), HOOK("sched_switch", sched_switch),
+		HOOK("sched_switch", sched_switch),
 	};
 	memcpy(h, all, sizeof(all));
 	return sizeof(all) / sizeof(all[0]);
@@ -175,6 +180,78 @@ static int xdp_total(struct probe *p, __u64 *total)
 	return 0;
 }
 
+/*
+ * Sampling: sched_switch attached for good (a reader's time on a CPU starts
+ * at its switch-in, which may come before a window), every other loaded
+ * program listed for the windows.  One trial window checks that they attach.
+ */
+static int sample_setup(struct probe *p, const char **msg)
+{
+	struct bpf_program *prog;
+	struct livelock_bpf *k = p->skel;
+	int err;
+
+	bpf_object__for_each_program(prog, k->obj) {
+		if (!bpf_program__autoload(prog))
+			continue;
+		if (prog == k->progs.sched_switch_btf || prog == k->progs.sched_switch_raw) {
+			struct bpf_link **l = prog == k->progs.sched_switch_btf ? &k->links.sched_switch_btf
+									  : &k->links.sched_switch_raw;
+
+			*l = bpf_program__attach(prog);
+			if (!*l) {
+				*msg = "cannot attach to sched:sched_switch (run with -v for details)";
+				return -errno;
+			}
+			continue;
+		}
+		if (p->n_window < (int)(sizeof(p->window_prog) / sizeof(p->window_prog[0])))
+			p->window_prog[p->n_window++] = prog;
+	}
+	err = probe_window_begin(p, msg);
+	probe_window_end(p);
+	return err;
+}
+
+int probe_window_begin(struct probe *p, const char **msg)
+{
+	struct lt_sample scratch;
+	int err;
+
+	if (!p->sample)
+		return 0;
+	/* the programs of the last window are gone: each CPU's half-done state goes too */
+	p->skel->bss->window_epoch++;
+	for (int i = 0; i < p->n_window; i++) {
+		p->window_link[i] = bpf_program__attach(p->window_prog[i]);
+		if (!p->window_link[i]) {
+			err = -errno;
+			*msg = "cannot attach to the tracepoints (run with -v for details)";
+			probe_window_end(p);
+			return err ? err : -EINVAL;
+		}
+	}
+	err = probe_read(p, &scratch);	/* the baseline: the window starts now */
+	if (err) {
+		*msg = "cannot read the counters";
+		probe_window_end(p);
+	}
+	return err;
+}
+
+void probe_window_end(struct probe *p)
+{
+	for (int i = 0; i < p->n_window; i++) {
+		bpf_link__destroy(p->window_link[i]);
+		p->window_link[i] = NULL;
+	}
+}
+
+int probe_window_programs(const struct probe *p)
+{
+	return p->sample ? p->n_window : 0;
+}
+
 int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 	       struct probe **out, const char **msg)
 {
@@ -246,9 +323,9 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 		bpf_program__set_autoload(p->skel->progs.copy_datagram_raw, false);
 		bpf_program__set_autoload(p->skel->progs.consume_skb_btf, false);
 		bpf_program__set_autoload(p->skel->progs.consume_skb_raw, false);
-	} else {	/* the reader is the task that frees the datagram: no wakeup to follow */
-		bpf_program__set_autoload(p->skel->progs.sched_waking_btf, false);
-		bpf_program__set_autoload(p->skel->progs.sched_waking_raw, false);
+	} else {	/* the reader is the task that frees the datagram */
+		bpf_program__set_autoload(p->skel->progs.recv_length_btf, false);
+		bpf_program__set_autoload(p->skel->progs.recv_length_raw, false);
 	}
 	if (!opts->stack_time) {	/* two more programs per packet: only when asked */
 		struct bpf_program *t[] = { p->skel->progs.rcv_entry_btf, p->skel->progs.rcv_entry_raw,
@@ -285,10 +362,17 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 			bpf_map__update_elem(p->skel->maps.irq_filter, &irq, sizeof(irq),
 					     &slot1, sizeof(slot1), BPF_ANY);
 	}
-	err = livelock_bpf__attach(p->skel);
-	if (err) {
-		*msg = "cannot attach to the tracepoints (run with -v for details)";
-		goto fail;
+	p->sample = opts->sample;
+	if (p->sample) {
+		err = sample_setup(p, msg);
+		if (err)
+			goto fail;
+	} else {
+		err = livelock_bpf__attach(p->skel);
+		if (err) {
+			*msg = "cannot attach to the tracepoints (run with -v for details)";
+			goto fail;
+		}
 	}
 	xdp_attach(p, opts->xdp);
 	if (p->xdp_link >= 0)
@@ -626,6 +710,7 @@ void probe_close(struct probe *p)
 		return;
 	if (p->xdp_link >= 0)
 		close(p->xdp_link);
+	probe_window_end(p);
 	xdp_count_bpf__destroy(p->xdp);
 	free(p->xdp_percpu);
 	livelock_bpf__destroy(p->skel);

@@ -24,6 +24,7 @@ struct probe_opts {
 	enum probe_xdp xdp;	/* arrival counter; never over someone's XDP program */
 	bool forward;		/* count this device's packets sent out on another */
 	bool stack_time;	/* time each packet's netif_receive_skb / GRO entry -> exit */
+	bool sample;		/* attach the per-event programs only inside windows */
 };
 
 /* Returns 0 or a negative errno; *msg then says what to do (one line). */
@@ -31,6 +32,18 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 	       struct probe **out, const char **msg);
 /* Deltas since the previous call (the first call: since attach). */
 int probe_read(struct probe *p, struct lt_sample *out);
+/*
+ * Sampling (opts->sample): only sched:sched_switch (the readers' on-CPU time)
+ * and the XDP counter stay attached; the other programs are attached between
+ * probe_window_begin() and probe_window_end().  begin() also takes the
+ * baseline, so the next probe_read() returns the window's deltas, with
+ * interval_s the window's length: rates come out per second as usual.
+ * end() detaches.  Both return 0 or a negative errno (*msg says what failed).
+ */
+int probe_window_begin(struct probe *p, const char **msg);
+void probe_window_end(struct probe *p);
+/* Programs attached in each window (0 without sampling). */
+int probe_window_programs(const struct probe *p);
 /* Which attach variant and which hooks were missing, for -v and the header. */
 const char *probe_variant(const struct probe *p);
 const char *probe_missing(const struct probe *p);

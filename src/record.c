@@ -130,6 +130,7 @@ int record_write_header(FILE *f, const struct nic_info *nic, const struct record
 		json_null(&j, "buffer");
 	json_u64(&j, "window", o->est->window ? o->est->window : EST_DEFAULT_WINDOW);
 	json_str(&j, "xdp", o->xdp);
+	json_u64(&j, "sample", o->sample > 1 ? o->sample : 1);
 	json_obj_end(&j);
 	json_end(&j);
 	return ferror(f) ? -EIO : 0;

@@ -28,6 +28,7 @@ struct record_opts {
 	double interval_s;
 	const struct est_opts *est;
 	const char *xdp;	/* "off", "native", "generic" */
+	unsigned int sample;	/* --sample N (1: probes always attached) */
 };
 
 /* Write the header line; returns 0 or -errno. */

@@ -80,6 +80,30 @@ PY
 	rm -f "$trace" "$sink" "$send"
 }
 
+# The tool started while the application is already behind its queue: the
+# reader never sleeps, so no wakeup names it; its own receive calls must.
+test_reader_busy_before_attach() {
+	need_tools || return
+	lt_netns_pair || { lt_fail "setup"; return; }
+	local trace=$(mktemp) sink=$(mktemp) rdy=$(mktemp -u)
+	lt_bg sink sh -c "ip netns exec $NS_RX $LT_TOOLS/udpsink -p $PORT --delay-us 150 --rcvbuf 65536 --seconds 8 --json --ready-file $rdy > $sink"
+	wait_ready "$rdy" || { lt_fail "udpsink did not start"; return; }
+	lt_bg send sh -c "ip netns exec $NS_TX $LT_TOOLS/udpsend -d $LT_RX_ADDR -p $PORT -n 72000 -r 12000 >/dev/null"
+	sleep 1.5	# the socket is full and stays full: the reader runs without a break
+	ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 3 --json >"$trace" || { lt_fail "exit $?"; return; }
+	python3 - "$trace" <<'PY' || lt_fail "see the assertion above"
+import json, sys
+ivals = [json.loads(l) for l in open(sys.argv[1]) if l.strip() and not json.loads(l).get("summary")]
+assert len(ivals) == 3, len(ivals)
+for r in ivals[1:]:	# the first holds the time before the reader's first receive
+    assert r["state"] in ("saturated", "livelock"), r["state"]
+    assert r["proto_source"].endswith("app") and 75 <= r["proto_us"] <= 300, \
+        "1/mu %s us (%s) for 150 us of work per packet" % (r["proto_us"], r["proto_source"])
+    assert r["raw"]["app_threads"] == 1, r["raw"]["app_threads"]
+PY
+	rm -f "$trace" "$sink"
+}
+
 # No traffic: every interval is "idle", with no made-up numbers, and valid JSON.
 test_idle_link() {
 	lt_netns_pair || { lt_fail "setup"; return; }

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# --sample N: the per-packet probes attached for one window of INTERVAL/N in
+# each interval.  On veth pairs in namespaces of our own: the window's rates
+# against what was sent and what the application got, the model's inputs
+# still measured, the programs really gone between windows, bad values.
+LT_NEEDS_ROOT=1
+. "$(dirname "$0")/../lib.sh"
+
+PORT=9150
+
+need_tools() {
+	[ -x "$LT_TOOLS/udpsend" ] && [ -x "$LT_TOOLS/udpsink" ] || { lt_skip "traffic tools not built (make tools)"; return 1; }
+	mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+	return 0
+}
+
+nlinks() { bpftool link list 2>/dev/null | grep -c '^[0-9]'; }
+
+# The slow application of live_predict.sh, watched through quarter windows:
+# every line is a 0.25 s window; its rates must match the sender's and the
+# application's, and the model must still get 1/mu and predict.
+test_sampled_slow_application() {
+	need_tools || return
+	lt_netns_pair || { lt_fail "setup"; return; }
+	local trace=$(mktemp) sink=$(mktemp) send=$(mktemp) rec=$(mktemp) rdy=$(mktemp -u) n=60000
+	lt_bg trace ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 8 --json --sample 4 --record "$rec" >"$trace"
+	sleep 1.2
+	lt_bg sink sh -c "ip netns exec $NS_RX $LT_TOOLS/udpsink -p $PORT --delay-us 150 --rcvbuf 65536 --seconds 8 --json --ready-file $rdy > $sink"
+	for _ in $(seq 50); do [ -e "$rdy" ] && break; sleep 0.1; done
+	ip netns exec "$NS_TX" "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p $PORT -n $n -r 12000 --json >"$send"
+	wait "$BG_sink"; wait "$BG_trace"
+	python3 - "$trace" "$sink" "$send" "$rec" <<'PY' || lt_fail "see the assertion above"
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+sink = json.loads(open(sys.argv[2]).read().strip().splitlines()[-1])
+send = json.loads(open(sys.argv[3]).read().strip().splitlines()[-1])
+head = json.loads(open(sys.argv[4]).readline())
+assert head["options"]["sample"] == 4, head["options"]
+ivals = [r for r in rows if not r.get("summary")]
+assert len(ivals) == 8, "8 windows, got %d" % len(ivals)
+for r in ivals:	# each line is one window: a quarter of the interval
+    assert 0.2 <= r["interval_s"] <= 0.3, "window of %s s, expected 0.25" % r["interval_s"]
+busy = [i for i, r in enumerate(ivals) if r["state"] != "idle"]
+steady = ivals[busy[0] + 1:busy[-1]] if len(busy) >= 3 else []
+assert len(steady) >= 2, "only %d steady windows" % len(steady)
+sent_pps = send["sent"] / send["seconds"]
+app_pps = (sink["received"] + sink["queued"]) / sink["active_seconds"]
+lam = statistics.median(r["lambda_pps"] for r in steady)
+obs = statistics.median(r["observed_pps"] for r in steady)
+print("    steady windows: lambda %.0f/s (sent %.0f/s), observed %.0f/s (application %.0f/s), "
+      "error %s %%, 1/mu %s us" % (lam, sent_pps, obs, app_pps,
+      ", ".join("%+.1f" % r["error_pct"] for r in steady),
+      ", ".join("%.0f" % r["proto_us"] for r in steady)), file=sys.stderr)
+assert abs(lam - sent_pps) <= 0.05 * sent_pps, "lambda %.0f/s vs %.0f/s sent" % (lam, sent_pps)
+assert abs(obs - app_pps) <= 0.10 * app_pps, "observed %.0f/s vs the application's %.0f/s" % (obs, app_pps)
+assert obs < 0.95 * lam, "observed %.0f/s not below lambda %.0f/s: no overload" % (obs, lam)
+for r in steady:
+    assert r["predicted_pps"] is not None and r["predicted_pps"] > 0, "no prediction in %s" % r
+    # the reader's on-CPU time over the window: sched_switch stays attached
+    assert r["proto_source"].endswith("app") and 75 <= r["proto_us"] <= 300, \
+        "1/mu %s us (%s) for 150 us of work per packet" % (r["proto_us"], r["proto_source"])
+errs = sorted(abs(r["error_pct"]) for r in steady)
+assert errs[len(errs) // 2] <= 30, "median |error| %.1f%% over %s" % (errs[len(errs) // 2], errs)
+PY
+	rm -f "$trace" "$sink" "$send" "$rec"
+}
+
+# Between windows only sched_switch stays attached; in a window all the
+# per-packet programs are; after Ctrl-C nothing is.  With --sample 2 half of
+# each interval is a window, so 30 looks at random moments see both states
+# (all alike: odds 2^-29).
+test_programs_come_and_go() {
+	lt_netns_pair || { lt_fail "setup"; return; }
+	local before n min=999 max=0 out=$(mktemp) err=$(mktemp) rc
+	before=$(nlinks)
+	ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 0.4 0 --sample 2 --json -v >"$out" 2>"$err" &
+	local pid=$!
+	sleep 1
+	for _ in $(seq 30); do
+		n=$(( $(nlinks) - before ))
+		[ "$n" -lt "$min" ] && min=$n
+		[ "$n" -gt "$max" ] && max=$n
+		sleep 0.0$((RANDOM % 9 + 1))
+	done
+	kill -INT "$pid"; wait "$pid"; rc=$?
+	local want=$(sed -n 's/.*sampling: \([0-9]*\) programs attached.*/\1/p' "$err")
+	lt_assert_eq "$rc" 0 "exit code after SIGINT" &&
+	lt_assert_ge "${want:-0}" 8 "programs in a window (-v)" &&
+	lt_assert_eq "$min" 1 "links between windows (sched_switch only)" &&
+	lt_assert_eq "$max" $((want + 1)) "links in a window" &&
+	lt_assert_eq "$(nlinks)" "$before" "links after SIGINT" &&
+	lt_assert_ge "$(grep -c '"interval_s":0.2' "$out")" 2 "windows of 0.2 s printed"
+	rm -f "$out" "$err"
+}
+
+test_bad_sample_values() {
+	local err=$(mktemp) rc
+	for args in "--sample 0" "--sample x" "--sample 101" "--sample 2.5" "0.1 --sample 20"; do
+		"$LT_BIN" lo $args 2>"$err" >/dev/null
+		rc=$?
+		lt_assert_eq "$rc" 2 "exit code of '$args'" || break
+		lt_assert_eq "$(wc -l <"$err")" 1 "stderr lines of '$args'" || break
+	done
+	rm -f "$err"
+}
+
+lt_run_tests

@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # End to end: the UDP packet rate a veth receiver in a namespace sustains
-# without livelock-trace, with it (XDP off) and with it plus the XDP counter
-# (--xdp generic), in interleaved rounds (LT_BENCH_ROUNDS, default 5).  The
+# without livelock-trace, with it (XDP off), with it plus the XDP counter
+# (--xdp generic), and both again under --sample N (LT_BENCH_SAMPLE, default
+# 10), and an empty XDP_PASS program in generic mode (the kernel's own cost of
+# generic XDP, the floor under our counter), in interleaved rounds (LT_BENCH_ROUNDS, default 5).  The
 # sender is pinned to CPU 0, the reader to CPU 1, so the receive path's CPU is
 # the bottleneck and the tracer's cost shows.  Each round sends
-# LT_BENCH_E2E_PACKETS (default 300000) as fast as the sender can.
+# LT_BENCH_E2E_PACKETS (default 1000000, about 4 s: several sampling
+# windows) as fast as the sender can.
 # Writes build/bench/e2e_veth.json: per condition the rates, and the ratio
 # to the adjacent baseline run (median, min, max).
 set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 rounds=${LT_BENCH_ROUNDS:-5}
-packets=${LT_BENCH_E2E_PACKETS:-300000}
+packets=${LT_BENCH_E2E_PACKETS:-1000000}
+sample=${LT_BENCH_SAMPLE:-10}
 out=build/bench/e2e_veth.json
 raw=build/bench/e2e_veth.raw
 mkdir -p build/bench
@@ -20,6 +24,7 @@ _lt_status_file=/dev/null
 trap lt_teardown EXIT
 trap 'exit 1' INT TERM
 [ -x "$LT_TOOLS/udpsend" ] || { echo "e2e_veth: build the traffic tools first (make tools)" >&2; exit 1; }
+scripts/bench/build-floor build/bench || exit 1
 
 lt_netns_pair || exit 1
 ip netns exec "$NS_RX" ethtool -K "$VETH_RX" gro on >/dev/null
@@ -31,6 +36,9 @@ one() {	# CONDITION
 	case "$1" in
 	traced) lt_bg tr ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 0 >/dev/null; tracer=$BG_tr; sleep 1.5 ;;
 	traced_xdp) lt_bg tr ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 0 --xdp generic >/dev/null; tracer=$BG_tr; sleep 1.5 ;;
+	xdp_floor) lt_bg tr ip netns exec "$NS_RX" build/bench/floor build/bench/floor.bpf.o fl_ --xdp "$VETH_RX" generic >/dev/null; tracer=$BG_tr; sleep 1.5 ;;
+	sampled) lt_bg tr ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 0 --sample "$sample" >/dev/null; tracer=$BG_tr; sleep 1.5 ;;
+	sampled_xdp) lt_bg tr ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 0 --sample "$sample" --xdp generic >/dev/null; tracer=$BG_tr; sleep 1.5 ;;
 	esac
 	lt_bg sk sh -c "ip netns exec $NS_RX taskset -c 1 $LT_TOOLS/udpsink -p 9300 --idle-exit 700 --seconds 60 --rcvbuf 4194304 --json --ready-file $rdy >$sink"
 	for _ in $(seq 50); do [ -e "$rdy" ] && break; sleep 0.1; done
@@ -42,22 +50,23 @@ one() {	# CONDITION
 }
 
 for r in $(seq "$rounds"); do
-	for c in baseline traced baseline traced_xdp; do
+	for c in baseline traced baseline traced_xdp baseline sampled baseline sampled_xdp baseline xdp_floor; do
 		one $c
 	done
 	echo "e2e_veth: round $r/$rounds done" >&2
 done
 
-python3 - "$raw" "$out" "$packets" "$rounds" <<'PY'
+python3 - "$raw" "$out" "$packets" "$rounds" "$sample" <<'PY'
 import json, statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
+conds = ("traced", "traced_xdp", "sampled", "sampled_xdp", "xdp_floor")
 rate = lambda r: int(r[1]) / float(r[2])
 seq = [(r[0], rate(r)) for r in rows]
-res = {"packets_per_run": int(sys.argv[3]), "rounds": int(sys.argv[4]), "conditions": {},
+res = {"packets_per_run": int(sys.argv[3]), "rounds": int(sys.argv[4]), "sample": int(sys.argv[5]), "conditions": {},
        "loadavg_1min_at_end": float(open("/proc/loadavg").read().split()[0])}
-for cond in ("baseline", "traced", "traced_xdp"):
+for cond in ("baseline",) + conds:
     res["conditions"][cond] = {"pps": [round(x) for c, x in seq if c == cond]}
-for cond in ("traced", "traced_xdp"):
+for cond in conds:
     # each traced run against the baseline run just before it
     ratios = [x / seq[i - 1][1] for i, (c, x) in enumerate(seq) if c == cond and i and seq[i - 1][0] == "baseline"]
     res["conditions"][cond].update(ratio_median=round(statistics.median(ratios), 4),
@@ -67,7 +76,7 @@ json.dump(res, open(sys.argv[2], "w"), indent=1)
 b = statistics.median(res["conditions"]["baseline"]["pps"])
 print("%-12s %12s %10s %18s" % ("condition", "median pps", "ratio", "ratio min..max"))
 print("%-12s %12.0f %10s %18s" % ("baseline", b, "1", "-"))
-for cond in ("traced", "traced_xdp"):
+for cond in conds:
     c = res["conditions"][cond]
     print("%-12s %12.0f %10.4f %8.4f..%.4f" % (cond, statistics.median(c["pps"]), c["ratio_median"], c["ratio_min"], c["ratio_max"]))
 PY

@@ -53,10 +53,7 @@ hardirqs=$(command -v hardirqs || echo /usr/sbin/hardirqs)
 softirqs=$(command -v softirqs || echo /usr/sbin/softirqs)
 
 # The floor: empty programs and their loader, built here (not part of the tool).
-clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror -Ivmlinux -Ibpf \
-	-c scripts/bench/floor.bpf.c -o "$dir/floor.bpf.o" &&
-	${CC:-gcc} -O2 -Wall -Wextra -Werror -o "$dir/floor" scripts/bench/floor.c -lbpf ||
-	{ echo "probe_cost: cannot build the floor programs" >&2; exit 1; }
+scripts/bench/build-floor "$dir" || exit 1
 
 sysctl -qw kernel.bpf_stats_enabled=1
 lt_netns_pair || exit 1

@@ -17,7 +17,7 @@ SEC("tp_btf/softirq_exit") int BPF_PROG(fl_softirq_exit) { return 0; }
 SEC("tp_btf/napi_poll") int BPF_PROG(fl_napi_poll) { return 0; }
 SEC("tp_btf/netif_receive_skb") int BPF_PROG(fl_stack_packet) { return 0; }
 SEC("tp_btf/sk_data_ready") int BPF_PROG(fl_sk_data_ready) { return 0; }
-SEC("tp_btf/sched_waking") int BPF_PROG(fl_sched_waking) { return 0; }
+SEC("tp_btf/sock_recv_length") int BPF_PROG(fl_recv_length) { return 0; }
 SEC("tp_btf/sched_switch") int BPF_PROG(fl_sched_switch) { return 0; }
 SEC("xdp") int fl_xdp(struct xdp_md *ctx) { return XDP_PASS; }
 

@@ -186,7 +186,7 @@ alias = {"irq_entry": "irq_handler_entry", "irq_exit": "irq_handler_exit",
          "stack_packet": "netif_receive_skb", "rcv_entry": "netif_receive_skb_entry",
          "rcv_exit": "netif_receive_skb_exit", "gro_entry": "napi_gro_receive_entry",
          "gro_exit": "napi_gro_receive_exit", "copy_datagram": "skb_copy_datagram_iovec",
-         "xmit": "net_dev_start_xmit"}
+         "xmit": "net_dev_start_xmit", "recv_length": "sock_recv_length"}
 def hook(name):
     for suf in ("_btf", "_raw"):
         if name.endswith(suf):

@@ -52,13 +52,6 @@ struct {
 } napi_stats SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, LT_IRQ_SLOTS);
-	__type(key, __u32);
-	__type(value, struct lt_irq_stat);
-} irq_stats SEC(".maps");
-
-struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, LT_MAX_READERS);
 	__type(key, __u32);
@@ -189,14 +182,11 @@ static __always_inline int on_irq_exit(int irq, int ret)
 
 	if (!s || !s->irq_active)
 		return 0;
-	slot = s->irq_active - 1;
+	slot = (s->irq_active - 1) & (LT_IRQ_SLOTS - 1);
 	s->irq_active = 0;
 	c = CTR_OF(s);
-	is = bpf_map_lookup_elem(&irq_stats, &slot);
-	if (!c || !is)
-		return 0;
+	is = &c->irq[slot];
 	if (ret == IRQ_NONE_RET) {	/* shared line, another device's interrupt */
-		c->irqs_none++;
 		is->none++;
 		return 0;
 	}
@@ -208,9 +198,6 @@ static __always_inline int on_irq_exit(int irq, int ret)
 	is->count++;
 	is->ns += d;
 	is->ns_sq += d * d;
-	c->irqs++;
-	c->isr_ns += d;
-	c->isr_ns_sq += d * d;
 	c->isr_hist[log2_slot(d) & (LT_HIST_SLOTS - 1)]++;
 	fit_add(&c->isr_fit, s->irq_packets, d);
 	if (s->irq_packets) {	/* a driver that passes packets up inside its ISR */

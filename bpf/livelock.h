@@ -48,9 +48,13 @@ struct lt_reader {
 	__u64 ns;		/* on-CPU time so far */
 };
 
+/* One IRQ of the NIC: handler time of IRQ_HANDLED invocations, and IRQ_NONE ones. */
+struct lt_irq_stat {
+	__u64 count, ns, ns_sq, none;
+};
+
 struct lt_counters {
-	/* hard IRQ handlers of the NIC's IRQs */
-	__u64 irqs, irqs_none, isr_ns, isr_ns_sq;
+	/* hard IRQ handlers of the NIC's IRQs: totals are the sums of irq[] */
 	__u64 irq_packets;		/* netif_rx inside our handler  */
 	struct lt_fit isr_fit;
 	/* NET_RX softirqs that handled our packets */
@@ -73,6 +77,7 @@ struct lt_counters {
 	__u64 drops[LT_DROP_PLACES];
 	__u64 isr_hist[LT_HIST_SLOTS];
 	__u64 batch_hist[LT_BATCH_SLOTS];
+	struct lt_irq_stat irq[LT_IRQ_SLOTS];	/* by slot: the NIC's IRQs in discovery order */
 	struct lt_cpu_state scratch;	/* not a counter: userspace ignores it */
 };
 
@@ -84,10 +89,6 @@ struct lt_napi_stat {
 	__u64 polls, packets, budget_full;
 };
 
-/* One IRQ of the NIC: handler time of IRQ_HANDLED invocations, and IRQ_NONE ones. */
-struct lt_irq_stat {
-	__u64 count, ns, ns_sq, none;
-};
 
 
 #endif

@@ -30,13 +30,11 @@ struct probe {
 	struct nic_stats prev_stats;
 	struct lt_counters prev;
 	struct lt_counters *percpu;
-	struct lt_irq_stat irq_prev[LT_IRQ_SLOTS];
 	struct lt_counters *percpu_prev;	/* for the per-CPU softirq deltas */
 	int n_napi_prev;
 	__u32 napi_prev_id[LT_NAPI_MAX];
 	struct lt_napi_stat napi_prev[LT_NAPI_MAX], *napi_percpu;
 	uint64_t *cpu_delta;			/* 3 x ncpus: softirqs, ns, packets */
-	struct lt_irq_stat *irq_percpu;
 	int ncpus;
 	double prev_t;
 	bool use_btf;
@@ -274,11 +272,10 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 		goto fail;
 	}
 	p->percpu = calloc(p->ncpus, sizeof(struct lt_counters));
-	p->irq_percpu = calloc(p->ncpus, sizeof(struct lt_irq_stat));
 	p->percpu_prev = calloc(p->ncpus, sizeof(struct lt_counters));
 	p->napi_percpu = calloc(p->ncpus, sizeof(struct lt_napi_stat));
 	p->cpu_delta = calloc(3 * (size_t)p->ncpus, sizeof(uint64_t));
-	if (!p->percpu || !p->irq_percpu || !p->percpu_prev || !p->cpu_delta || !p->napi_percpu) {
+	if (!p->percpu || !p->percpu_prev || !p->cpu_delta || !p->napi_percpu) {
 		err = -ENOMEM;
 		goto fail;
 	}
@@ -393,28 +390,25 @@ const char *probe_xdp_note(const struct probe *p)
 	return *p->xdp_note ? p->xdp_note : NULL;
 }
 
-/* Per-IRQ statistics: deltas for each of the NIC's IRQs. */
-static int read_irq_stats(struct probe *p, struct lt_sample *o)
+/* Per-IRQ statistics (slots of the summed counters): deltas per IRQ, and their totals. */
+static void irq_deltas(const struct probe *p, const struct lt_counters *a,
+		       const struct lt_counters *b, struct lt_sample *o)
 {
 	o->n_irq = p->nic.n_irqs < LT_IRQ_SLOTS ? p->nic.n_irqs : LT_IRQ_SLOTS;
-	for (__u32 i = 0; i < (__u32)o->n_irq; i++) {
-		struct lt_irq_stat cur = { 0 };
-		int err = bpf_map__lookup_elem(p->skel->maps.irq_stats, &i, sizeof(i), p->irq_percpu,
-					       sizeof(struct lt_irq_stat) * p->ncpus, 0);
-		if (err)
-			return err;
-		for (int c = 0; c < p->ncpus; c++) {
-			cur.count += p->irq_percpu[c].count;
-			cur.ns += p->irq_percpu[c].ns;
-			cur.none += p->irq_percpu[c].none;
-		}
+	o->irqs = o->irqs_none = o->isr_ns = 0;
+	o->isr_ns_sq = 0;
+	for (int i = 0; i < o->n_irq; i++) {
+		const struct lt_irq_stat *x = &a->irq[i], *y = &b->irq[i];
+
 		o->irq_num[i] = p->nic.irqs[i].irq;
-		o->irq_count[i] = cur.count - p->irq_prev[i].count;
-		o->irq_ns[i] = cur.ns - p->irq_prev[i].ns;
-		o->irq_none[i] = cur.none - p->irq_prev[i].none;
-		p->irq_prev[i] = cur;
+		o->irq_count[i] = x->count - y->count;
+		o->irq_ns[i] = x->ns - y->ns;
+		o->irq_none[i] = x->none - y->none;
+		o->irqs += o->irq_count[i];
+		o->irqs_none += o->irq_none[i];
+		o->isr_ns += o->irq_ns[i];
+		o->isr_ns_sq += (double)(x->ns_sq - y->ns_sq);
 	}
-	return 0;
 }
 
 /* Per-NAPI-instance deltas; the instances are the map's keys. */
@@ -565,10 +559,7 @@ int probe_read(struct probe *p, struct lt_sample *o)
 	memcpy(p->percpu_prev, p->percpu, sizeof(struct lt_counters) * p->ncpus);
 	o->interval_s = t - p->prev_t;
 #define D(f) (a->f - b->f)
-	o->irqs = D(irqs);
-	o->irqs_none = D(irqs_none);
-	o->isr_ns = D(isr_ns);
-	o->isr_ns_sq = (double)D(isr_ns_sq);
+	irq_deltas(p, a, b, o);
 	o->irq_packets = D(irq_packets);
 	fit_delta(&o->isr_fit, &a->isr_fit, &b->isr_fit);
 	o->softirqs = D(softirqs);
@@ -603,9 +594,6 @@ int probe_read(struct probe *p, struct lt_sample *o)
 	for (int i = 0; i < LT_BATCH_SLOTS; i++)
 		o->batch_hist[i] = D(batch_hist[i]);
 #undef D
-	err = read_irq_stats(p, o);
-	if (err)
-		return err;
 	read_napi_stats(p, o);
 	o->xdp_valid = false;
 	if (p->xdp_link >= 0) {
@@ -715,7 +703,6 @@ void probe_close(struct probe *p)
 	free(p->xdp_percpu);
 	livelock_bpf__destroy(p->skel);
 	free(p->percpu);
-	free(p->irq_percpu);
 	free(p->percpu_prev);
 	free(p->napi_percpu);
 	free(p->cpu_delta);

@@ -197,7 +197,6 @@ static __always_inline int on_irq_exit(int irq, int ret)
 		c->reader_stolen_ns += d;
 	is->count++;
 	is->ns += d;
-	is->ns_sq += d * d;
 	c->isr_hist[log2_slot(d) & (LT_HIST_SLOTS - 1)]++;
 	fit_add(&c->isr_fit, s->irq_packets, d);
 	if (s->irq_packets) {	/* a driver that passes packets up inside its ISR */
@@ -241,9 +240,6 @@ static __always_inline int on_softirq_exit(unsigned int vec)
 	d = d > s->sirq_nested ? d - s->sirq_nested : 0;
 	if (s->reader_on)	/* the run and the handlers nested in it */
 		c->reader_stolen_ns += d + s->sirq_nested;
-	c->softirqs++;
-	c->softirq_ns += d;
-	c->softirq_packets += s->sirq_packets;
 	fit_add(&c->softirq_fit, s->sirq_packets, d);
 	return 0;
 }

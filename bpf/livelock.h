@@ -50,15 +50,15 @@ struct lt_reader {
 
 /* One IRQ of the NIC: handler time of IRQ_HANDLED invocations, and IRQ_NONE ones. */
 struct lt_irq_stat {
-	__u64 count, ns, ns_sq, none;
+	__u64 count, ns, none, reserved;	/* squares: in isr_fit.syy */
 };
 
 struct lt_counters {
 	/* hard IRQ handlers of the NIC's IRQs: totals are the sums of irq[] */
 	__u64 irq_packets;		/* netif_rx inside our handler  */
 	struct lt_fit isr_fit;
-	/* NET_RX softirqs that handled our packets */
-	__u64 softirqs, softirq_ns, softirq_packets;
+	/* NET_RX softirqs that handled our packets: runs, packets and ns are
+	 * the fit's n, sx and sy */
 	struct lt_fit softirq_fit;
 	/* napi:napi_poll of this device */
 	__u64 napi_polls, napi_packets, napi_budget_full, napi_polls_ksoftirqd;

@@ -396,7 +396,6 @@ static void irq_deltas(const struct probe *p, const struct lt_counters *a,
 {
 	o->n_irq = p->nic.n_irqs < LT_IRQ_SLOTS ? p->nic.n_irqs : LT_IRQ_SLOTS;
 	o->irqs = o->irqs_none = o->isr_ns = 0;
-	o->isr_ns_sq = 0;
 	for (int i = 0; i < o->n_irq; i++) {
 		const struct lt_irq_stat *x = &a->irq[i], *y = &b->irq[i];
 
@@ -407,7 +406,6 @@ static void irq_deltas(const struct probe *p, const struct lt_counters *a,
 		o->irqs += o->irq_count[i];
 		o->irqs_none += o->irq_none[i];
 		o->isr_ns += o->irq_ns[i];
-		o->isr_ns_sq += (double)(x->ns_sq - y->ns_sq);
 	}
 }
 
@@ -552,19 +550,20 @@ int probe_read(struct probe *p, struct lt_sample *o)
 	for (int c = 0; c < p->ncpus; c++) {
 		const struct lt_counters *x = &p->percpu[c], *y = &p->percpu_prev[c];
 
-		o->cpu_softirqs[c] = x->softirqs - y->softirqs;
-		o->cpu_softirq_ns[c] = x->softirq_ns - y->softirq_ns;
-		o->cpu_softirq_packets[c] = x->softirq_packets - y->softirq_packets;
+		o->cpu_softirqs[c] = x->softirq_fit.n - y->softirq_fit.n;
+		o->cpu_softirq_ns[c] = x->softirq_fit.sy - y->softirq_fit.sy;
+		o->cpu_softirq_packets[c] = x->softirq_fit.sx - y->softirq_fit.sx;
 	}
 	memcpy(p->percpu_prev, p->percpu, sizeof(struct lt_counters) * p->ncpus);
 	o->interval_s = t - p->prev_t;
 #define D(f) (a->f - b->f)
 	irq_deltas(p, a, b, o);
+	o->isr_ns_sq = (double)D(isr_fit.syy);	/* the fit has every handled run */
 	o->irq_packets = D(irq_packets);
 	fit_delta(&o->isr_fit, &a->isr_fit, &b->isr_fit);
-	o->softirqs = D(softirqs);
-	o->softirq_ns = D(softirq_ns);
-	o->softirq_packets = D(softirq_packets);
+	o->softirqs = D(softirq_fit.n);
+	o->softirq_ns = D(softirq_fit.sy);
+	o->softirq_packets = D(softirq_fit.sx);
 	fit_delta(&o->softirq_fit, &a->softirq_fit, &b->softirq_fit);
 	o->napi_polls = D(napi_polls);
 	o->napi_packets = D(napi_packets);

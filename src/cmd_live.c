@@ -100,7 +100,7 @@ static void usage(FILE *f)
 "                     (one window of INTERVAL/N, >= %g s, at a random place in\n"
 "                     each interval; rates are the window's): cuts the probes'\n"
 "                     cost on the traced path about N-fold, for sampling error\n"
-"                     (README \"Overhead\") [1 = always attached]\n"
+"                     (README \"Benchmarks\") [1 = always attached]\n"
 "  -v, --verbose      libbpf messages, attach variant, missing tracepoints\n"
 "  --exit-after-attach  attach, report, detach and exit (for tests)\n"
 "  -h, --help         this help\n"

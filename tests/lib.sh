@@ -54,6 +54,12 @@ lt_assert_near() {	# actual expected pct what
 	lt_log "ok: $4 = $1 ~ $2 (±$3%)"
 }
 
+lt_need_traffic() {	# the traffic tools built and tracefs mounted, else skip
+	[ -x "$LT_TOOLS/udpsend" ] && [ -x "$LT_TOOLS/udpsink" ] || { lt_skip "traffic tools not built (make tools)"; return 1; }
+	mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+	return 0
+}
+
 lt_bg() {	# NAME cmd... : background process group, stopped at teardown
 	local name=$1; shift
 	setsid "$@" &

@@ -8,12 +8,6 @@ LT_NEEDS_ROOT=1
 
 PORT=9100
 
-need_tools() {
-	[ -x "$LT_TOOLS/udpsend" ] && [ -x "$LT_TOOLS/udpsink" ] || { lt_skip "traffic tools not built (make tools)"; return 1; }
-	mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
-	return 0
-}
-
 wait_ready() {	# FILE
 	for _ in $(seq 50); do [ -e "$1" ] && return 0; sleep 0.1; done
 	return 1
@@ -23,7 +17,7 @@ wait_ready() {	# FILE
 # tool's observed count must be the application's own (within 1%), lambda the
 # packets sent (within 2%), and every busy interval must carry a prediction.
 test_slow_application() {
-	need_tools || return
+	lt_need_traffic || return
 	lt_netns_pair || { lt_fail "setup"; return; }
 	local trace=$(mktemp) sink=$(mktemp) send=$(mktemp) rdy=$(mktemp -u) n=36000
 	# LT_PREDICT_MAPPING=softirq runs the same check under the other mapping
@@ -83,7 +77,7 @@ PY
 # The tool started while the application is already behind its queue: the
 # reader never sleeps, so no wakeup names it; its own receive calls must.
 test_reader_busy_before_attach() {
-	need_tools || return
+	lt_need_traffic || return
 	lt_netns_pair || { lt_fail "setup"; return; }
 	local trace=$(mktemp) sink=$(mktemp) rdy=$(mktemp -u)
 	lt_bg sink sh -c "ip netns exec $NS_RX $LT_TOOLS/udpsink -p $PORT --delay-us 150 --rcvbuf 65536 --seconds 8 --json --ready-file $rdy > $sink"
@@ -150,7 +144,7 @@ PY
 # --deliver forward: a router namespace between sender and receiver; the
 # packets it forwards are what it "delivers".
 test_deliver_forward() {
-	need_tools || return
+	lt_need_traffic || return
 	local tag=$$ a=ltfa$$ r=ltfr$$ b=ltfb$$ trace=$(mktemp) n=5000
 	for ns in $a $r $b; do ip netns add $ns || { lt_fail "netns"; return; }; _lt_netns+=($ns); done
 	ip link add va netns $a type veth peer name ra netns $r &&

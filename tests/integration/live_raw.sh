@@ -9,12 +9,6 @@ N=20000
 RATE=20000
 PORT=9000
 
-need_tools() {
-	[ -x "$LT_TOOLS/udpsend" ] && [ -x "$LT_TOOLS/udpsink" ] || { lt_skip "traffic tools not built (make tools)"; return 1; }
-	mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
-	return 0
-}
-
 # veth takes the NAPI path (napi:napi_poll for the device) only with GRO on the
 # receiver and TSO off on the sender (veth_skb_is_eligible_for_gro).
 napi_veth() {
@@ -36,7 +30,7 @@ send() {	# COUNT [RATE]
 }
 
 test_counts_exact_packets() {
-	need_tools || return
+	lt_need_traffic || return
 	lt_netns_pair && napi_veth || { lt_fail "setup"; return; }
 	local trace=$(mktemp) sink=$(mktemp) rdy=$(mktemp -u)
 	start_trace "$trace" 4
@@ -67,7 +61,7 @@ PY
 }
 
 test_deaf_application_drops() {
-	need_tools || return
+	lt_need_traffic || return
 	lt_netns_pair || { lt_fail "setup"; return; }
 	local trace=$(mktemp) sink=$(mktemp) rdy=$(mktemp -u)
 	start_trace "$trace" 4
@@ -86,7 +80,7 @@ test_deaf_application_drops() {
 }
 
 test_only_traced_namespace_counts() {
-	need_tools || return
+	lt_need_traffic || return
 	lt_netns_pair || { lt_fail "setup"; return; }
 	local first_rx=$NS_RX first_tx=$NS_TX first_veth=$VETH_RX
 	lt_netns_pair || { lt_fail "setup of the second pair"; return; }
@@ -110,7 +104,7 @@ xdp_id() {	# NS DEV: id of the XDP program on DEV, or nothing
 }
 
 test_xdp_counts_arrivals() {
-	need_tools || return
+	lt_need_traffic || return
 	lt_netns_pair || { lt_fail "setup"; return; }
 	local trace=$(mktemp)
 	lt_bg trace ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 3 --raw --json --xdp generic >"$trace"
@@ -125,7 +119,7 @@ test_xdp_counts_arrivals() {
 }
 
 test_xdp_leaves_foreign_program() {
-	need_tools || return
+	lt_need_traffic || return
 	lt_netns_pair || { lt_fail "setup"; return; }
 	local obj="$LT_BUILD/xdp_count.bpf.o" trace=$(mktemp) err=$(mktemp) before
 	[ -f "$obj" ] || { lt_skip "no XDP object to play the foreign program"; return; }

@@ -9,19 +9,13 @@ LT_NEEDS_ROOT=1
 
 PORT=9150
 
-need_tools() {
-	[ -x "$LT_TOOLS/udpsend" ] && [ -x "$LT_TOOLS/udpsink" ] || { lt_skip "traffic tools not built (make tools)"; return 1; }
-	mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
-	return 0
-}
-
 nlinks() { bpftool link list 2>/dev/null | grep -c '^[0-9]'; }
 
 # The slow application of live_predict.sh, watched through quarter windows:
 # every line is a 0.25 s window; its rates must match the sender's and the
 # application's, and the model must still get 1/mu and predict.
 test_sampled_slow_application() {
-	need_tools || return
+	lt_need_traffic || return
 	lt_netns_pair || { lt_fail "setup"; return; }
 	local trace=$(mktemp) sink=$(mktemp) send=$(mktemp) rec=$(mktemp) rdy=$(mktemp -u) n=60000
 	lt_bg trace ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 8 --json --sample 4 --record "$rec" >"$trace"

@@ -287,6 +287,24 @@ static bool wait_or_signal(int sfd, double seconds)
 	}
 }
 
+/*
+ * --sample: waits for a random place in this interval, attaches the window's
+ * programs and waits out the window.  0: the window is open and over, read
+ * it; 1: SIGINT or SIGTERM came first; < 0: attaching failed (*msg says why).
+ */
+static int open_window(struct probe *probe, int sfd, const struct live_opts *o, const char **msg)
+{
+	double w = o->interval_s / o->sample;
+	int err;
+
+	if (wait_or_signal(sfd, (o->interval_s - w) * drand48()))
+		return 1;
+	err = probe_window_begin(probe, msg);
+	if (err)
+		return err;
+	return wait_or_signal(sfd, w) ? 1 : 0;
+}
+
 /* The prediction side of a run: estimator, screen view, recorded file. */
 struct live_out {
 	struct estimator *est;
@@ -450,27 +468,16 @@ int cmd_live(int argc, char **argv)
 		}
 		if (!fds[0].revents || read(tfd, &ticks, sizeof(ticks)) != sizeof(ticks))
 			continue;
-		if (o.sample > 1) {	/* one window at a random place in this interval */
-			double w = o.interval_s / o.sample;
-
-			err = 0;
-			if (wait_or_signal(sfd, (o.interval_s - w) * drand48()) ||
-			    (err = probe_window_begin(probe, &msg)) != 0) {
-				if (!err) {
-					rc = LT_EXIT_OK;
-					clean = true;
-				} else if (!nic_exists(nic->name)) {
-					fprintf(stderr, "livelock-trace: interface %s disappeared; stopping\n", nic->name);
-				} else {
-					fprintf(stderr, "livelock-trace: %s: %s\n", msg, strerror(-err));
-				}
-				break;
-			}
-			if (wait_or_signal(sfd, w)) {
+		if (o.sample > 1 && (err = open_window(probe, sfd, &o, &msg)) != 0) {
+			if (err > 0) {	/* SIGINT or SIGTERM */
 				rc = LT_EXIT_OK;
 				clean = true;
-				break;
+			} else if (!nic_exists(nic->name)) {
+				fprintf(stderr, "livelock-trace: interface %s disappeared; stopping\n", nic->name);
+			} else {
+				fprintf(stderr, "livelock-trace: %s: %s\n", msg, strerror(-err));
 			}
+			break;
 		}
 		err = probe_read(probe, &s);
 		probe_window_end(probe);

@@ -60,6 +60,13 @@ lt_need_traffic() {	# the traffic tools built and tracefs mounted, else skip
 	return 0
 }
 
+lt_assert_usage_error() {	# ARGS (one word-split string): exit 2 and one line on stderr
+	local err rc
+	err=$("$LT_BIN" $1 2>&1 >/dev/null); rc=$?
+	lt_assert_eq "$rc" 2 "exit code of '$1'" &&
+	lt_assert_eq "$(printf '%s\n' "$err" | wc -l)" 1 "stderr lines of '$1'"
+}
+
 lt_bg() {	# NAME cmd... : background process group, stopped at teardown
 	local name=$1; shift
 	setsid "$@" &

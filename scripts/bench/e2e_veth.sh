@@ -22,15 +22,10 @@ sample=${LT_BENCH_SAMPLE:-10}
 out=build/bench/e2e_veth.json
 raw=build/bench/e2e_veth.raw
 mkdir -p build/bench
-_lt_status_file=/dev/null
-trap lt_teardown EXIT
-trap 'exit 1' INT TERM
-[ -x "$LT_TOOLS/udpsend" ] || { echo "e2e_veth: build the traffic tools first (make tools)" >&2; exit 1; }
+. scripts/bench/lib
+bench_setup e2e_veth napi
 scripts/bench/build-floor build/bench || exit 1
 
-lt_netns_pair || exit 1
-ip netns exec "$NS_RX" ethtool -K "$VETH_RX" gro on >/dev/null
-ip netns exec "$NS_TX" ethtool -K "$VETH_TX" tso off >/dev/null
 : >"$raw"
 
 one() {	# CONDITION

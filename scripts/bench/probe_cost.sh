@@ -36,15 +36,14 @@ work=$dir/probe_cost.d
 mkdir -p "$dir"
 rm -rf "$work" && mkdir -p "$work"
 old_stats=$(sysctl -n kernel.bpf_stats_enabled)
-_lt_status_file=/dev/null
+. scripts/bench/lib
+bench_setup probe_cost napi
 cleanup() {
 	sysctl -qw kernel.bpf_stats_enabled="$old_stats"
 	lt_teardown
 	rm -f "$dir/irqload.bin"
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM
-[ -x "$LT_TOOLS/udpsend" ] || { echo "probe_cost: build the traffic tools first (make tools)" >&2; exit 1; }
 for t in hardirqs softirqs; do
 	command -v $t >/dev/null || [ -x /usr/sbin/$t ] ||
 		{ echo "probe_cost: libbpf-tools' $t not found (apt-get install libbpf-tools)" >&2; exit 1; }
@@ -56,9 +55,6 @@ softirqs=$(command -v softirqs || echo /usr/sbin/softirqs)
 scripts/bench/build-floor "$dir" || exit 1
 
 sysctl -qw kernel.bpf_stats_enabled=1
-lt_netns_pair || exit 1
-ip netns exec "$NS_RX" ethtool -K "$VETH_RX" gro on >/dev/null
-ip netns exec "$NS_TX" ethtool -K "$VETH_TX" tso off >/dev/null
 
 ids() { bpftool prog list --json | python3 -c 'import json,sys; print(" ".join(str(p["id"]) for p in json.load(sys.stdin)))'; }
 owners=$work/owners.txt

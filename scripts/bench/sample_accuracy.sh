@@ -22,11 +22,8 @@ out=build/bench/sample_accuracy.json
 work=build/bench/sample_accuracy.d
 mkdir -p build/bench
 rm -rf "$work" && mkdir -p "$work"
-_lt_status_file=/dev/null
-trap lt_teardown EXIT
-trap 'exit 1' INT TERM
-[ -x "$LT_TOOLS/udpsend" ] || { echo "sample_accuracy: build the traffic tools first (make tools)" >&2; exit 1; }
-lt_netns_pair || exit 1
+. scripts/bench/lib
+bench_setup sample_accuracy
 
 scenario() {	# NAME RATE DELAY_US SEND_ARGS...
 	local name=$1 rate=$2 delay=$3 rdy=$work/ready.$1

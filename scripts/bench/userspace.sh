@@ -16,17 +16,13 @@ cpu_s=${LT_BENCH_CPU_S:-30}
 soak=${SOAK_S:-600}
 out=build/bench/userspace.json
 mkdir -p build/bench
-_lt_status_file=/dev/null
-trap lt_teardown EXIT
-trap 'exit 1' INT TERM
-[ -x "$LT_TOOLS/udpsend" ] || { echo "userspace: build the traffic tools first (make tools)" >&2; exit 1; }
-lt_netns_pair || exit 1
-ip netns exec "$NS_RX" ethtool -K "$VETH_RX" gro on >/dev/null
-ip netns exec "$NS_TX" ethtool -K "$VETH_TX" tso off >/dev/null
-total=$(( (cpu_s * 2 + soak + 30) * load ))
-lt_bg sink ip netns exec "$NS_RX" "$LT_TOOLS/udpsink" -p 9400 --seconds $((cpu_s * 2 + soak + 40)) >/dev/null
+. scripts/bench/lib
+bench_setup userspace napi
+# the load lasts through the three CPU measurements and the soak
+total=$(( (cpu_s * 3 + soak + 30) * load ))
+lt_bg sink ip netns exec "$NS_RX" "$LT_TOOLS/udpsink" -p 9400 --seconds $((cpu_s * 3 + soak + 40)) >/dev/null
 sleep 0.5
-lt_bg send ip netns exec "$NS_TX" "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p 9400 -n "$total" -r "$load" --max-seconds $((cpu_s * 2 + soak + 35))
+lt_bg send ip netns exec "$NS_TX" "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p 9400 -n "$total" -r "$load" --max-seconds $((cpu_s * 3 + soak + 35))
 hz=$(getconf CLK_TCK)
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 run_ns() { awk '{print $1}' "/proc/$1/schedstat"; }	# on-CPU ns: finer than ticks

@@ -433,12 +433,9 @@ static __always_inline __u8 skb_ip_proto(const struct sk_buff *skb)
  * application does with each packet): the paper's protocol processing at
  * the lowest priority, 1/mu = that time / packets delivered.  Userspace
  * adds the running slice of a thread that is on a CPU when it reads.
- */
-/*
  * Readers are found in their own context, at their first receive from one
  * of our sockets (sock_recv_length, 6.10+ with sk_data_ready) or at their
- * free of one of our datagrams (consume_skb, older kernels): they are on
- * this CPU then, so their time starts now.
+ * free of one of our datagrams (consume_skb, older kernels).
  */
 static __always_inline __u32 *reader_slot(__u32 tid)
 {
@@ -447,21 +444,20 @@ static __always_inline __u32 *reader_slot(__u32 tid)
 	return bpf_map_lookup_elem(&reader_slots, &h);
 }
 
+/* tid, the task on this CPU (state s), reads our packets: its time starts now. */
 static __always_inline void mark_reader(__u32 tid, struct lt_cpu_state *s)
 {
 	struct lt_reader r = { 0 };
 	__u32 *slot = reader_slot(tid);
 
-	if (!tid || !slot || *slot == tid)	/* known reader */
+	if (!tid || !s || !slot || *slot == tid)	/* known reader */
 		return;
 	*slot = *slot ? READER_SHARED : tid;
 	if (bpf_map_lookup_elem(&readers, &tid))
 		return;
-	if (s) {	/* tid is the task on this CPU */
-		r.on_since = bpf_ktime_get_ns();
-		s->reader_on = 1;
-		s->reader_tid = tid;
-	}
+	r.on_since = bpf_ktime_get_ns();
+	s->reader_on = 1;
+	s->reader_tid = tid;
 	bpf_map_update_elem(&readers, &tid, &r, BPF_NOEXIST);
 }
 
@@ -606,7 +602,7 @@ static __always_inline int on_xmit(const struct sk_buff *skb, const struct net_d
 	return 0;
 }
 
-/* Hook stubs: hard IRQ handler time of the NIC's IRQs. */
+/* Hook stubs: each handler attached as tp_btf (direct reads) and as raw_tp. */
 #define BOTH(tp, name, args, call)					\
 	SEC("tp_btf/" tp) int BPF_PROG(name##_btf, args)		\
 	{ const bool btf __attribute__((unused)) = true; return call; }	\

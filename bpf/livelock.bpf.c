@@ -306,9 +306,15 @@ static __always_inline int on_stack_packet(struct sk_buff *skb, const bool btf)
 	c = CTR_OF(s);
 	c->stack_packets++;
 	s->pending_ours++;
-	if (s->sirq_active)
-		s->sirq_packets++;
 	now = bpf_ktime_get_ns();
+	if (s->sirq_active) {	/* the run's marginal cost: from one of our packets to the next */
+		if (s->sirq_packets) {
+			c->sirq_gap_n++;
+			c->sirq_gap_ns += now - s->sirq_last_pkt;
+		}
+		s->sirq_last_pkt = now;
+		s->sirq_packets++;
+	}
 	if (s->last_arrival) {
 		gap = now - s->last_arrival;
 		c->iat_n++;
@@ -323,9 +329,22 @@ static __always_inline int on_stack_packet(struct sk_buff *skb, const bool btf)
 static __always_inline int on_netif_rx(struct sk_buff *skb, const bool btf)
 {
 	struct lt_cpu_state *s = st();
+	struct lt_counters *c;
+	__u64 now;
 
-	if (s && s->irq_active && dev_is_ours(RD(btf, skb->dev, skb, dev), btf))
-		s->irq_packets++;
+	if (!s || !s->irq_active || !dev_is_ours(RD(btf, skb->dev, skb, dev), btf))
+		return 0;
+	c = CTR_OF(s);
+	now = bpf_ktime_get_ns();
+	if (s->irq_packets) {	/* the copy of one more packet */
+		c->irq_gap_n++;
+		c->irq_gap_ns += now - s->irq_last_rx;
+	} else {		/* the handler's start and its first packet */
+		c->irq_first_n++;
+		c->irq_first_ns += now - s->irq_start;
+	}
+	s->irq_last_rx = now;
+	s->irq_packets++;
 	return 0;
 }
 
@@ -461,10 +480,53 @@ static __always_inline void mark_reader(__u32 tid, struct lt_cpu_state *s)
 	bpf_map_update_elem(&readers, &tid, &r, BPF_NOEXIST);
 }
 
+/*
+ * A reader's marginal cost per datagram: its on-CPU time from one read to
+ * the next read, or to its sleep, minus the interrupt work that ran on top
+ * of it meanwhile (counted per CPU: a span that changed CPU is not used).
+ */
+static __always_inline void app_span_close(struct lt_reader *r, struct lt_counters *c, __u64 cum)
+{
+	__u64 d = cum - (r->mark_ns - 1), stolen = c->reader_stolen_ns - r->mark_stolen;
+
+	if (r->mark_cpu == bpf_get_smp_processor_id() && r->mark_epoch == (__u32)window_epoch &&
+	    cum >= r->mark_ns - 1) {
+		d = d > stolen ? d - stolen : 0;
+		c->app_gap_n++;
+		c->app_gap_ns += d;
+		c->app_gap_ns_sq += d * d;
+	}
+	r->mark_ns = 0;
+}
+
+/* A receive call of reader tid returned (ok: it read a datagram of ours). */
+static __always_inline void app_read(__u32 tid, struct lt_cpu_state *s, bool ok)
+{
+	struct lt_reader *r = bpf_map_lookup_elem(&readers, &tid);
+	struct lt_counters *c;
+	__u64 cum;
+
+	if (!r || !r->on_since || !s)
+		return;
+	c = CTR_OF(s);
+	cum = r->ns + (bpf_ktime_get_ns() - r->on_since);
+	if (r->mark_ns)
+		app_span_close(r, c, cum);
+	if (!ok)
+		return;
+	c->app_reads++;
+	r->mark_ns = cum + 1;
+	r->mark_stolen = c->reader_stolen_ns;
+	r->mark_cpu = bpf_get_smp_processor_id();
+	r->mark_epoch = (__u32)window_epoch;
+}
+
 static __always_inline int on_sched_switch(const struct task_struct *prev,
-					   const struct task_struct *next, const bool btf)
+					   const struct task_struct *next, bool preempt,
+					   unsigned int prev_state, const bool btf)
 {
 	struct lt_cpu_state *s = st();
+	struct lt_counters *c;
 	struct lt_reader *r;
 	__u32 tn, tp, *slot;
 	__u64 now = 0;
@@ -476,9 +538,16 @@ static __always_inline int on_sched_switch(const struct task_struct *prev,
 		tp = s->reader_tid;
 		r = bpf_map_lookup_elem(&readers, &tp);
 		if (r && r->on_since) {
+			c = CTR_OF(s);
 			now = bpf_ktime_get_ns();
 			r->ns += now - r->on_since;
+			c->app_oncpu_ns += now - r->on_since;
 			r->on_since = 0;
+			if (!preempt && prev_state) {	/* it sleeps: the end of a wakeup */
+				c->app_sleeps++;
+				if (r->mark_ns)
+					app_span_close(r, c, r->ns);
+			}
 		}
 		s->reader_on = 0;
 	}
@@ -504,6 +573,8 @@ static __always_inline int on_sched_switch(const struct task_struct *prev,
  */
 static __always_inline int on_consume_skb(const struct sk_buff *skb)
 {
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct lt_cpu_state *s;
 	struct lt_counters *c;
 
 	/*
@@ -517,7 +588,9 @@ static __always_inline int on_consume_skb(const struct sk_buff *skb)
 		return 0;
 	c->delivered_packets++;
 	c->delivered_bytes += BPF_CORE_READ(skb, len);
-	mark_reader((__u32)bpf_get_current_pid_tgid(), st());
+	s = st();
+	mark_reader(tid, s);
+	app_read(tid, s, true);	/* before 6.10 the free is the read (skb_consume_udp) */
 	return 0;
 }
 
@@ -574,7 +647,14 @@ static __always_inline int on_recv_length(const struct sock *sk, int ret, const 
 	__u32 *known = reader_slot(tid);
 	__u64 *slot, key;
 
-	if (ret <= 0 || !known || *known == tid || !sk)
+	if (!known)
+		return 0;
+	if (*known == tid || *known == READER_SHARED) {	/* a reader (or may be): its costs */
+		app_read(tid, st(), ret > 0);
+		if (*known == tid)
+			return 0;
+	}
+	if (ret <= 0 || !sk)
 		return 0;
 	key = sock_key(sk, RD(btf, sk->__sk_common.skc_net.net->ns.inum,
 			      sk, __sk_common.skc_net.net, ns.inum), btf);
@@ -636,7 +716,8 @@ BOTH("sock_recv_length", recv_length, struct sock *sk COMMA int ret COMMA int fl
      on_recv_length(sk, ret, btf))
 /* the application side: reader threads' on-CPU time */
 BOTH("sched_switch", sched_switch, bool preempt COMMA struct task_struct *prev COMMA
-     struct task_struct *next COMMA unsigned int prev_state, on_sched_switch(prev, next, btf))
+     struct task_struct *next COMMA unsigned int prev_state,
+     on_sched_switch(prev, next, preempt, prev_state, btf))
 /* forwarded (--deliver forward only) */
 BOTH("net_dev_start_xmit", xmit, const struct sk_buff *skb COMMA const struct net_device *dev,
      on_xmit(skb, dev))

@@ -31,6 +31,8 @@ struct lt_cpu_state {
 	__u64 irq_start, irq_packets;
 	__u64 sirq_start, sirq_packets;
 	__u64 stack_start, last_arrival;
+	__u64 irq_last_rx;	/* time of the last netif_rx inside the running handler */
+	__u64 sirq_last_pkt;	/* time our last packet entered the stack in the running softirq */
 	__u64 pending_ours;	/* our packets in the stack, not yet queued to a socket */
 	__u64 sirq_nested;	/* our hard-IRQ time nested inside the running softirq */
 	__u64 epoch;		/* sampling window these fields belong to (see window_epoch) */
@@ -46,6 +48,10 @@ struct lt_cpu_state {
 struct lt_reader {
 	__u64 on_since;		/* switched in at, 0 = off CPU */
 	__u64 ns;		/* on-CPU time so far */
+	__u64 mark_ns;		/* ns + 1 at its last read, 0 = none open */
+	__u64 mark_stolen;	/* its CPU's reader_stolen_ns then */
+	__u32 mark_cpu;		/* that CPU */
+	__u32 mark_epoch;	/* and the sampling window (a span never straddles two) */
 };
 
 /* One IRQ of the NIC: handler time of IRQ_HANDLED invocations, and IRQ_NONE ones. */
@@ -74,6 +80,22 @@ struct lt_counters {
 	/* timed IRQ and softirq work that ran on top of a reader thread: its
 	 * on-CPU span includes it, the application's time must not */
 	__u64 reader_stolen_ns;
+	/*
+	 * The costs split into a fixed and a marginal part, measured directly
+	 * (the forecast's inputs, DESIGN section 8).  Application: datagrams a
+	 * reader read, its sleeps (one wakeup each), and its on-CPU time from one
+	 * read to its next read or its sleep, minus interrupt work on top of it:
+	 * the marginal cost of a datagram.  app_oncpu_ns per CPU says where the
+	 * application runs.
+	 */
+	__u64 app_reads, app_sleeps;
+	__u64 app_gap_n, app_gap_ns, app_gap_ns_sq;
+	__u64 app_oncpu_ns;
+	/* NET_RX: time between two of our packets entering the stack in one run */
+	__u64 sirq_gap_n, sirq_gap_ns;
+	/* hard IRQ of drivers that pass packets up inside it (netif_rx): entry
+	 * to the first packet, and between packets */
+	__u64 irq_first_n, irq_first_ns, irq_gap_n, irq_gap_ns;
 	__u64 drops[LT_DROP_PLACES];
 	__u64 isr_hist[LT_HIST_SLOTS];
 	__u64 batch_hist[LT_BATCH_SLOTS];

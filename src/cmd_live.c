@@ -362,9 +362,12 @@ static void live_out_interval(struct live_out *lo, const struct nic_info *nic,
 static void live_out_close(struct live_out *lo, const struct nic_info *nic, bool summary)
 {
 	if (summary && lo->any) {
-		live_view_summary(stdout, &lo->view, nic);
+		struct live_run run;
+
+		run.valid = estimator_run_forecast(lo->est, &run.p, &run.fs);
+		live_view_summary(stdout, &lo->view, nic, &run);
 		if (lo->rec)
-			live_view_summary(lo->rec, &lo->rec_view, nic);
+			live_view_summary(lo->rec, &lo->rec_view, nic, &run);
 	}
 	if (lo->rec && fclose(lo->rec))
 		fprintf(stderr, "livelock-trace: error writing the --record file: %s\n", strerror(errno));

@@ -58,6 +58,9 @@ struct estimator {
 	unsigned int n, next;
 	struct lt_sample *win;
 	double *sub;		/* probe ns subtracted, per window slot */
+	struct lt_sample run;	/* every interval with traffic, summed: the run's costs */
+	unsigned int run_n;
+	double buffer;		/* B of the last update */
 };
 
 static const char *const mapping_names[EST_MAPPINGS] = { "softirq", "paper" };
@@ -388,19 +391,19 @@ void est_params_from(const struct lt_sample *s, const struct est_opts *o, struct
 
 enum est_state est_state_of(const struct estimate *e)
 {
-	bool pred = e->valid & EST_V_PREDICT;
+	bool fc = e->valid & EST_V_FORECAST;
 
 	if (!(e->valid & EST_V_LAMBDA) || e->lambda_pps < EST_IDLE_MIN_PPS ||
 	    e->lambda_pps * e->interval_s < EST_IDLE_MIN_PACKETS)
 		return EST_IDLE;
-	if (pred && e->kind == MODEL_NODMA && e->lambda_pps >= e->livelock_pps)
+	if (fc && e->lambda_pps >= e->livelock_pps)
 		return EST_LIVELOCK;
-	if (pred && isfinite(e->mlfrr_pps) && e->lambda_pps > e->mlfrr_pps &&
-	    (e->valid & EST_V_OBSERVED) && e->observed_pps < EST_LIVELOCK_OBS_FRAC * e->mlfrr_gamma_pps)
+	if (fc && e->lambda_pps > e->mlfrr_pps &&
+	    (e->valid & EST_V_OBSERVED) && e->observed_pps < EST_LIVELOCK_OBS_FRAC * e->capacity_pps)
 		return EST_LIVELOCK;
 	if (e->drop_frac > EST_SATURATED_DROP_FRAC)
 		return EST_SATURATED;
-	if (pred && isfinite(e->mlfrr_pps)) {
+	if (fc) {
 		if (e->lambda_pps > e->mlfrr_pps)
 			return EST_SATURATED;
 		if (e->lambda_pps >= EST_NEAR_PEAK_FRAC * e->mlfrr_pps)
@@ -445,7 +448,6 @@ static void predict(struct estimate *e)
 	const struct est_params *w = &e->win;
 	uint32_t need = EST_V_LAMBDA | EST_V_ISR | EST_V_PROTO | EST_V_MODEL;
 	double k = w->cpus, lam;
-	struct model_peak pk;
 
 	e->kind = w->kind;
 	e->mp.isr_s = w->isr_ns * NS;
@@ -459,17 +461,32 @@ static void predict(struct estimate *e)
 	lam = e->lambda_pps / k;
 	e->predicted_pps = k * model_throughput(e->kind, &e->mp, lam);
 	e->cpu_avail_model = model_p00(e->kind, &e->mp, lam);
-	e->livelock_pps = e->kind == MODEL_NODMA ? k * model_livelock_pps(&e->mp) : INFINITY;
-	pk = model_mlfrr(e->kind, &e->mp);
-	e->mlfrr_pps = k * pk.lambda_pps;
-	e->mlfrr_gamma_pps = k * pk.gamma_pps;
-	if (e->kind == MODEL_NODMA && isfinite(e->livelock_pps))
-		e->load_pct = 100 * e->lambda_pps / e->livelock_pps;
-	else if (isfinite(e->mlfrr_pps) && e->mlfrr_pps > 0)
-		e->load_pct = 100 * e->lambda_pps / e->mlfrr_pps;
 	if ((e->valid & EST_V_OBSERVED) && e->observed_pps > 0)
 		e->error_pct = 100 * (e->predicted_pps - e->observed_pps) / e->observed_pps;
 	e->valid |= EST_V_PREDICT;
+}
+
+/*
+ * The forecast from the window's fixed and marginal costs: the whole
+ * gamma(lambda) curve, so capacity, MLFRR and livelock point do not depend
+ * on the load they were measured at (forecast.h).
+ */
+static void forecast(struct estimate *e)
+{
+	struct fc_summary fs;
+
+	if (!e->win.costs_valid || !(e->valid & EST_V_LAMBDA))
+		return;
+	fs = fc_summarize(&e->win.costs);
+	if (!(fs.capacity_pps > 0) || !isfinite(fs.mlfrr_pps))
+		return;
+	e->capacity_pps = e->mlfrr_gamma_pps = fs.capacity_pps;
+	e->mlfrr_pps = fs.mlfrr_pps;
+	e->livelock_pps = fs.livelock_pps;
+	e->load_pct = 100 * e->lambda_pps / fs.mlfrr_pps;
+	fc_at(&e->win.costs, e->lambda_pps, &e->fc);
+	e->forecast_pps = e->fc.gamma_pps;
+	e->valid |= EST_V_FORECAST;
 }
 
 /*
@@ -549,6 +566,7 @@ void estimator_update(struct estimator *est, const struct lt_sample *in, struct 
 	e->interval_s = c.interval_s;
 	e->predicted_pps = e->error_pct = e->cpu_avail_model = NAN;
 	e->livelock_pps = e->mlfrr_pps = e->mlfrr_gamma_pps = e->load_pct = NAN;
+	e->capacity_pps = e->forecast_pps = NAN;
 	e->observed_pps = e->irqs_per_s = e->drop_frac = e->cpu_avail_measured = NAN;
 	e->kind = MODEL_IDEAL;
 
@@ -583,6 +601,24 @@ void estimator_update(struct estimator *est, const struct lt_sample *in, struct 
 		e->buffer = EST_DEFAULT_BUFFER;
 		e->buffer_source = "default (netdev_max_backlog)";
 	}
+	est->buffer = e->buffer;
+	if ((e->valid & EST_V_LAMBDA) && e->lambda_pps * c.interval_s >= EST_IDLE_MIN_PACKETS) {
+		est_sample_add(&est->run, &c);
+		est->run_n++;
+	}
+	est_costs_from(&c, &est->o, e->buffer, &e->cur);
+	est_costs_from(&sum, &est->o, e->buffer, &e->win);
 	predict(e);
+	forecast(e);
 	e->state = est_state_of(e);
+}
+
+bool estimator_run_forecast(const struct estimator *est, struct est_params *p, struct fc_summary *fs)
+{
+	*fs = (struct fc_summary){ NAN, NAN, NAN };
+	est_params_from(&est->run, &est->o, p);
+	if (!est->run_n || !est_costs_from(&est->run, &est->o, est->buffer, p))
+		return false;
+	*fs = fc_summarize(&p->costs);
+	return isfinite(fs->capacity_pps);
 }

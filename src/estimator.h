@@ -18,6 +18,7 @@
 #define LT_ESTIMATOR_H
 #include <stdbool.h>
 #include <stdint.h>
+#include "forecast.h"
 #include "model.h"
 #include "sample.h"
 
@@ -62,6 +63,20 @@ struct est_opts {
 	double buffer;		/* --buffer; 0: the NIC's RX ring */
 	unsigned int window;	/* intervals, 1 .. EST_MAX_WINDOW; 0: default */
 	bool no_calibrate;	/* keep the structural 1/r, do not match the measured share */
+	/* what the kernel does, for the forecast (0 / false: not known or none) */
+	double irq_cap_pps;	/* coalescing timer: interrupts/s per queue at most */
+	double frames_per_irq;	/* coalescing frame count */
+	bool rx_threaded;	/* NET_RX in threads: threaded NAPI or PREEMPT_RT */
+	double defer_us;	/* net.core.netdev_budget_usecs: softirq time before ksoftirqd */
+};
+
+/* How each marginal cost was measured (est_costs_from). */
+enum est_cost_how {
+	EST_COST_NONE,		/* not measured: 0, or no such stage */
+	EST_COST_GAPS,		/* directly: between consecutive events of one run or slice */
+	EST_COST_FIT,		/* slope of run time against its batch */
+	EST_COST_STACK,		/* stack entry -> exit per packet (a lower bound of NET_RX's) */
+	EST_COST_BOUND,		/* whole runs charged to their packets: an upper bound */
 };
 
 /* A least-squares fit y = a + b x, ns against packets. */
@@ -80,7 +95,8 @@ enum est_valid_bit {
 	EST_V_COPY	= 1u << 3,	/* 1/c (nodma) */
 	EST_V_PROTO	= 1u << 4,	/* 1/mu */
 	EST_V_MODEL	= 1u << 5,	/* kind decided */
-	EST_V_PREDICT	= 1u << 6,	/* predicted gamma, error, p00, MLFRR */
+	EST_V_PREDICT	= 1u << 6,	/* predicted gamma, error, p00 */
+	EST_V_FORECAST	= 1u << 7,	/* capacity, MLFRR, livelock point, load: the forecast */
 };
 
 /* Parameters from one set of counters (one interval, or the window's sums). */
@@ -102,6 +118,9 @@ struct est_params {
 	double probe_subtracted_ns;		/* total, this set of counters */
 	struct est_fit isr_fit, sirq_fit;
 	enum model_kind nic_class, kind;	/* MODEL_IDEAL: undecided */
+	struct fc_costs costs;			/* the forecast's inputs */
+	enum est_cost_how irq_pkt_how, rx_pkt_how, app_dgram_how;
+	bool costs_valid;
 	char reason[384];
 	uint32_t valid;
 };
@@ -125,8 +144,12 @@ struct estimate {
 	enum model_kind kind;		/* MODEL_IDEAL: not decided */
 	double predicted_pps, error_pct;
 	double cpu_avail_model, cpu_avail_measured;
-	double livelock_pps, mlfrr_pps, mlfrr_gamma_pps;
-	double load_pct;		/* lambda as % of the livelock point (nodma) or MLFRR (dma) */
+	/* the forecast from the window's costs: the same at any load */
+	double capacity_pps;		/* highest delivered rate */
+	double livelock_pps, mlfrr_pps, mlfrr_gamma_pps;	/* mlfrr_gamma_pps = capacity_pps */
+	double load_pct;		/* 100 lambda / mlfrr_pps */
+	double forecast_pps;		/* the forecast curve at this lambda */
+	struct fc_point fc;		/* ... and what it says there */
 	enum est_state state;
 	uint32_t valid;
 };
@@ -138,6 +161,20 @@ struct estimator *estimator_new(const struct est_opts *o, uint32_t nic_ring);
 void estimator_free(struct estimator *est);
 /* Add one interval and estimate. */
 void estimator_update(struct estimator *est, const struct lt_sample *s, struct estimate *out);
+/*
+ * The forecast from every interval with traffic so far, pooled (for the
+ * summary and the record's last line): false when there is not enough.
+ */
+bool estimator_run_forecast(const struct estimator *est, struct est_params *p, struct fc_summary *fs);
+
+/*
+ * The costs of each stage split into fixed and marginal parts, from one set
+ * of counters at per-copy rate lambda (estimator_costs.c).  false when there
+ * is not enough to forecast from.
+ */
+bool est_costs_from(const struct lt_sample *s, const struct est_opts *o, double buffer,
+		    struct est_params *p);
+const char *est_cost_how_name(enum est_cost_how h);	/* "gaps", "fit", "stack", "bound", "none" */
 
 /* Pure helpers, exposed for tests and the view (estimator_sums.c). */
 void est_fit_solve(const struct lt_fit_sums *f, struct est_fit *out);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "forecast_io.h"
 #include "json.h"
 #include "live_view.h"
 #include "raw_view.h"
@@ -130,8 +131,8 @@ static const struct est_fit *copy_fit(const struct estimate *e)
 
 static void print_columns(FILE *f)
 {
-	fprintf(f, "%-8s %9s %9s %9s %7s %7s %7s %8s %6s %5s %5s %6s %7s %7s %7s %7s %s\n",
-		"time", "lambda/s", "obs/s", "pred/s", "err%", "isr_us", "copy_us", "proto_us",
+	fprintf(f, "%-8s %9s %9s %9s %7s %9s %7s %7s %8s %6s %5s %5s %6s %7s %7s %7s %7s %s\n",
+		"time", "lambda/s", "obs/s", "pred/s", "err%", "cap/s", "isr_us", "copy_us", "proto_us",
 		"batch", "cpu%", "cpu%m", "load%", "drp_nic", "drp_blg", "drp_sck", "drp_oth",
 		"state");
 }
@@ -158,6 +159,7 @@ static void print_line(FILE *f, struct live_view *v, const struct estimate *e, t
 	cell(f, 9, 0, e->observed_pps);
 	cell(f, 9, 0, e->predicted_pps);
 	cell(f, 7, 1, e->error_pct);
+	cell(f, 9, 0, e->capacity_pps);
 	cell(f, 7, 2, us(e->win.isr_ns));
 	cell(f, 7, 2, e->kind == MODEL_NODMA ? us(e->win.copy_ns) : NAN);
 	cell(f, 8, 2, us(e->win.proto_ns));
@@ -208,6 +210,20 @@ static void json_cpus(struct json *j, const struct lt_sample *s)
 	json_arr_end(j);
 }
 
+/* The forecast's inputs, and how each marginal cost was measured. */
+static void costs_json(struct json *j, const struct est_params *p)
+{
+	if (p->costs_valid)
+		fc_costs_json(j, "costs", &p->costs);
+	else
+		json_null(j, "costs");
+	json_obj(j, "cost_sources");
+	json_str(j, "irq_pkt", est_cost_how_name(p->irq_pkt_how));
+	json_str(j, "rx_pkt", est_cost_how_name(p->rx_pkt_how));
+	json_str(j, "app_dgram", est_cost_how_name(p->app_dgram_how));
+	json_obj_end(j);
+}
+
 static void print_json(FILE *f, const struct live_view *v, const struct lt_sample *s,
 		       const struct estimate *e, time_t now)
 {
@@ -251,10 +267,17 @@ static void print_json(FILE *f, const struct live_view *v, const struct lt_sampl
 	json_str(&j, "nic_class", w->nic_class == MODEL_IDEAL ? NULL : model_kind_name(w->nic_class));
 	json_str(&j, "model_reason", w->reason);
 	json_str(&j, "mapping", est_mapping_name(e->mapping));
-	json_dbl(&j, "livelock_pps", e->livelock_pps);
-	json_dbl(&j, "mlfrr_pps", e->mlfrr_pps);
-	json_dbl(&j, "mlfrr_gamma_pps", e->mlfrr_gamma_pps);
-	json_dbl(&j, "load_pct", e->load_pct);
+	json_dblp(&j, "capacity_pps", e->capacity_pps, 1);
+	json_dblp(&j, "livelock_pps", e->livelock_pps, 1);
+	json_dblp(&j, "mlfrr_pps", e->mlfrr_pps, 1);
+	json_dblp(&j, "mlfrr_gamma_pps", e->mlfrr_gamma_pps, 1);
+	json_dblp(&j, "load_pct", e->load_pct, 2);
+	json_dblp(&j, "forecast_pps", e->forecast_pps, 1);
+	if (e->valid & EST_V_FORECAST)
+		fc_point_json(&j, "forecast", &e->fc);
+	else
+		json_null(&j, "forecast");
+	costs_json(&j, &e->win);
 	json_dbl(&j, "irqs_per_s", e->irqs_per_s);
 	json_dbl(&j, "cpus", w->cpus);
 	json_dbl(&j, "scv_arrival", w->scv_arrival);
@@ -376,7 +399,8 @@ static void print_hists(FILE *f, const struct live_view *v)
 	}
 }
 
-static void summary_json(FILE *f, const struct live_view *v, const struct nic_info *nic)
+static void summary_json(FILE *f, const struct live_view *v, const struct nic_info *nic,
+			 const struct live_run *run)
 {
 	const struct estimate *e = &v->last;
 	struct json j;
@@ -403,9 +427,15 @@ static void summary_json(FILE *f, const struct live_view *v, const struct nic_in
 		json_u64(&j, "worst_time", (uint64_t)v->worst_time);
 	else
 		json_null(&j, "worst_time");
-	json_dbl(&j, "livelock_pps", e->livelock_pps);
-	json_dbl(&j, "mlfrr_pps", e->mlfrr_pps);
-	json_dbl(&j, "mlfrr_gamma_pps", e->mlfrr_gamma_pps);
+	json_dblp(&j, "capacity_pps", run->valid ? run->fs.capacity_pps : NAN, 1);
+	json_dblp(&j, "mlfrr_pps", run->valid ? run->fs.mlfrr_pps : NAN, 1);
+	json_dblp(&j, "mlfrr_gamma_pps", run->valid ? run->fs.capacity_pps : NAN, 1);
+	json_dblp(&j, "livelock_pps", run->valid ? run->fs.livelock_pps : NAN, 1);
+	if (run->valid)
+		costs_json(&j, &run->p);
+	else
+		json_null(&j, "costs");
+	(void)e;
 	json_arr(&j, "batch_hist");
 	for (int i = 0; i < LT_BATCH_SLOTS; i++)
 		json_u64(&j, NULL, v->batch_hist[i]);
@@ -417,7 +447,32 @@ static void summary_json(FILE *f, const struct live_view *v, const struct nic_in
 	json_end(&j);
 }
 
-void live_view_summary(FILE *f, struct live_view *v, const struct nic_info *nic)
+/* The run's forecast and the costs it rests on, in words. */
+static void print_forecast(FILE *f, const struct live_run *run)
+{
+	const struct fc_costs *c = &run->p.costs;
+
+	if (!run->valid) {
+		fprintf(f, "  forecast: not enough data (no traffic, or no application read this device's packets)\n");
+		return;
+	}
+	fprintf(f, "  forecast (every interval with traffic pooled): capacity %.0f pps, reached at lambda = %.0f pps (MLFRR); ",
+		run->fs.capacity_pps, run->fs.mlfrr_pps);
+	if (isfinite(run->fs.livelock_pps))
+		fprintf(f, "livelock at %.0f pps\n", run->fs.livelock_pps);
+	else
+		fprintf(f, "no livelock at finite lambda\n");
+	fprintf(f, "  costs: hard IRQ %.2f us/interrupt + %.2f us/packet (%s); NET_RX %.2f us/busy period + %.2f us/packet (%s)\n",
+		us(c->irq_fixed_ns), us(c->irq_pkt_ns), est_cost_how_name(run->p.irq_pkt_how),
+		us(c->rx_fixed_ns), us(c->rx_pkt_ns), est_cost_how_name(run->p.rx_pkt_how));
+	if (isfinite(c->app_dgram_ns))
+		fprintf(f, "         application %.2f us/wakeup + %.2f us/datagram (%s), sharing %.0f%% of the RX CPUs' interrupt work\n",
+			us(c->app_wakeup_ns), us(c->app_dgram_ns), est_cost_how_name(run->p.app_dgram_how),
+			100 * c->app_share);
+}
+
+void live_view_summary(FILE *f, struct live_view *v, const struct nic_info *nic,
+		       const struct live_run *run)
 {
 	const struct estimate *e = &v->last, *w = &v->worst;
 	struct tm tm;
@@ -425,7 +480,7 @@ void live_view_summary(FILE *f, struct live_view *v, const struct nic_info *nic)
 	char ts[16];
 
 	if (v->o.json) {
-		summary_json(f, v, nic);
+		summary_json(f, v, nic, run);
 		return;
 	}
 	fprintf(f, "\nSummary%s%s: %lu intervals, %lu with traffic; mapping %s, model %s\n",
@@ -439,17 +494,7 @@ void live_view_summary(FILE *f, struct live_view *v, const struct nic_info *nic)
 	print_param(f, "1/mu  protocol/app", &v->proto, "us");
 	print_param(f, "batch (packets)", &v->batch, "  ");
 	print_param(f, "error (pred - obs)", &v->error, "% ");
-	if (e->valid & EST_V_PREDICT) {
-		if (isfinite(e->livelock_pps))
-			fprintf(f, "  livelock point (lambda = c): %.0f pps\n", e->livelock_pps);
-		else
-			fprintf(f, "  livelock point: none at finite lambda (dma structure)\n");
-		if (isfinite(e->mlfrr_pps))
-			fprintf(f, "  MLFRR: %.0f pps delivered at lambda = %.0f pps\n",
-				e->mlfrr_gamma_pps, e->mlfrr_pps);
-	} else {
-		fprintf(f, "  livelock point, MLFRR: not enough data\n");
-	}
+	print_forecast(f, run);
 	if (v->have_worst) {
 		t = (time_t)v->worst_time;
 		localtime_r(&t, &tm);

@@ -50,7 +50,15 @@ void live_view_header(FILE *f, struct live_view *v, const struct nic_info *nic);
 /* One interval: a table line (and the model line when the choice changes) or a JSON object. */
 void live_view_interval(FILE *f, struct live_view *v, const struct nic_info *nic,
 			const struct lt_sample *s, const struct estimate *e);
-/* At exit: parameters with spread, histograms, livelock point, MLFRR, worst interval. */
-void live_view_summary(FILE *f, struct live_view *v, const struct nic_info *nic);
+/* The run's pooled forecast (estimator_run_forecast), for the summary. */
+struct live_run {
+	bool valid;
+	struct est_params p;
+	struct fc_summary fs;
+};
+
+/* At exit: parameters with spread, histograms, the forecast, worst interval. */
+void live_view_summary(FILE *f, struct live_view *v, const struct nic_info *nic,
+		       const struct live_run *run);
 
 #endif

@@ -34,7 +34,7 @@ struct probe {
 	int n_napi_prev;
 	__u32 napi_prev_id[LT_NAPI_MAX];
 	struct lt_napi_stat napi_prev[LT_NAPI_MAX], *napi_percpu;
-	uint64_t *cpu_delta;			/* 3 x ncpus: softirqs, ns, packets */
+	uint64_t *cpu_delta;			/* 4 x ncpus: softirqs, ns, packets, interrupt-priority ns */
 	int ncpus;
 	double prev_t;
 	bool use_btf;
@@ -274,7 +274,7 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 	p->percpu = calloc(p->ncpus, sizeof(struct lt_counters));
 	p->percpu_prev = calloc(p->ncpus, sizeof(struct lt_counters));
 	p->napi_percpu = calloc(p->ncpus, sizeof(struct lt_napi_stat));
-	p->cpu_delta = calloc(3 * (size_t)p->ncpus, sizeof(uint64_t));
+	p->cpu_delta = calloc(4 * (size_t)p->ncpus, sizeof(uint64_t));
 	if (!p->percpu || !p->percpu_prev || !p->cpu_delta || !p->napi_percpu) {
 		err = -ENOMEM;
 		goto fail;
@@ -529,6 +529,35 @@ static void fit_delta(struct lt_fit_sums *o, const struct lt_fit *a, const struc
 	o->syy = (double)(a->syy - b->syy);
 }
 
+/*
+ * Where the application runs: the readers' on-CPU time on each CPU, weighted
+ * by how much of this NIC's interrupt-priority work (hard IRQ + NET_RX) that
+ * CPU did against the mean over the CPUs that did any (1: the reader shares
+ * a CPU with a full share of it, 0: it never runs where that work does).
+ */
+static void app_rx_share(const struct probe *p, struct lt_sample *o)
+{
+	double kern_total = 0, active = 0;
+
+	o->app_oncpu_ns = o->app_oncpu_rx_ns = 0;
+	for (int c = 0; c < p->ncpus; c++) {
+		double k = (double)o->cpu_softirq_ns[c];
+
+		for (int i = 0; i < LT_IRQ_SLOTS && i < p->nic.n_irqs; i++)
+			k += (double)(p->percpu[c].irq[i].ns - p->percpu_prev[c].irq[i].ns);
+		p->cpu_delta[3 * p->ncpus + c] = (uint64_t)k;
+		kern_total += k;
+		active += k > 0;
+	}
+	for (int c = 0; c < p->ncpus; c++) {
+		double app = (double)(p->percpu[c].app_oncpu_ns - p->percpu_prev[c].app_oncpu_ns);
+		double w = kern_total > 0 ? (double)p->cpu_delta[3 * p->ncpus + c] * active / kern_total : 0;
+
+		o->app_oncpu_ns += app;
+		o->app_oncpu_rx_ns += app * (w < 1 ? w : 1);
+	}
+}
+
 int probe_read(struct probe *p, struct lt_sample *o)
 {
 	struct lt_counters cur, *a = &cur, *b = &p->prev;
@@ -554,6 +583,7 @@ int probe_read(struct probe *p, struct lt_sample *o)
 		o->cpu_softirq_ns[c] = x->softirq_fit.sy - y->softirq_fit.sy;
 		o->cpu_softirq_packets[c] = x->softirq_fit.sx - y->softirq_fit.sx;
 	}
+	app_rx_share(p, o);
 	memcpy(p->percpu_prev, p->percpu, sizeof(struct lt_counters) * p->ncpus);
 	o->interval_s = t - p->prev_t;
 #define D(f) (a->f - b->f)
@@ -585,6 +615,17 @@ int probe_read(struct probe *p, struct lt_sample *o)
 	o->app_timed = o->app_ns ? o->delivered_packets : 0;
 	o->app_ns_sq = NAN;
 	o->delivered_bytes = D(delivered_bytes);
+	o->app_reads = D(app_reads);
+	o->app_sleeps = D(app_sleeps);
+	o->app_gap_n = D(app_gap_n);
+	o->app_gap_ns = D(app_gap_ns);
+	o->app_gap_ns_sq = (double)D(app_gap_ns_sq);
+	o->sirq_gap_n = D(sirq_gap_n);
+	o->sirq_gap_ns = D(sirq_gap_ns);
+	o->irq_first_n = D(irq_first_n);
+	o->irq_first_ns = D(irq_first_ns);
+	o->irq_gap_n = D(irq_gap_n);
+	o->irq_gap_ns = D(irq_gap_ns);
 	o->drops_backlog = D(drops[LT_DROP_BACKLOG]);
 	o->drops_socket = D(drops[LT_DROP_SOCKET]);
 	o->drops_other = D(drops[LT_DROP_OTHER]);

@@ -88,6 +88,21 @@ struct lt_sample {
 					 * recv copy to user + the application's own work */
 	double   app_ns_sq;		/* sum of squares, per datagram */
 	uint32_t app_threads;		/* reader threads that ran in this interval */
+
+	/*
+	 * The costs split into a fixed and a marginal part (bpf/livelock.h):
+	 * the forecast's inputs.  A gap is a span from one event to the next of
+	 * the same kind inside one handler, softirq run or reader slice.
+	 */
+	uint64_t app_reads;		/* datagrams read by reader threads          */
+	uint64_t app_sleeps;		/* reader sleeps: wakeups                    */
+	uint64_t app_gap_n, app_gap_ns;	/* reader time from one read to the next or to its sleep */
+	double   app_gap_ns_sq;
+	double   app_oncpu_ns;		/* readers' on-CPU time (all CPUs)          */
+	double   app_oncpu_rx_ns;	/* ... weighted by the NIC's interrupt-priority work on that CPU (0..1) */
+	uint64_t sirq_gap_n, sirq_gap_ns;	/* between our packets entering the stack in one NET_RX run */
+	uint64_t irq_first_n, irq_first_ns;	/* handler entry to its first netif_rx */
+	uint64_t irq_gap_n, irq_gap_ns;		/* between netif_rx calls in one handler */
 };
 
 #endif

@@ -172,7 +172,16 @@ static void test_softirq_mapping_recovers_napi(void **state)
 	/* the prediction is the model's with those parameters */
 	assert_true(e.valid & EST_V_PREDICT);
 	assert_near(e.predicted_pps, model_throughput(MODEL_NODMA, &e.mp, e.lambda_pps), 1e-6);
-	assert_rel(e.livelock_pps, 1e9 / e.win.copy_ns, 1e-9);
+	/* the forecast: its costs recovered, its capacity from them (forecast.h) */
+	assert_true(e.valid & EST_V_FORECAST);
+	assert_rel(e.win.costs.rx_pkt_ns, 2000, 0.02);
+	assert_int_equal(e.win.rx_pkt_how, EST_COST_FIT);
+	assert_rel(e.win.costs.rx_fixed_ns, 10000, 0.05);	/* 5 us a run, two runs an interrupt */
+	assert_rel(e.win.costs.irq_fixed_ns, 2000, 0.05);
+	assert_rel(e.win.costs.app_dgram_ns, 8000, 1e-6);
+	assert_near(e.capacity_pps, fc_summarize(&e.win.costs).capacity_pps, 1e-6);
+	assert_near(e.mlfrr_gamma_pps, e.capacity_pps, 0);
+	assert_rel(e.load_pct, 100 * e.lambda_pps / e.mlfrr_pps, 1e-9);
 	assert_rel(e.mp.buffer, 256, 0);
 	assert_string_equal(e.buffer_source, "rx ring");
 }
@@ -227,6 +236,7 @@ static void test_paper_mapping_dma_nic(void **state)
 	assert_non_null(strstr(e.win.reason, "napi polls"));
 	assert_rel(e.win.proto_ns, 38000.0 / 16.5 + 8000, 0.03);	/* softirq per packet + copy */
 	assert_string_equal(e.win.proto_source, "softirq+app");
+	/* the forecast does not depend on the mapping: NET_RX deferred to ksoftirqd, no livelock */
 	assert_false(isfinite(e.livelock_pps));
 	assert_true(isfinite(e.mlfrr_pps) && e.mlfrr_pps > 0);
 }
@@ -368,7 +378,10 @@ static void test_rx_cpus_scale(void **state)
 	estimator_update(est, &s, &e);
 	assert_near(e.win.cpus, 4, 0);
 	assert_rel(e.predicted_pps, 4 * model_throughput(MODEL_NODMA, &e.mp, e.lambda_pps / 4), 1e-9);
-	assert_rel(e.livelock_pps, 4e9 / e.win.copy_ns, 1e-9);
+	/* four copies: four times one copy's capacity */
+	struct fc_costs one = e.win.costs;
+	one.cpus = 1;
+	assert_rel(e.capacity_pps, 4 * fc_summarize(&one).capacity_pps, 1e-6);
 	estimator_free(est);
 }
 
@@ -468,13 +481,13 @@ static struct estimate busy(double lambda, enum model_kind kind)
 {
 	struct estimate e = { 0 };
 
-	e.valid = EST_V_LAMBDA | EST_V_OBSERVED | EST_V_PREDICT;
+	e.valid = EST_V_LAMBDA | EST_V_OBSERVED | EST_V_PREDICT | EST_V_FORECAST;
 	e.interval_s = 1;
 	e.lambda_pps = lambda;
 	e.observed_pps = lambda;
 	e.kind = kind;
 	e.mlfrr_pps = 10000;
-	e.mlfrr_gamma_pps = 9000;
+	e.capacity_pps = e.mlfrr_gamma_pps = 9000;
 	e.livelock_pps = kind == MODEL_NODMA ? 20000 : INFINITY;
 	return e;
 }
@@ -509,8 +522,8 @@ static void test_state_thresholds(void **state)
 	assert_int_equal(est_state_of(&e), EST_SATURATED);
 	e = busy(20000, MODEL_NODMA);	/* lambda = c */
 	assert_int_equal(est_state_of(&e), EST_LIVELOCK);
-	e = busy(50000, MODEL_DMA);	/* no parameters: drops alone decide */
-	e.valid &= ~EST_V_PREDICT;
+	e = busy(50000, MODEL_DMA);	/* no forecast: drops alone decide */
+	e.valid &= ~EST_V_FORECAST;
 	assert_int_equal(est_state_of(&e), EST_OK);
 	assert_string_equal(est_state_name(EST_NEAR_PEAK), "near-peak");
 }

@@ -53,6 +53,13 @@ static void busy_sample(struct lt_sample *s)
 	s->stack_ns_sq = s->stack_packets * 2 * 1200.0 * 1200.0;
 	s->delivered_packets = s->stack_packets - 300;
 	s->drops_socket = 300;
+	/* a reader: 9 us a datagram, 20 us a wakeup, 100 wakeups */
+	s->app_reads = s->app_timed = s->delivered_packets;
+	s->app_gap_n = s->app_reads;
+	s->app_gap_ns = s->app_gap_n * 9000;
+	s->app_sleeps = 100;
+	s->app_ns = s->app_reads * 9000 + 100 * 20000;
+	s->app_oncpu_ns = s->app_oncpu_rx_ns = (double)s->app_ns;
 	s->iat_n = (double)s->stack_packets;
 	s->iat_ns = 1e9;
 	s->iat_ns_sq = 2 * 1e18 / s->iat_n;
@@ -94,8 +101,12 @@ static char *render_opts(bool json, bool per_cpu, const struct lt_sample *sample
 		estimator_update(est, &samples[i], &e);
 		live_view_interval(f, &v, &ni, &samples[i], &e);
 	}
-	if (summary)
-		live_view_summary(f, &v, &ni);
+	if (summary) {
+		struct live_run run;
+
+		run.valid = estimator_run_forecast(est, &run.p, &run.fs);
+		live_view_summary(f, &v, &ni, &run);
+	}
 	fclose(f);
 	estimator_free(est);
 	return buf;
@@ -141,6 +152,10 @@ static void test_json_busy(void **state)
 	assert_non_null(strstr(nl + 1, "\"model\":\"nodma\""));
 	assert_non_null(strstr(nl + 1, "\"mapping\":\"softirq\""));
 	assert_null(strstr(nl + 1, "\"predicted_pps\":null"));
+	assert_null(strstr(nl + 1, "\"capacity_pps\":null"));
+	assert_non_null(strstr(nl + 1, "\"app_dgram_us\":9,"));
+	assert_non_null(strstr(nl + 1, "\"app_wakeup_us\":20,"));
+	assert_non_null(strstr(nl + 1, "\"app_dgram\":\"gaps\""));
 	assert_null(strstr(nl + 1, "\"copy_r2\":null"));
 	assert_non_null(strstr(nl + 1, "\"socket\":300"));
 	assert_null(strstr(nl + 1, "\"probe_cost_subtracted_ns\":0,"));
@@ -180,8 +195,9 @@ static void test_table_and_summary(void **state)
 	assert_non_null(strstr(out, " idle\n"));
 	assert_non_null(strstr(out, " saturated\n"));
 	assert_non_null(strstr(out, "Summary of eth9: 3 intervals, 2 with traffic"));
-	assert_non_null(strstr(out, "livelock point (lambda = c):"));
-	assert_non_null(strstr(out, "MLFRR:"));
+	assert_non_null(strstr(out, "forecast (every interval with traffic pooled): capacity "));
+	assert_non_null(strstr(out, "(MLFRR)"));
+	assert_non_null(strstr(out, "costs: hard IRQ "));
 	assert_non_null(strstr(out, "worst interval"));
 	assert_non_null(strstr(out, "|####"));
 	assert_null(strstr(out, "nan"));

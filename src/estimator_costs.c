@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Counters -> the forecast's costs: each stage's fixed part per event and
+ * marginal part per packet (DESIGN section 8).  Marginal costs are measured
+ * directly where the probes allow, as the mean span between consecutive
+ * events inside one handler, softirq run or reader slice; only where no run
+ * held two events does a regression or a bound stand in (and says so).
+ * Fixed parts are what the totals leave: total time minus marginal cost x
+ * packets, per event.
+ */
+#include <math.h>
+#include <string.h>
+#include "estimator.h"
+
+#define NS		1e-9
+#define SHARE_UNKNOWN	1.0	/* no reader time seen: assume it shares the RX CPU (pessimistic) */
+
+const char *est_cost_how_name(enum est_cost_how h)
+{
+	static const char *const names[] = { "none", "gaps", "fit", "stack", "bound" };
+
+	return (unsigned int)h < sizeof(names) / sizeof(names[0]) ? names[h] : "?";
+}
+
+static double per(double total, double n)
+{
+	return n > 0 ? total / n : NAN;
+}
+
+/* A regression slope usable as a marginal cost: positive, significant, under the mean. */
+static bool slope_usable(const struct est_fit *f, double mean_per_pkt)
+{
+	return f->valid && f->grows && f->slope_ns > 0 && f->slope_ns <= mean_per_pkt;
+}
+
+/* Hard IRQ: per interrupt, and per packet its handler passes up (PIO drivers). */
+static void irq_costs(const struct lt_sample *s, struct est_params *p, struct fc_costs *c)
+{
+	double irqs = (double)s->irqs, pk = (double)s->irq_packets;
+	double mean_pkt = per((double)s->isr_ns, pk);
+
+	c->irq_fixed_ns = c->irq_pkt_ns = 0;
+	p->irq_pkt_how = EST_COST_NONE;
+	if (irqs < EST_MIN_MEAN_N)
+		return;
+	if (pk >= EST_MIN_MEAN_N) {
+		if (s->irq_gap_n >= EST_MIN_FIT_N) {
+			c->irq_pkt_ns = per((double)s->irq_gap_ns, (double)s->irq_gap_n);
+			p->irq_pkt_how = EST_COST_GAPS;
+		} else if (slope_usable(&p->isr_fit, mean_pkt)) {
+			c->irq_pkt_ns = p->isr_fit.slope_ns;
+			p->irq_pkt_how = EST_COST_FIT;
+		} else if (s->irq_first_n >= EST_MIN_MEAN_N) {
+			/* one packet per handler: its entry to the packet (includes the entry) */
+			c->irq_pkt_ns = per((double)s->irq_first_ns, (double)s->irq_first_n);
+			p->irq_pkt_how = EST_COST_BOUND;
+		} else {
+			c->irq_pkt_ns = mean_pkt;
+			p->irq_pkt_how = EST_COST_BOUND;
+		}
+	}
+	c->irq_fixed_ns = fmax(0, ((double)s->isr_ns - c->irq_pkt_ns * pk) / irqs);
+}
+
+/* NET_RX: per busy period (an interrupt's, or a run without IRQs), and per packet. */
+static bool rx_costs(const struct lt_sample *s, struct est_params *p, struct fc_costs *c,
+		     double *periods)
+{
+	double pk = (double)s->softirq_packets, mean_pkt = per((double)s->softirq_ns, pk);
+
+	c->rx_fixed_ns = c->rx_pkt_ns = 0;
+	p->rx_pkt_how = EST_COST_NONE;
+	*periods = s->napi_polls && s->irqs >= EST_MIN_MEAN_N ? (double)s->irqs : (double)s->softirqs;
+	if (pk < EST_MIN_MEAN_N || !(*periods > 0))
+		return false;
+	if (s->sirq_gap_n >= EST_MIN_FIT_N) {
+		c->rx_pkt_ns = per((double)s->sirq_gap_ns, (double)s->sirq_gap_n);
+		p->rx_pkt_how = EST_COST_GAPS;
+	} else if (slope_usable(&p->sirq_fit, mean_pkt)) {
+		c->rx_pkt_ns = p->sirq_fit.slope_ns;
+		p->rx_pkt_how = EST_COST_FIT;
+	} else if (s->stack_timed >= EST_MIN_MEAN_N) {
+		c->rx_pkt_ns = fmin(per((double)s->stack_ns, (double)s->stack_timed), mean_pkt);
+		p->rx_pkt_how = EST_COST_STACK;
+	} else {
+		c->rx_pkt_ns = mean_pkt;
+		p->rx_pkt_how = EST_COST_BOUND;
+	}
+	c->rx_pkt_ns = fmin(c->rx_pkt_ns, mean_pkt);	/* gaps include nested work: never above the mean */
+	c->rx_fixed_ns = fmax(0, ((double)s->softirq_ns - c->rx_pkt_ns * pk) / *periods);
+	return true;
+}
+
+/* The application: per wakeup, and per datagram read. */
+static bool app_costs(const struct lt_sample *s, const struct est_opts *o, struct est_params *p,
+		      struct fc_costs *c)
+{
+	double reads = s->app_reads ? (double)s->app_reads : (double)s->app_timed;
+
+	c->app_dgram_ns = c->app_wakeup_ns = NAN;
+	c->app_share = s->app_oncpu_ns > 0 ? fmin(1, s->app_oncpu_rx_ns / s->app_oncpu_ns) : SHARE_UNKNOWN;
+	p->app_dgram_how = EST_COST_NONE;
+	if (o->deliver != EST_DELIVER_APP) {	/* the stack (or forwarding) is the last stage */
+		c->app_share = 0;
+		return true;
+	}
+	if (s->app_gap_n >= EST_MIN_FIT_N) {
+		c->app_dgram_ns = per((double)s->app_gap_ns, (double)s->app_gap_n);
+		p->app_dgram_how = EST_COST_GAPS;
+	} else if (s->app_timed >= EST_MIN_MEAN_N && s->app_ns) {
+		c->app_dgram_ns = per((double)s->app_ns, (double)s->app_timed);
+		p->app_dgram_how = EST_COST_BOUND;
+	} else {
+		return false;
+	}
+	c->app_wakeup_ns = s->app_sleeps >= EST_MIN_MEAN_N && reads > 0 ?
+		fmax(0, ((double)s->app_ns - c->app_dgram_ns * reads) / (double)s->app_sleeps) : 0;
+	return true;
+}
+
+bool est_costs_from(const struct lt_sample *s, const struct est_opts *o, double buffer,
+		    struct est_params *p)
+{
+	struct fc_costs *c = &p->costs;
+	double periods, lam = p->lambda_pps / p->cpus, batch, floor, l_busy;
+	bool capped;
+
+	memset(c, 0, sizeof(*c));
+	c->cpus = p->cpus;
+	c->buffer = buffer >= 1 ? buffer : EST_DEFAULT_BUFFER;
+	c->irq_cap_pps = o->irq_cap_pps > 0 ? o->irq_cap_pps : INFINITY;
+	c->frames_per_irq = o->frames_per_irq;
+	c->threaded = o->rx_threaded;
+	c->defer_ns = o->defer_us > 0 ? o->defer_us * 1e3 : FC_DEFER_NS_DEFAULT;
+	c->napi = s->napi_polls > 0;
+	irq_costs(s, p, c);
+	p->costs_valid = rx_costs(s, p, c, &periods) & app_costs(s, o, p, c) & (lam > 0);
+	/* the batching law's setup, from the batch measured at this load */
+	batch = (double)s->softirq_packets / periods;
+	floor = c->irq_fixed_ns + (c->napi ? c->rx_fixed_ns : 0);
+	capped = isfinite(c->irq_cap_pps) && s->interval_s > 0 &&
+		 (double)s->irqs / s->interval_s / p->cpus >= 0.9 * c->irq_cap_pps;
+	c->setup_ns = fc_setup_from_batch(lam, batch, fc_busy_marginal_ns(c), floor, capped);
+	/* NET_RX already in ksoftirqd at this load: deferral starts at this busy period */
+	if (p->ksoftirqd_frac >= 0.5) {
+		double b = (c->rx_pkt_ns + (c->napi ? c->irq_pkt_ns : 0)) * NS;
+
+		l_busy = lam * b < 1 ? (c->setup_ns * NS + b) / (1 - lam * b) / NS : 0;
+		if (l_busy > 0)
+			c->defer_ns = fmin(c->defer_ns, l_busy);
+	}
+	p->costs_valid = p->costs_valid && fc_costs_valid(c);
+	return p->costs_valid;
+}

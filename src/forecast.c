@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The forecast: gamma(lambda) from fixed and marginal costs (see forecast.h). */
+#include <math.h>
+#include <string.h>
+#include "forecast.h"
+#include "model.h"
+
+#define NS		1e-9
+#define SCAN_POINTS	512	/* log-spaced loads scanned for the peak and the livelock point */
+#define SCAN_LO		1e-3	/* ... from this share of the bottleneck rate */
+#define SCAN_HI		32.0	/* ... to this multiple of it */
+#define REFINE_STEPS	48	/* bisection steps: 2^-48 of a grid step */
+
+static bool finite_ge0(double x)
+{
+	return isfinite(x) && x >= 0;
+}
+
+bool fc_costs_valid(const struct fc_costs *c)
+{
+	return c->cpus >= 1 && isfinite(c->cpus) && c->buffer >= 1 && isfinite(c->buffer) &&
+	       finite_ge0(c->irq_fixed_ns) && finite_ge0(c->irq_pkt_ns) &&
+	       finite_ge0(c->rx_fixed_ns) && finite_ge0(c->rx_pkt_ns) &&
+	       (isnan(c->app_dgram_ns) || (finite_ge0(c->app_dgram_ns) && finite_ge0(c->app_wakeup_ns))) &&
+	       c->app_share >= 0 && c->app_share <= 1 && finite_ge0(c->setup_ns) &&
+	       c->irq_cap_pps > 0 && !isnan(c->irq_cap_pps) && !isnan(c->frames_per_irq) &&
+	       c->defer_ns > 0 && !isnan(c->defer_ns);
+}
+
+double fc_busy_marginal_ns(const struct fc_costs *c)
+{
+	return c->napi ? c->rx_pkt_ns + c->irq_pkt_ns : c->irq_pkt_ns;
+}
+
+double fc_setup_from_batch(double lambda_pps, double n_pkts, double b_ns, double floor_ns, bool capped)
+{
+	double lb = lambda_pps * b_ns * NS, s;
+
+	if (capped || !(n_pkts > 1) || !(lambda_pps > 0) || !(lb < 1) || !isfinite(n_pkts))
+		return floor_ns;
+	s = (n_pkts * (1 - lb) - 1) / lambda_pps / NS;
+	return s > floor_ns ? s : floor_ns;
+}
+
+/* Busy periods per second and packets in each, per copy at l packets/s. */
+static double interrupts_per_s(const struct fc_costs *c, double l, double *batch)
+{
+	double b = fc_busy_marginal_ns(c) * NS, s = c->setup_ns * NS, n, irqs;
+
+	n = l * b < 1 ? (1 + l * s) / (1 - l * b) : INFINITY;
+	irqs = isfinite(n) ? l / n : 0;
+	if (c->frames_per_irq > 1)
+		irqs = fmin(irqs, l / c->frames_per_irq);
+	irqs = fmin(irqs, c->irq_cap_pps);
+	*batch = irqs > 0 ? l / irqs : INFINITY;
+	return irqs;
+}
+
+/*
+ * The share of NET_RX work ksoftirqd does: the part of each busy period
+ * beyond the softirq time limit T.  With busy periods of mean L spread
+ * about exponentially, that part is exp(-T/L) of the work, so deferral
+ * sets in smoothly as L approaches T (threaded NET_RX: all of it).
+ */
+static double deferred_share(const struct fc_costs *c, double l)
+{
+	double b = (c->rx_pkt_ns + (c->napi ? c->irq_pkt_ns : 0)) * NS, s = c->setup_ns * NS, len;
+
+	if (c->threaded || !(l * b < 1))
+		return 1;
+	len = (s + b) / (1 - l * b);
+	return len > 0 ? exp(-c->defer_ns * NS / len) : 0;
+}
+
+void fc_at(const struct fc_costs *c, double lambda, struct fc_point *o)
+{
+	double k = c->cpus, l = lambda / k, f = c->app_share;
+	double batch, irqs, cpu_irq, cap, rx_dem, rx_strict, rx_shared, rx_eff;
+	double kern, avail, g, app_need, d;
+	bool app = isfinite(c->app_dgram_ns);
+
+	memset(o, 0, sizeof(*o));
+	o->lambda_pps = lambda;
+	o->limit = "offered";
+	o->batch = NAN;
+	if (!(l > 0) || !fc_costs_valid(c))
+		return;
+	irqs = interrupts_per_s(c, l, &batch);
+	o->irqs_pps = k * irqs;
+	o->batch = batch;
+	cpu_irq = irqs * c->irq_fixed_ns * NS + l * c->irq_pkt_ns * NS;
+	if (cpu_irq >= 1) {	/* interrupt work alone fills the CPU: the paper's livelock */
+		o->cpu_irq = 1;
+		o->limit = "interrupts";
+		return;
+	}
+	cap = 1 - cpu_irq;
+	rx_dem = irqs * c->rx_fixed_ns * NS + l * c->rx_pkt_ns * NS;
+	rx_strict = fmin(rx_dem, cap);
+	d = deferred_share(c, l);
+	o->deferred = d >= 0.5;
+	rx_shared = rx_strict;
+	if (d > 0 && rx_dem > cap / 2) {	/* ksoftirqd and the application share fairly */
+		app_need = app ? fmin(cap, l * c->app_dgram_ns * NS) : 0;
+		rx_shared = (1 - d) * rx_strict + d * fmin(rx_dem, fmax(cap / 2, cap - app_need));
+	}
+	rx_eff = f * rx_shared + (1 - f) * rx_strict;
+	kern = l;
+	if (rx_eff < rx_dem)
+		kern = c->rx_pkt_ns > 0 ? fmax(0, (rx_eff - irqs * c->rx_fixed_ns * NS) /
+					       (c->rx_pkt_ns * NS)) : l;
+	kern = fmin(kern, l);
+	o->cpu_irq = cpu_irq;
+	o->cpu_rx = rx_eff;
+	o->kernel_pps = k * kern;
+	avail = 1 - f * (cpu_irq + rx_shared);
+	if (!app) {
+		g = kern;
+	} else if (!(avail > 0)) {
+		g = 0;
+	} else {
+		double ba = c->app_dgram_ns * NS / avail, sa = c->app_wakeup_ns * NS / avail, mu;
+
+		if (ba + sa <= 0)
+			mu = INFINITY;
+		else
+			mu = kern * ba >= 1 ? 1 / ba : (1 + kern * sa) / (sa + ba);
+		g = isfinite(mu) ? model_mm1b_throughput(kern, mu, c->buffer) : kern;
+		o->cpu_app = isfinite(mu) ? fmin(avail, g * avail / mu) : 0;
+	}
+	o->gamma_pps = k * g;
+	if (g >= 0.99 * l)
+		o->limit = "offered";
+	else if (kern < 0.99 * l && (!app || g >= 0.99 * kern))
+		o->limit = "kernel";
+	else
+		o->limit = "application";
+}
+
+static double gamma_at(const struct fc_costs *c, double lambda)
+{
+	struct fc_point p;
+
+	fc_at(c, lambda, &p);
+	return p.gamma_pps;
+}
+
+enum edge { EDGE_RISE, EDGE_FALL, EDGE_IRQ_FULL };
+
+static bool past_edge(const struct fc_costs *c, double lambda, double level, enum edge e)
+{
+	struct fc_point p;
+
+	fc_at(c, lambda, &p);
+	switch (e) {
+	case EDGE_RISE: return p.gamma_pps >= level;
+	case EDGE_FALL: return p.gamma_pps <= level;
+	default: return p.cpu_irq >= 1;
+	}
+}
+
+/* The lowest lambda in (lo, hi] past the edge (bisection; lo is before it, hi past it). */
+static double refine(const struct fc_costs *c, double lo, double hi, double level, enum edge e)
+{
+	for (int i = 0; i < REFINE_STEPS; i++) {
+		double mid = (lo + hi) / 2;
+
+		if (past_edge(c, mid, level, e))
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
+}
+
+struct fc_summary fc_summarize(const struct fc_costs *c)
+{
+	struct fc_summary s = { NAN, NAN, NAN };
+	double worst = fmax(c->rx_pkt_ns + c->irq_pkt_ns, 1), top, lo, ratio, best = -1, g[SCAN_POINTS];
+	double lam[SCAN_POINTS];
+	int ib = -1;
+
+	if (!fc_costs_valid(c))
+		return s;
+	if (isfinite(c->app_dgram_ns))
+		worst = fmax(worst, c->app_dgram_ns);
+	top = c->cpus / (worst * NS);	/* no stage every packet passes can go faster */
+	lo = top * SCAN_LO;
+	ratio = pow(SCAN_HI / SCAN_LO, 1.0 / (SCAN_POINTS - 1));
+	for (int i = 0; i < SCAN_POINTS; i++) {
+		lam[i] = lo * pow(ratio, i);
+		g[i] = gamma_at(c, lam[i]);
+		if (g[i] > best) {
+			best = g[i];
+			ib = i;
+		}
+	}
+	if (!(best > 0))
+		return s;
+	s.capacity_pps = best;
+	for (int i = 0; i <= ib; i++)
+		if (g[i] >= FC_PEAK_FRAC * best) {
+			s.mlfrr_pps = i ? refine(c, lam[i - 1], lam[i], FC_PEAK_FRAC * best, EDGE_RISE) : lam[i];
+			ib = i;	/* a collapse past the first peak counts, even if ksoftirqd lifts it later */
+			break;
+		}
+	s.livelock_pps = INFINITY;
+	/*
+	 * Livelock: delivery all but gone past the peak.  Where interrupt work
+	 * alone fills the CPU (the paper's lambda = c), that point is exact.
+	 */
+	for (int i = ib + 1; i < SCAN_POINTS; i++) {
+		if (g[i] > FC_LIVELOCK_FRAC * best)
+			continue;
+		s.livelock_pps = refine(c, lam[i - 1], lam[i], FC_LIVELOCK_FRAC * best, EDGE_FALL);
+		for (int j = i; j < SCAN_POINTS; j++)
+			if (past_edge(c, lam[j], 0, EDGE_IRQ_FULL)) {
+				s.livelock_pps = refine(c, lam[j - 1], lam[j], 0, EDGE_IRQ_FULL);
+				break;
+			}
+		break;
+	}
+	return s;
+}

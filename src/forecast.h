@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The forecast: delivered throughput at loads not seen yet, from costs
+ * measured at one load (DESIGN section 8).  Pure math: no I/O, no libbpf.
+ *
+ * An extension of the paper's model.  Each stage costs a fixed part per
+ * event and a marginal part per packet:
+ *
+ *   hard IRQ     irq_fixed per interrupt   + irq_pkt per packet passed up in it
+ *   NET_RX       rx_fixed per busy period  + rx_pkt per packet (dropped ones too)
+ *   application  app_wakeup per wakeup     + app_dgram per datagram read
+ *
+ * Batching follows from exhaustive service with a setup: a busy period
+ * opened by one arrival, with setup S and marginal cost b, serves
+ * N = (1 + lambda.S) / (1 - lambda.b) packets, so interrupts/s = lambda/N
+ * (capped by coalescing), and the application, woken once per busy period
+ * of its own, pays app_wakeup per (1 + lambda.Sa)/(1 - lambda.ba) datagrams.
+ * Interrupt-priority work takes the CPU first; what it leaves (on the CPU
+ * the application shares with it, app_share) serves the application, whose
+ * throughput is the M/M/1/B formula with that service rate.  NET_RX runs at
+ * interrupt priority, except the part of its busy periods beyond the softirq
+ * time limit, which ksoftirqd runs sharing the CPU fairly; all of it runs
+ * fairly when it is threaded (threaded NAPI, PREEMPT_RT).
+ *
+ * With irq_fixed = 1/r - 1/c, irq_pkt = 1/c, S = irq_fixed, app_dgram = 1/mu
+ * and everything else 0 this is the paper's no-DMA NIC exactly; with
+ * irq_pkt = 0 and S = irq_fixed = 1/r its NIC with DMA (tests check both).
+ * Times in ns, rates in packets/s.
+ */
+#ifndef LT_FORECAST_H
+#define LT_FORECAST_H
+#include <stdbool.h>
+
+#define FC_DEFER_NS_DEFAULT	2e6	/* MAX_SOFTIRQ_TIME, and netdev_budget_usecs' default */
+#define FC_PEAK_FRAC		0.995	/* MLFRR: the lowest load delivering this share of the capacity */
+#define FC_LIVELOCK_FRAC	0.10	/* livelock: past the MLFRR, delivering under this share of the capacity */
+
+struct fc_costs {
+	double cpus;		/* model copies at lambda/cpus: RX CPUs, at most the readers in parallel */
+	double buffer;		/* B, packets */
+	double irq_fixed_ns, irq_pkt_ns;
+	double rx_fixed_ns, rx_pkt_ns;
+	double app_wakeup_ns, app_dgram_ns;	/* app_dgram_ns NAN: no application measured */
+	double app_share;	/* 0..1: the interrupt-priority work the application's CPU gets */
+	double setup_ns;	/* S of an interrupt (or softirq) busy period */
+	double irq_cap_pps;	/* coalescing timer: interrupts/s per copy at most; INFINITY */
+	double frames_per_irq;	/* coalescing frame count; <= 1: none */
+	bool napi;		/* interrupt masked while NET_RX polls (the poll's packets extend it) */
+	bool threaded;		/* NET_RX scheduled fairly with the application at any load */
+	double defer_ns;	/* a NET_RX busy period longer than this is deferred to ksoftirqd */
+};
+
+struct fc_point {
+	double lambda_pps, gamma_pps;
+	double irqs_pps;		/* interrupts (busy periods)/s, all copies */
+	double batch;			/* packets per interrupt (INFINITY: never re-enabled) */
+	double cpu_irq, cpu_rx, cpu_app;	/* shares of one RX CPU */
+	double kernel_pps;		/* packets NET_RX gets to the sockets, all copies */
+	bool deferred;			/* most NET_RX work deferred to ksoftirqd (or threaded) */
+	const char *limit;		/* what bounds gamma: "offered", "application", "kernel", "interrupts" */
+};
+
+struct fc_summary {
+	double capacity_pps;	/* the highest delivered rate */
+	double mlfrr_pps;	/* the lowest lambda delivering FC_PEAK_FRAC of it */
+	double livelock_pps;	/* past the MLFRR, delivery under FC_LIVELOCK_FRAC of it; INFINITY: none */
+};
+
+/* Every cost finite and >= 0 (app_dgram_ns may be NAN), cpus >= 1, buffer >= 1. */
+bool fc_costs_valid(const struct fc_costs *c);
+void fc_at(const struct fc_costs *c, double lambda_pps, struct fc_point *out);
+struct fc_summary fc_summarize(const struct fc_costs *c);
+/*
+ * S from a measured batch: n_pkts packets per busy period at lambda_pps per
+ * copy, with marginal b_ns; never below floor_ns (the period's own work).
+ * A batch set by the coalescing cap says nothing of S: pass capped = true.
+ */
+double fc_setup_from_batch(double lambda_pps, double n_pkts, double b_ns, double floor_ns, bool capped);
+/* The marginal cost that keeps a busy period going: the poll's with NAPI, else the handler's. */
+double fc_busy_marginal_ns(const struct fc_costs *c);
+
+#endif

@@ -173,6 +173,30 @@ static double refine(const struct fc_costs *c, double lo, double hi, double leve
 	return hi;
 }
 
+/* The highest gamma in [lo, hi], around a grid maximum (golden section, bounded). */
+static double peak_between(const struct fc_costs *c, double lo, double hi)
+{
+	const double k = (sqrt(5) - 1) / 2;
+	double a = hi - k * (hi - lo), b = lo + k * (hi - lo), ga = gamma_at(c, a), gb = gamma_at(c, b);
+
+	for (int i = 0; i < REFINE_STEPS; i++) {
+		if (ga < gb) {
+			lo = a;
+			a = b;
+			ga = gb;
+			b = lo + k * (hi - lo);
+			gb = gamma_at(c, b);
+		} else {
+			hi = b;
+			b = a;
+			gb = ga;
+			a = hi - k * (hi - lo);
+			ga = gamma_at(c, a);
+		}
+	}
+	return fmax(ga, gb);
+}
+
 struct fc_summary fc_summarize(const struct fc_costs *c)
 {
 	struct fc_summary s = { NAN, NAN, NAN };
@@ -197,7 +221,9 @@ struct fc_summary fc_summarize(const struct fc_costs *c)
 	}
 	if (!(best > 0))
 		return s;
+	best = fmax(best, peak_between(c, lam[ib > 0 ? ib - 1 : 0], lam[ib < SCAN_POINTS - 1 ? ib + 1 : ib]));
 	s.capacity_pps = best;
+	s.mlfrr_pps = lam[ib];
 	for (int i = 0; i <= ib; i++)
 		if (g[i] >= FC_PEAK_FRAC * best) {
 			s.mlfrr_pps = i ? refine(c, lam[i - 1], lam[i], FC_PEAK_FRAC * best, EDGE_RISE) : lam[i];

@@ -533,13 +533,19 @@ static __always_inline int on_sched_switch(const struct task_struct *prev,
 
 	if (!s)
 		return 0;
+	/* the CPU's idle time (pid 0 is the idle task) */
+	if (s->idle_since) {
+		now = bpf_ktime_get_ns();
+		CTR_OF(s)->idle_ns += now - s->idle_since;
+		s->idle_since = 0;
+	}
 	/* prev: a reader only when this CPU said so at its switch-in */
 	if (s->reader_on) {
 		tp = s->reader_tid;
 		r = bpf_map_lookup_elem(&readers, &tp);
 		if (r && r->on_since) {
 			c = CTR_OF(s);
-			now = bpf_ktime_get_ns();
+			now = now ? now : bpf_ktime_get_ns();
 			r->ns += now - r->on_since;
 			c->app_oncpu_ns += now - r->on_since;
 			r->on_since = 0;
@@ -552,6 +558,10 @@ static __always_inline int on_sched_switch(const struct task_struct *prev,
 		s->reader_on = 0;
 	}
 	tn = RD(btf, next->pid, next, pid);
+	if (!tn) {
+		s->idle_since = now ? now : bpf_ktime_get_ns();
+		return 0;
+	}
 	slot = reader_slot(tn);
 	if (!tn || !slot || (*slot != tn && *slot != READER_SHARED))
 		return 0;	/* not a reader: most switches end here */

@@ -33,6 +33,7 @@ struct lt_cpu_state {
 	__u64 stack_start, last_arrival;
 	__u64 irq_last_rx;	/* time of the last netif_rx inside the running handler */
 	__u64 sirq_last_pkt;	/* time our last packet entered the stack in the running softirq */
+	__u64 idle_since;	/* the idle task runs on this CPU since, 0 = not idle */
 	__u64 pending_ours;	/* our packets in the stack, not yet queued to a socket */
 	__u64 sirq_nested;	/* our hard-IRQ time nested inside the running softirq */
 	__u64 epoch;		/* sampling window these fields belong to (see window_epoch) */
@@ -91,6 +92,7 @@ struct lt_counters {
 	__u64 app_reads, app_sleeps;
 	__u64 app_gap_n, app_gap_ns, app_gap_ns_sq;
 	__u64 app_oncpu_ns;
+	__u64 idle_ns;		/* this CPU's idle time: what other tasks leave the application */
 	/* NET_RX: time between two of our packets entering the stack in one run */
 	__u64 sirq_gap_n, sirq_gap_ns;
 	/* hard IRQ of drivers that pass packets up inside it (netif_rx): entry

@@ -119,6 +119,7 @@ struct est_params {
 	struct est_fit isr_fit, sirq_fit;
 	enum model_kind nic_class, kind;	/* MODEL_IDEAL: undecided */
 	struct fc_costs costs;			/* the forecast's inputs */
+	double app_other;			/* share of the readers' CPUs other tasks took (not in the model) */
 	enum est_cost_how irq_pkt_how, rx_pkt_how, app_dgram_how;
 	bool costs_valid;
 	char reason[384];

@@ -100,6 +100,7 @@ static bool app_costs(const struct lt_sample *s, const struct est_opts *o, struc
 	c->app_dgram_ns = c->app_wakeup_ns = NAN;
 	c->app_share = s->app_oncpu_ns > 0 ? fmin(1, s->app_oncpu_rx_ns / s->app_oncpu_ns) : SHARE_UNKNOWN;
 	p->app_dgram_how = EST_COST_NONE;
+	p->app_other = s->app_oncpu_ns > 0 ? s->app_oncpu_other_ns / s->app_oncpu_ns : NAN;
 	if (o->deliver != EST_DELIVER_APP) {	/* the stack (or forwarding) is the last stage */
 		c->app_share = 0;
 		return true;

@@ -168,6 +168,7 @@ void est_sample_add(struct lt_sample *a, const struct lt_sample *b)
 	a->app_gap_ns_sq += b->app_gap_ns_sq;
 	a->app_oncpu_ns += b->app_oncpu_ns;
 	a->app_oncpu_rx_ns += b->app_oncpu_rx_ns;
+	a->app_oncpu_other_ns += b->app_oncpu_other_ns;
 	a->sirq_gap_n += b->sirq_gap_n;
 	a->sirq_gap_ns += b->sirq_gap_ns;
 	a->irq_first_n += b->irq_first_n;

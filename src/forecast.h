@@ -25,7 +25,10 @@
  * With irq_fixed = 1/r - 1/c, irq_pkt = 1/c, S = irq_fixed, app_dgram = 1/mu
  * and everything else 0 this is the paper's no-DMA NIC exactly; with
  * irq_pkt = 0 and S = irq_fixed = 1/r its NIC with DMA (tests check both).
- * Times in ns, rates in packets/s.
+ * Other processes on the application's CPU are not in the model: it
+ * assumes the application gets what interrupt work leaves (the live view
+ * shows the share other tasks took, `app_other`).  Times in ns, rates in
+ * packets/s.
  */
 #ifndef LT_FORECAST_H
 #define LT_FORECAST_H

@@ -38,6 +38,16 @@ static double *field(struct fc_costs *c, size_t i)
 	return (double *)((char *)c + fields[i].off);
 }
 
+size_t fc_cost_fields(void)
+{
+	return N_FIELDS;
+}
+
+double *fc_cost_field(struct fc_costs *c, size_t i)
+{
+	return i < N_FIELDS ? field(c, i) : NULL;
+}
+
 void fc_costs_json(struct json *j, const char *key, const struct fc_costs *c)
 {
 	json_obj(j, key);

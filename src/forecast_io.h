@@ -8,6 +8,7 @@
 #ifndef LT_FORECAST_IO_H
 #define LT_FORECAST_IO_H
 #include <stdbool.h>
+#include <stddef.h>
 #include "forecast.h"
 #include "json.h"
 #include "json_read.h"
@@ -16,6 +17,9 @@
 void fc_costs_json(struct json *j, const char *key, const struct fc_costs *c);
 /* false when absent or incomplete (then *c holds what was there). */
 bool fc_costs_read(const struct jv *obj, const char *key, struct fc_costs *c);
+/* The numbers of struct fc_costs one by one (the same list), for statistics over many. */
+size_t fc_cost_fields(void);
+double *fc_cost_field(struct fc_costs *c, size_t i);	/* NULL past the end */
 void fc_point_json(struct json *j, const char *key, const struct fc_point *p);
 
 #endif

@@ -217,6 +217,7 @@ static void costs_json(struct json *j, const struct est_params *p)
 		fc_costs_json(j, "costs", &p->costs);
 	else
 		json_null(j, "costs");
+	json_dbl(j, "app_other", p->app_other);
 	json_obj(j, "cost_sources");
 	json_str(j, "irq_pkt", est_cost_how_name(p->irq_pkt_how));
 	json_str(j, "rx_pkt", est_cost_how_name(p->rx_pkt_how));
@@ -469,6 +470,9 @@ static void print_forecast(FILE *f, const struct live_run *run)
 		fprintf(f, "         application %.2f us/wakeup + %.2f us/datagram (%s), sharing %.0f%% of the RX CPUs' interrupt work\n",
 			us(c->app_wakeup_ns), us(c->app_dgram_ns), est_cost_how_name(run->p.app_dgram_how),
 			100 * c->app_share);
+	if (run->p.app_other > 0.1)
+		fprintf(f, "  other tasks took %.0f%% of the readers' CPUs: the forecast assumes the application gets what interrupt work leaves\n",
+			100 * run->p.app_other);
 }
 
 void live_view_summary(FILE *f, struct live_view *v, const struct nic_info *nic,

@@ -533,13 +533,15 @@ static void fit_delta(struct lt_fit_sums *o, const struct lt_fit *a, const struc
  * Where the application runs: the readers' on-CPU time on each CPU, weighted
  * by how much of this NIC's interrupt-priority work (hard IRQ + NET_RX) that
  * CPU did against the mean over the CPUs that did any (1: the reader shares
- * a CPU with a full share of it, 0: it never runs where that work does).
+ * a CPU with a full share of it, 0: it never runs where that work does), and
+ * by the share of that CPU other tasks took (neither idle, nor the readers,
+ * nor this NIC's interrupt work).
  */
 static void app_rx_share(const struct probe *p, struct lt_sample *o)
 {
 	double kern_total = 0, active = 0;
 
-	o->app_oncpu_ns = o->app_oncpu_rx_ns = 0;
+	o->app_oncpu_ns = o->app_oncpu_rx_ns = o->app_oncpu_other_ns = 0;
 	for (int c = 0; c < p->ncpus; c++) {
 		double k = (double)o->cpu_softirq_ns[c];
 
@@ -553,8 +555,13 @@ static void app_rx_share(const struct probe *p, struct lt_sample *o)
 		double app = (double)(p->percpu[c].app_oncpu_ns - p->percpu_prev[c].app_oncpu_ns);
 		double w = kern_total > 0 ? (double)p->cpu_delta[3 * p->ncpus + c] * active / kern_total : 0;
 
+		double idle = (double)(p->percpu[c].idle_ns - p->percpu_prev[c].idle_ns);
+		double dt_ns = o->interval_s * 1e9;
+		double other = dt_ns > 0 ? 1 - (idle + app + (double)p->cpu_delta[3 * p->ncpus + c]) / dt_ns : 0;
+
 		o->app_oncpu_ns += app;
 		o->app_oncpu_rx_ns += app * (w < 1 ? w : 1);
+		o->app_oncpu_other_ns += app * (other > 0 ? (other < 1 ? other : 1) : 0);
 	}
 }
 
@@ -583,9 +590,9 @@ int probe_read(struct probe *p, struct lt_sample *o)
 		o->cpu_softirq_ns[c] = x->softirq_fit.sy - y->softirq_fit.sy;
 		o->cpu_softirq_packets[c] = x->softirq_fit.sx - y->softirq_fit.sx;
 	}
+	o->interval_s = t - p->prev_t;
 	app_rx_share(p, o);
 	memcpy(p->percpu_prev, p->percpu, sizeof(struct lt_counters) * p->ncpus);
-	o->interval_s = t - p->prev_t;
 #define D(f) (a->f - b->f)
 	irq_deltas(p, a, b, o);
 	o->isr_ns_sq = (double)D(isr_fit.syy);	/* the fit has every handled run */

@@ -35,6 +35,7 @@ void raw_view_json_fields(struct json *j, const struct lt_sample *s)
 	json_u64(j, "app_gap_ns_total", s->app_gap_ns);
 	json_dbl(j, "app_oncpu_ns_total", s->app_oncpu_ns);
 	json_dbl(j, "app_oncpu_rx_ns_total", s->app_oncpu_rx_ns);
+	json_dbl(j, "app_oncpu_other_ns_total", s->app_oncpu_other_ns);
 	json_u64(j, "softirq_gaps", s->sirq_gap_n);
 	json_u64(j, "softirq_gap_ns_total", s->sirq_gap_ns);
 	json_u64(j, "irq_first_packets", s->irq_first_n);

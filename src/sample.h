@@ -100,6 +100,7 @@ struct lt_sample {
 	double   app_gap_ns_sq;
 	double   app_oncpu_ns;		/* readers' on-CPU time (all CPUs)          */
 	double   app_oncpu_rx_ns;	/* ... weighted by the NIC's interrupt-priority work on that CPU (0..1) */
+	double   app_oncpu_other_ns;	/* ... weighted by the share other tasks took of that CPU (0..1) */
 	uint64_t sirq_gap_n, sirq_gap_ns;	/* between our packets entering the stack in one NET_RX run */
 	uint64_t irq_first_n, irq_first_ns;	/* handler entry to its first netif_rx */
 	uint64_t irq_gap_n, irq_gap_ns;		/* between netif_rx calls in one handler */

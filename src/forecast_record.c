@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "forecast_io.h"
+#include "forecast_record.h"
+#include "json_read.h"
+
+#define MAX_COST_ROWS	4096	/* intervals whose costs the median looks at (the last ones) */
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Field-by-field median of the intervals' costs: a run cut short has no summary. */
+static void median_costs(struct fc_costs *rows, unsigned int n, struct fc_costs *out)
+{
+	double *col = malloc(n * sizeof(double));
+
+	*out = rows[n / 2];
+	if (!col)
+		return;
+	for (size_t f = 0; f < fc_cost_fields(); f++) {
+		for (unsigned int i = 0; i < n; i++)
+			col[i] = *fc_cost_field(&rows[i], f);
+		qsort(col, n, sizeof(double), cmp_dbl);
+		*fc_cost_field(out, f) = col[n / 2];
+	}
+	free(col);
+}
+
+struct busy_acc {
+	double lam[2], obs[2];	/* the last two busy intervals, not yet counted */
+	unsigned int seen;
+	double sum_lam, sum_obs;
+	unsigned int n;
+};
+
+/* Steady intervals: every busy one but the first and the last (partly busy edges). */
+static void busy_add(struct busy_acc *b, double lam, double obs)
+{
+	if (b->seen >= 2) {
+		b->sum_lam += b->lam[0];
+		b->sum_obs += b->obs[0];
+		b->n++;
+	}
+	if (b->seen >= 1) {
+		b->lam[0] = b->lam[1];
+		b->obs[0] = b->obs[1];
+	}
+	b->lam[1] = lam;
+	b->obs[1] = obs;
+	b->seen++;
+}
+
+static int bad(FILE *err, const char *path, const char *why)
+{
+	fprintf(err, "livelock-trace: forecast: %s: %s\n", path, why);
+	return 1;
+}
+
+static void take_line(struct fc_record *r, const struct jv *o, struct fc_costs *rows,
+		      unsigned int *nrows, struct busy_acc *b)
+{
+	const char *state = jv_str(o, "state");
+
+	if (jv_true(o, "summary")) {
+		if (fc_costs_read(o, "costs", &r->costs)) {
+			r->have_costs = true;
+			r->costs_from = "summary";
+		}
+		r->capacity_pps = jv_num(o, "capacity_pps");
+		return;
+	}
+	r->intervals++;
+	if (state && strcmp(state, "idle"))
+		busy_add(b, jv_num(o, "lambda_pps"), jv_num(o, "observed_pps"));
+	if (fc_costs_read(o, "costs", &rows[*nrows % MAX_COST_ROWS]))
+		(*nrows)++;
+}
+
+int fc_record_load(const char *path, struct fc_record *r, FILE *err)
+{
+	struct fc_costs *rows = calloc(MAX_COST_ROWS, sizeof(*rows));
+	struct busy_acc b = { 0 };
+	unsigned int nrows = 0, lineno = 0;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	struct stat st;
+	FILE *f;
+	int rc = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->lambda_pps = r->observed_pps = r->capacity_pps = NAN;
+	if (!rows)
+		return bad(err, path, strerror(ENOMEM));
+	if (stat(path, &st) || !S_ISREG(st.st_mode) || !(f = fopen(path, "r"))) {
+		free(rows);
+		return bad(err, path, errno ? strerror(errno) : "not a regular file");
+	}
+	while ((len = getline(&line, &cap, f)) > 0) {
+		struct jv *o;
+
+		if (len > FCR_MAX_LINE) {
+			rc = bad(err, path, "a line longer than 1 MiB: not a livelock-trace record");
+			break;
+		}
+		o = jv_parse(line);
+		lineno++;
+		if (!o) {
+			if (lineno == 1) {
+				rc = bad(err, path, "not a livelock-trace record (record one with 'livelock-trace IFACE --record FILE')");
+				break;
+			}
+			continue;	/* a line cut mid-write by a killed run */
+		}
+		if (lineno == 1) {
+			const char *kind = jv_str(o, "record");
+
+			if (!kind || strcmp(kind, "livelock-trace")) {
+				jv_free(o);
+				rc = bad(err, path, "not a livelock-trace record (no header line; record one with 'livelock-trace IFACE --record FILE')");
+				break;
+			}
+			snprintf(r->device, sizeof(r->device), "%s", jv_str(o, "device.name") ? jv_str(o, "device.name") : "");
+			snprintf(r->driver, sizeof(r->driver), "%s", jv_str(o, "device.driver") ? jv_str(o, "device.driver") : "");
+		} else {
+			take_line(r, o, rows, &nrows, &b);
+		}
+		jv_free(o);
+	}
+	free(line);
+	fclose(f);
+	if (!rc && !r->have_costs && nrows) {
+		median_costs(rows, nrows < MAX_COST_ROWS ? nrows : MAX_COST_ROWS, &r->costs);
+		r->have_costs = fc_costs_valid(&r->costs);
+		r->costs_from = "intervals (median)";
+	}
+	free(rows);
+	if (rc)
+		return rc;
+	r->busy = b.n;
+	if (b.n) {
+		r->lambda_pps = b.sum_lam / b.n;
+		r->observed_pps = b.sum_obs / b.n;
+	} else if (b.seen) {	/* one or two busy intervals: use them all */
+		unsigned int k = b.seen < 2 ? b.seen : 2;
+
+		r->lambda_pps = (b.lam[1] + (k > 1 ? b.lam[0] : 0)) / k;
+		r->observed_pps = (b.obs[1] + (k > 1 ? b.obs[0] : 0)) / k;
+		r->busy = k;
+	}
+	return 0;
+}

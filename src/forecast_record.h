@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Reading a `--record` file for `livelock-trace forecast`: the costs the
+ * forecast starts from (the summary's, pooled over the run; else the median
+ * of the intervals' window costs for a run cut short) and the run's
+ * measured point (mean offered and delivered rate over its steady busy
+ * intervals).
+ */
+#ifndef LT_FORECAST_RECORD_H
+#define LT_FORECAST_RECORD_H
+#include <stdbool.h>
+#include <stdio.h>
+#include "forecast.h"
+
+#define FCR_MAX_LINE	(1 << 20)	/* a longer line is not ours */
+
+struct fc_record {
+	char device[64], driver[32];
+	struct fc_costs costs;
+	bool have_costs;
+	const char *costs_from;		/* "summary" or "intervals (median)" */
+	unsigned int intervals, busy;	/* all, and steady busy ones (first and last busy left out) */
+	double lambda_pps, observed_pps;	/* means over the steady busy intervals */
+	double capacity_pps;		/* what the live tool said (the summary's), NAN if none */
+};
+
+/* 0, or 1 after one line on err saying what is wrong with the file. */
+int fc_record_load(const char *path, struct fc_record *r, FILE *err);
+
+#endif

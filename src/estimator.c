@@ -58,8 +58,9 @@ struct estimator {
 	unsigned int n, next;
 	struct lt_sample *win;
 	double *sub;		/* probe ns subtracted, per window slot */
-	struct lt_sample run;	/* every interval with traffic, summed: the run's costs */
-	unsigned int run_n;
+	struct lt_sample run;	/* the steady intervals with traffic, summed: the run's costs */
+	struct lt_sample run_last;	/* the last busy interval: steady only if another follows */
+	unsigned int run_n, busy_seen;
 	double buffer;		/* B of the last update */
 };
 
@@ -602,9 +603,17 @@ void estimator_update(struct estimator *est, const struct lt_sample *in, struct 
 		e->buffer_source = "default (netdev_max_backlog)";
 	}
 	est->buffer = e->buffer;
+	/*
+	 * The run's costs pool its steady intervals: every busy one but the
+	 * first and the last, which traffic fills only partly (their costs are
+	 * a lighter load's).
+	 */
 	if ((e->valid & EST_V_LAMBDA) && e->lambda_pps * c.interval_s >= EST_IDLE_MIN_PACKETS) {
-		est_sample_add(&est->run, &c);
-		est->run_n++;
+		if (est->busy_seen++ >= 2) {
+			est_sample_add(&est->run, &est->run_last);
+			est->run_n++;
+		}
+		est->run_last = c;
 	}
 	est_costs_from(&c, &est->o, e->buffer, &e->cur);
 	est_costs_from(&sum, &est->o, e->buffer, &e->win);
@@ -616,8 +625,10 @@ void estimator_update(struct estimator *est, const struct lt_sample *in, struct 
 bool estimator_run_forecast(const struct estimator *est, struct est_params *p, struct fc_summary *fs)
 {
 	*fs = (struct fc_summary){ NAN, NAN, NAN };
-	est_params_from(&est->run, &est->o, p);
-	if (!est->run_n || !est_costs_from(&est->run, &est->o, est->buffer, p))
+	const struct lt_sample *s = est->run_n ? &est->run : &est->run_last;	/* short runs: the last busy one */
+
+	est_params_from(s, &est->o, p);
+	if (!est->busy_seen || !est_costs_from(s, &est->o, est->buffer, p))
 		return false;
 	*fs = fc_summarize(&p->costs);
 	return isfinite(fs->capacity_pps);

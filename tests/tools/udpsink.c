@@ -13,6 +13,7 @@
 #include <math.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -34,8 +35,9 @@
 #define SEEN_BITS	(1ull << 27)	/* sequence numbers tracked for "unique" (16 MiB) */
 #define PROC_UDP	"/proc/net/udp"
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, mark;
 static void on_signal(int sig) { (void)sig; stop = 1; }
+static void on_mark(int sig) { (void)sig; mark = 1; }	/* SIGUSR1: the sending ended now */
 
 static double now_s(void)
 {
@@ -64,7 +66,9 @@ static void usage(FILE *f)
 "Stops on the first of --seconds, --idle-exit, --expect, SIGINT or SIGTERM, and\n"
 "always prints: received, bytes, unique sequence numbers, seconds, pps (first to\n"
 "last packet), socket_drops (kernel, this socket), queued (left unread at exit),\n"
-"reordered, duplicates, missing (gaps below the highest sequence number seen).\n"
+"reordered, duplicates, missing (gaps below the highest sequence number seen),\n"
+"and received_at_mark / mark_seconds: what had been read at the first SIGUSR1,\n"
+"and when after the first packet (-1 without one): the end of a sending window.\n"
 "Example: udpsink -p 9000 --idle-exit 500 --json --ready-file /tmp/sink.ready\n",
 		DEFAULT_SECONDS);
 }
@@ -164,7 +168,9 @@ int main(int argc, char **argv)
 		{ "json", 0, NULL, O_JSON }, { "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	double port = -1, rcvbuf = 0, delay_us = 0, seconds = DEFAULT_SECONDS, idle_ms = 0;
-	double expect = 0;
+	double expect = 0, t_mark = 0;
+	uint64_t received_at_mark = 0;
+	bool marked = false;
 	const char *bind_addr = NULL, *ready = NULL;
 	int no_read = 0, json = 0, opt, fd, vlen, rcvbuf_now = 0;
 	socklen_t optlen = sizeof(rcvbuf_now);
@@ -213,8 +219,11 @@ int main(int argc, char **argv)
 	{
 		struct sigaction sg = { .sa_handler = on_signal };	/* no SA_RESTART: poll returns */
 
+		struct sigaction sm = { .sa_handler = on_mark };
+
 		sigaction(SIGINT, &sg, NULL);
 		sigaction(SIGTERM, &sg, NULL);
+		sigaction(SIGUSR1, &sm, NULL);
 	}
 
 	c.seen = calloc(SEEN_BITS / 8, 1);
@@ -259,6 +268,11 @@ int main(int argc, char **argv)
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		int n;
 
+		if (mark && !marked) {	/* what the application had read when the sending ended */
+			marked = true;
+			received_at_mark = c.received;
+			t_mark = t;
+		}
 		if (t - t_start >= seconds)
 			break;
 		if (idle_ms > 0 && c.received && (t - t_last) * 1000 >= idle_ms)
@@ -319,12 +333,15 @@ int main(int argc, char **argv)
 			printf("{\"received\":%llu,\"bytes\":%llu,\"unique\":%llu,\"seconds\":%.6f,"
 			       "\"active_seconds\":%.6f,\"pps\":%.1f,\"socket_drops\":%lld,"
 			       "\"queued\":%llu,\"reordered\":%llu,\"duplicates\":%llu,\"missing\":%llu,"
-			       "\"foreign\":%llu,\"rcvbuf_bytes\":%d}\n",
+			       "\"foreign\":%llu,\"rcvbuf_bytes\":%d,\"received_at_mark\":%lld,"
+			       "\"mark_seconds\":%.6f}\n",
 			       (unsigned long long)c.received, (unsigned long long)c.bytes,
 			       (unsigned long long)c.unique, secs, span, pps, drops,
 			       (unsigned long long)c.queued, (unsigned long long)c.reordered,
 			       (unsigned long long)dups, (unsigned long long)missing,
-			       (unsigned long long)c.foreign, rcvbuf_now);
+			       (unsigned long long)c.foreign, rcvbuf_now,
+			       marked ? (long long)received_at_mark : -1LL,
+			       marked && t_first ? t_mark - t_first : -1.0);
 		else
 			printf("received %llu packets (%llu unique, %llu bytes) in %.3f s at %.0f pps; "
 			       "socket drops %lld, %llu left queued, %llu reordered, %llu missing\n",

@@ -35,7 +35,8 @@ static void median_costs(struct fc_costs *rows, unsigned int n, struct fc_costs 
 }
 
 struct busy_acc {
-	double lam[2], obs[2];	/* the last two busy intervals, not yet counted */
+	double prev_lam, prev_obs;	/* the last busy interval: steady if another follows */
+	double all_lam, all_obs;	/* every busy one, for runs of one or two */
 	unsigned int seen;
 	double sum_lam, sum_obs;
 	unsigned int n;
@@ -45,16 +46,14 @@ struct busy_acc {
 static void busy_add(struct busy_acc *b, double lam, double obs)
 {
 	if (b->seen >= 2) {
-		b->sum_lam += b->lam[0];
-		b->sum_obs += b->obs[0];
+		b->sum_lam += b->prev_lam;
+		b->sum_obs += b->prev_obs;
 		b->n++;
 	}
-	if (b->seen >= 1) {
-		b->lam[0] = b->lam[1];
-		b->obs[0] = b->obs[1];
-	}
-	b->lam[1] = lam;
-	b->obs[1] = obs;
+	b->prev_lam = lam;
+	b->prev_obs = obs;
+	b->all_lam += lam;
+	b->all_obs += obs;
 	b->seen++;
 }
 
@@ -150,11 +149,9 @@ int fc_record_load(const char *path, struct fc_record *r, FILE *err)
 		r->lambda_pps = b.sum_lam / b.n;
 		r->observed_pps = b.sum_obs / b.n;
 	} else if (b.seen) {	/* one or two busy intervals: use them all */
-		unsigned int k = b.seen < 2 ? b.seen : 2;
-
-		r->lambda_pps = (b.lam[1] + (k > 1 ? b.lam[0] : 0)) / k;
-		r->observed_pps = (b.obs[1] + (k > 1 ? b.obs[0] : 0)) / k;
-		r->busy = k;
+		r->lambda_pps = b.all_lam / b.seen;
+		r->observed_pps = b.all_obs / b.seen;
+		r->busy = b.seen;
 	}
 	return 0;
 }

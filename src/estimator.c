@@ -491,6 +491,28 @@ static void forecast(struct estimate *e)
 }
 
 /*
+ * The fit: the forecast's model at this interval, with the share of the CPU
+ * interrupt-priority work took in it as measured (so the batching law is not
+ * tested here, only the costs): what the application could read in the CPU
+ * left to it, or lambda.
+ */
+static void fit(struct estimate *e, const struct lt_sample *s)
+{
+	const struct fc_costs *c = &e->win.costs;
+	double k = c->cpus, kern, avail, mu;
+
+	if (!e->win.costs_valid || !(e->valid & EST_V_LAMBDA) || !(s->interval_s > 0) ||
+	    !isfinite(c->app_dgram_ns) || !(c->app_dgram_ns > 0))
+		return;
+	kern = ((double)s->isr_ns + (double)s->softirq_ns) * NS / (s->interval_s * k);
+	avail = fmax(0, 1 - c->app_share * fmin(kern, 1));
+	mu = avail / (c->app_dgram_ns * NS);
+	e->fit_pps = mu > 0 ? k * model_mm1b_throughput(e->lambda_pps / k, mu, c->buffer) : 0;
+	if ((e->valid & EST_V_OBSERVED) && e->observed_pps > 0)
+		e->fit_error_pct = 100 * (e->fit_pps - e->observed_pps) / e->observed_pps;
+}
+
+/*
  * 1/mu of an application whose socket overflowed: it was busy whenever it
  * had the CPU, so it served packets at mu over the time interrupt priority
  * left it: 1/mu <= that time / packets it read.  An interval only partly
@@ -567,7 +589,7 @@ void estimator_update(struct estimator *est, const struct lt_sample *in, struct 
 	e->interval_s = c.interval_s;
 	e->predicted_pps = e->error_pct = e->cpu_avail_model = NAN;
 	e->livelock_pps = e->mlfrr_pps = e->mlfrr_gamma_pps = e->load_pct = NAN;
-	e->capacity_pps = e->forecast_pps = NAN;
+	e->capacity_pps = e->forecast_pps = e->fit_pps = e->fit_error_pct = NAN;
 	e->observed_pps = e->irqs_per_s = e->drop_frac = e->cpu_avail_measured = NAN;
 	e->kind = MODEL_IDEAL;
 
@@ -619,6 +641,7 @@ void estimator_update(struct estimator *est, const struct lt_sample *in, struct 
 	est_costs_from(&sum, &est->o, e->buffer, &e->win);
 	predict(e);
 	forecast(e);
+	fit(e, &c);
 	e->state = est_state_of(e);
 }
 

@@ -150,6 +150,8 @@ struct estimate {
 	double livelock_pps, mlfrr_pps, mlfrr_gamma_pps;	/* mlfrr_gamma_pps = capacity_pps */
 	double load_pct;		/* 100 lambda / mlfrr_pps */
 	double forecast_pps;		/* the forecast curve at this lambda */
+	double fit_pps, fit_error_pct;	/* the same model fitted to this interval: its measured
+					 * interrupt-priority share, not the batching law's */
 	struct fc_point fc;		/* ... and what it says there */
 	enum est_state state;
 	uint32_t valid;

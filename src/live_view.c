@@ -274,6 +274,8 @@ static void print_json(FILE *f, const struct live_view *v, const struct lt_sampl
 	json_dblp(&j, "mlfrr_gamma_pps", e->mlfrr_gamma_pps, 1);
 	json_dblp(&j, "load_pct", e->load_pct, 2);
 	json_dblp(&j, "forecast_pps", e->forecast_pps, 1);
+	json_dblp(&j, "fit_pps", e->fit_pps, 1);
+	json_dblp(&j, "fit_error_pct", e->fit_error_pct, 2);
 	if (e->valid & EST_V_FORECAST)
 		fc_point_json(&j, "forecast", &e->fc);
 	else

@@ -18,13 +18,11 @@
 #include <time.h>
 #include <unistd.h>
 #include "coalesce.h"
+#include "netlink.h"
 #include "nic.h"
 #include "json.h"
 #include "json_read.h"
 #include "model.h"
-
-#define NL_BUF_SIZE	8192	/* one COALESCE_GET reply is a few hundred bytes */
-#define NL_TIMEOUT_S	2
 
 /* Every settable field of struct ethtool_coalesce, by the name ethtool's netlink uses. */
 static const struct {
@@ -75,150 +73,63 @@ int coal_set(const char *ifname, const struct ethtool_coalesce *in)
 
 /* --- which parameters the driver supports: ethtool generic netlink --- */
 
-struct nl_msg {
-	struct nlmsghdr nh;
-	struct genlmsghdr gh;
-	char attrs[128];
-};
-
-static void put_attr(struct nl_msg *m, uint16_t type, const void *data, size_t len)
+static void coalesce_attr(const struct nlattr *a, uint32_t *mask)
 {
-	struct nlattr *a = (void *)((char *)m + NLMSG_ALIGN(m->nh.nlmsg_len));
-
-	a->nla_type = type;
-	a->nla_len = NLA_HDRLEN + len;
-	if (len)
-		memcpy((char *)a + NLA_HDRLEN, data, len);
-	m->nh.nlmsg_len = NLMSG_ALIGN(m->nh.nlmsg_len) + NLA_ALIGN(a->nla_len);
-}
-
-static struct nlattr *nest_start(struct nl_msg *m, uint16_t type)
-{
-	struct nlattr *a = (void *)((char *)m + NLMSG_ALIGN(m->nh.nlmsg_len));
-
-	put_attr(m, type | NLA_F_NESTED, NULL, 0);
-	return a;
-}
-
-static void nest_end(struct nl_msg *m, struct nlattr *a)
-{
-	a->nla_len = (char *)m + m->nh.nlmsg_len - (char *)a;
-}
-
-/* Walk attributes in [p, end); calls back per attribute; -EBADMSG on a bad length. */
-static int walk(const char *p, const char *end, int (*fn)(const struct nlattr *, void *), void *arg)
-{
-	while (p < end) {
-		const struct nlattr *a = (const void *)p;
-		size_t left = end - p;
-		int err;
-
-		if (left < NLA_HDRLEN || a->nla_len < NLA_HDRLEN || (size_t)a->nla_len > left)
-			return -EBADMSG;
-		err = fn(a, arg);
-		if (err)
-			return err;
-		p += (size_t)NLA_ALIGN(a->nla_len) < left ? (size_t)NLA_ALIGN(a->nla_len) : left;
-	}
-	return 0;
-}
-
-static int coalesce_attr(const struct nlattr *a, void *arg)
-{
-	uint32_t *mask = arg;
-
 	switch (a->nla_type & NLA_TYPE_MASK) {
 	case ETHTOOL_A_COALESCE_RX_USECS: *mask |= COAL_RX_USECS; break;
 	case ETHTOOL_A_COALESCE_RX_MAX_FRAMES: *mask |= COAL_RX_FRAMES; break;
 	case ETHTOOL_A_COALESCE_USE_ADAPTIVE_RX: *mask |= COAL_ADAPTIVE_RX; break;
 	}
-	return 0;
-}
-
-/* One message's payload after the genl header, or the error of an NLMSG_ERROR. */
-static int reply_payload(const void *buf, size_t len, const char **p, const char **end)
-{
-	const struct nlmsghdr *nh = buf;
-
-	if (len < NLMSG_HDRLEN || nh->nlmsg_len < NLMSG_HDRLEN || nh->nlmsg_len > len)
-		return -EBADMSG;
-	if (nh->nlmsg_type == NLMSG_ERROR) {
-		const struct nlmsgerr *e = NLMSG_DATA(nh);
-
-		if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
-			return -EBADMSG;
-		return e->error ? e->error : -ENODATA;
-	}
-	if (nh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
-		return -EBADMSG;
-	*p = (const char *)NLMSG_DATA(nh) + GENL_HDRLEN;
-	*end = (const char *)nh + nh->nlmsg_len;
-	return 0;
 }
 
 int coal_parse_reply(const void *buf, size_t len, uint32_t *mask)
 {
-	const char *p, *end;
-	int err = reply_payload(buf, len, &p, &end);
+	const char *p = buf, *end = p + len;
+	const struct nlmsghdr *nh;
+	const struct nlattr *a;
+	int err = nl_next_msg(&p, end, &nh);
 
 	if (err)
 		return err;
+	if (nh->nlmsg_type == NLMSG_ERROR)
+		return (err = nl_msg_status(nh)) ? err : -ENODATA;	/* an ACK is no reply */
+	if ((err = nl_genl_attrs(nh, &p, &end)))
+		return err;
 	*mask = 0;
-	return walk(p, end, coalesce_attr, mask);
+	while (p < end && !err)
+		if (!(err = nl_next_attr(&p, end, &a)))
+			coalesce_attr(a, mask);
+	return err;
 }
 
-static int nl_request(int fd, struct nl_msg *m, char *buf, size_t cap)
+static int coalesce_reply(const void *buf, size_t len, void *mask)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	ssize_t n;
+	int err = coal_parse_reply(buf, len, mask);
 
-	if (sendto(fd, m, m->nh.nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return -errno;
-	n = recv(fd, buf, cap, 0);
-	if (n < 0)
-		return errno == EAGAIN ? -ETIMEDOUT : -errno;
-	return (int)n;
+	return err ? err : 1;
 }
 
 int coal_supported(const char *ifname, uint32_t *mask)
 {
-	struct timeval tv = { .tv_sec = NL_TIMEOUT_S };
-	char *buf = malloc(NL_BUF_SIZE);
-	struct nl_msg m;
+	struct nl_sock s;
+	struct nl_req r;
 	struct nlattr *hdr;
-	uint16_t family = 0;
-	int fd, n, err;
+	uint16_t family;
+	int err = nl_open(&s);
 
-	if (!buf)
-		return -ENOMEM;
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (fd < 0) {
-		free(buf);
-		return -errno;
-	}
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-
-	err = nic_genl_family(fd, ETHTOOL_GENL_NAME, &family);
-	if (!err && !family)
-		err = -ENOENT;
+	if (err)
+		return err;
+	err = nl_family_id(&s, ETHTOOL_GENL_NAME, &family);
 	if (err)	/* -ENOENT: no ethtool netlink (kernel < 5.6) */
 		goto out;
-
-	memset(&m, 0, sizeof(m));
-	m.nh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
-	m.nh.nlmsg_type = family;
-	m.nh.nlmsg_flags = NLM_F_REQUEST;
-	m.nh.nlmsg_seq = 2;
-	m.gh.cmd = ETHTOOL_MSG_COALESCE_GET;
-	m.gh.version = ETHTOOL_GENL_VERSION;
-	hdr = nest_start(&m, ETHTOOL_A_COALESCE_HEADER);
-	put_attr(&m, ETHTOOL_A_HEADER_DEV_NAME, ifname, strlen(ifname) + 1);
-	nest_end(&m, hdr);
-	n = nl_request(fd, &m, buf, NL_BUF_SIZE);
-	err = n < 0 ? n : coal_parse_reply(buf, n, mask);
+	nl_req_init(&r, family, 0, ETHTOOL_MSG_COALESCE_GET, ETHTOOL_GENL_VERSION);
+	hdr = nl_req_nest_start(&r, ETHTOOL_A_COALESCE_HEADER);
+	err = nl_req_put(&r, ETHTOOL_A_HEADER_DEV_NAME, ifname, strlen(ifname) + 1);
+	nl_req_nest_end(&r, hdr);
+	if (!err)
+		err = nl_exchange(&s, &r, coalesce_reply, mask);
 out:
-	close(fd);
-	free(buf);
+	nl_close(&s);
 	return err;
 }
 

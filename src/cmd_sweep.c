@@ -26,6 +26,7 @@
 #include "json.h"
 #include "nic.h"
 #include "numparse.h"
+#include "sweep.h"
 
 #define DEFAULT_PER_S		10
 #define DEFAULT_INTERVAL_S	1
@@ -36,7 +37,7 @@
 
 struct sweep_opts {
 	const char *ifname, *save, *record_dir, *restore, *plot;
-	uint32_t usecs[COAL_MAX_VALUES], frames[COAL_MAX_VALUES];
+	uint32_t usecs[SWEEP_MAX_VALUES], frames[SWEEP_MAX_VALUES];
 	int n_usecs, n_frames, n_adaptive;
 	bool adaptive[2];
 	double per_s, interval_s;
@@ -148,6 +149,34 @@ static bool parse_duration(const char *s, double *out)
 	return true;
 }
 
+int sweep_parse_list(const char *s, const char *opt, uint32_t max, uint32_t *out, int cap)
+{
+	const char *p = s;
+	int n = 0;
+
+	do {
+		char *end;
+		unsigned long v;
+
+		errno = 0;
+		if (*p < '0' || *p > '9')
+			goto bad;
+		v = strtoul(p, &end, 10);
+		if (errno || v > max || (*end && *end != ',') || n == cap)
+			goto bad;
+		out[n++] = (uint32_t)v;
+		p = *end ? end + 1 : end;
+		if (*end && !*p)
+			goto bad;
+	} while (*p);
+	return n;
+bad:
+	fprintf(stderr, "livelock-trace: sweep: bad value '%s' for %s: expected up to %d numbers 0..%u separated by commas\n",
+		s, opt, cap, max);
+	return -1;
+}
+
+
 static bool parse_adaptive(const char *s, struct sweep_opts *o)
 {
 	if (!strcmp(s, "on") || !strcmp(s, "off")) {
@@ -202,11 +231,11 @@ static int parse_args(int argc, char **argv, struct sweep_opts *o)
 	while ((opt = getopt_long(dash, argv, ":h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_RX_USECS:
-			if ((o->n_usecs = coal_parse_list(optarg, "--rx-usecs", UINT32_MAX, o->usecs, COAL_MAX_VALUES)) < 0)
+			if ((o->n_usecs = sweep_parse_list(optarg, "--rx-usecs", UINT32_MAX, o->usecs, SWEEP_MAX_VALUES)) < 0)
 				return LT_EXIT_USAGE;
 			break;
 		case OPT_RX_FRAMES:
-			if ((o->n_frames = coal_parse_list(optarg, "--rx-frames", UINT32_MAX, o->frames, COAL_MAX_VALUES)) < 0)
+			if ((o->n_frames = sweep_parse_list(optarg, "--rx-frames", UINT32_MAX, o->frames, SWEEP_MAX_VALUES)) < 0)
 				return LT_EXIT_USAGE;
 			break;
 		case OPT_ADAPTIVE:

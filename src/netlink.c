@@ -110,30 +110,35 @@ int nl_exchange(struct nl_sock *s, struct nl_req *r, nl_parse_fn parse, void *ar
 
 /* --- walks --- */
 
+/* Past an item of len bytes (step when aligned) with a header of hdr bytes; -EBADMSG if it does not fit. */
+static int step_over(const char **p, const char *end, size_t hdr, size_t len, size_t step)
+{
+	size_t left = end - *p;
+
+	if (len < hdr || len > left)
+		return -EBADMSG;
+	*p += step < left ? step : left;
+	return 0;
+}
+
 int nl_next_msg(const char **p, const char *end, const struct nlmsghdr **out)
 {
 	const struct nlmsghdr *nh = (const void *)*p;
-	size_t left = end - *p, step;
 
-	if (left < NLMSG_HDRLEN || nh->nlmsg_len < NLMSG_HDRLEN || nh->nlmsg_len > left)
+	if ((size_t)(end - *p) < NLMSG_HDRLEN)
 		return -EBADMSG;
-	step = NLMSG_ALIGN(nh->nlmsg_len);
-	*p += step < left ? step : left;
 	*out = nh;
-	return 0;
+	return step_over(p, end, NLMSG_HDRLEN, nh->nlmsg_len, NLMSG_ALIGN(nh->nlmsg_len));
 }
 
 int nl_next_attr(const char **p, const char *end, const struct nlattr **out)
 {
 	const struct nlattr *a = (const void *)*p;
-	size_t left = end - *p, step;
 
-	if (left < NLA_HDRLEN || a->nla_len < NLA_HDRLEN || a->nla_len > left)
+	if ((size_t)(end - *p) < NLA_HDRLEN)
 		return -EBADMSG;
-	step = NLA_ALIGN(a->nla_len);
-	*p += step < left ? step : left;
 	*out = a;
-	return 0;
+	return step_over(p, end, NLA_HDRLEN, a->nla_len, NLA_ALIGN(a->nla_len));
 }
 
 int nl_msg_status(const struct nlmsghdr *nh)

@@ -236,8 +236,10 @@ static int check_request(char **argv, int dash, struct sweep_opts *o)
 			return usage_error("--restore FILE takes nothing else", NULL);
 		return 0;
 	}
+	if (optind == dash)
+		return usage_error("which interface? give IFACE", NULL);
 	if (optind != dash - 1)
-		return usage_error(optind == dash ? "which interface? give IFACE" : "one interface only, got", optind == dash ? NULL : argv[optind + 1]);
+		return usage_error("one interface only, got", argv[optind + 1]);
 	o->ifname = argv[optind];
 	if (o->show)
 		return 0;

@@ -6,7 +6,6 @@
  */
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
 #include "commands.h"
 #include "compare.h"
 #include "json.h"

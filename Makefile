@@ -47,7 +47,7 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all test unit tools clean bench lab lab-smoke static
+.PHONY: all test unit tools clean bench floor lab lab-smoke static
 
 all: $(BIN) tools
 
@@ -80,7 +80,22 @@ $(OUT)/tools/%: tests/tools/%.c | $(OUT)/tools
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lm
 
-$(OUT) $(OUT)/tests $(OUT)/tools:
+# The benchmarks' floor (scripts/bench/floor.bpf.c: empty programs on our hooks
+# and an XDP_PASS program; floor.c: their loader), with the tool's flags, into
+# FLOOR_DIR.  Not part of the tool; scripts/bench/build-floor calls it.
+FLOOR_DIR ?= build/bench
+
+floor: $(FLOOR_DIR)/floor.bpf.o $(FLOOR_DIR)/floor
+
+$(FLOOR_DIR)/floor.bpf.o: scripts/bench/floor.bpf.c | $(FLOOR_DIR)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(FLOOR_DIR)/floor: scripts/bench/floor.c | $(FLOOR_DIR)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< -lbpf
+
+$(OUT) $(OUT)/tests $(OUT)/tools $(FLOOR_DIR):
 	$(Q)mkdir -p $@
 
 tools: $(TOOL_BINS)
@@ -107,4 +122,5 @@ lab-smoke: $(BIN) tools static
 clean:
 	rm -rf build livelock-trace livelock-trace-static
 
--include $(OBJS:.o=.d) $(BPF_OBJS:.o=.d) $(UNIT_BINS:=.d) $(TOOL_BINS:=.d)
+-include $(OBJS:.o=.d) $(BPF_OBJS:.o=.d) $(UNIT_BINS:=.d) $(TOOL_BINS:=.d) \
+	 $(FLOOR_DIR)/floor.bpf.d $(FLOOR_DIR)/floor.d

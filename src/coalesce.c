@@ -1,62 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* Interrupt-coalescing settings: read, probe, apply, save, restore (see coalesce.h). */
+/*
+ * Interrupt-coalescing settings of a device: read and apply them
+ * (SIOCETHTOOL), ask ethtool netlink which the driver accepts, and what a
+ * sweep's setting changes and whether the device took it (see coalesce.h).
+ */
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/ethtool_netlink.h>
-#include <linux/genetlink.h>
-#include <linux/netlink.h>
-#include <linux/sockios.h>
-#include <math.h>
-#include <net/if.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/time.h>
-#include <time.h>
-#include <unistd.h>
 #include "coalesce.h"
+#include "netlink.h"
 #include "nic.h"
-#include "json.h"
-#include "json_read.h"
-#include "model.h"
-
-#define NL_BUF_SIZE	8192	/* one COALESCE_GET reply is a few hundred bytes */
-#define NL_TIMEOUT_S	2
-
-/* Every settable field of struct ethtool_coalesce, by the name ethtool's netlink uses. */
-static const struct {
-	const char *name;
-	size_t off;
-} fields[] = {
-#define F(n, m) { n, offsetof(struct ethtool_coalesce, m) }
-	F("rx_usecs", rx_coalesce_usecs), F("rx_frames", rx_max_coalesced_frames),
-	F("rx_usecs_irq", rx_coalesce_usecs_irq), F("rx_frames_irq", rx_max_coalesced_frames_irq),
-	F("tx_usecs", tx_coalesce_usecs), F("tx_frames", tx_max_coalesced_frames),
-	F("tx_usecs_irq", tx_coalesce_usecs_irq), F("tx_frames_irq", tx_max_coalesced_frames_irq),
-	F("stats_block_usecs", stats_block_coalesce_usecs),
-	F("adaptive_rx", use_adaptive_rx_coalesce), F("adaptive_tx", use_adaptive_tx_coalesce),
-	F("pkt_rate_low", pkt_rate_low), F("rx_usecs_low", rx_coalesce_usecs_low),
-	F("rx_frames_low", rx_max_coalesced_frames_low), F("tx_usecs_low", tx_coalesce_usecs_low),
-	F("tx_frames_low", tx_max_coalesced_frames_low), F("pkt_rate_high", pkt_rate_high),
-	F("rx_usecs_high", rx_coalesce_usecs_high), F("rx_frames_high", rx_max_coalesced_frames_high),
-	F("tx_usecs_high", tx_coalesce_usecs_high), F("tx_frames_high", tx_max_coalesced_frames_high),
-	F("rate_sample_interval", rate_sample_interval),
-#undef F
-};
-#define N_FIELDS (sizeof(fields) / sizeof(fields[0]))
-
-static uint32_t *field(struct ethtool_coalesce *ec, size_t i)
-{
-	return (uint32_t *)((char *)ec + fields[i].off);
-}
-
-static uint32_t field_c(const struct ethtool_coalesce *ec, size_t i)
-{
-	return *(const uint32_t *)((const char *)ec + fields[i].off);
-}
 
 int coal_get(const char *ifname, struct ethtool_coalesce *ec)
 {
@@ -75,150 +29,63 @@ int coal_set(const char *ifname, const struct ethtool_coalesce *in)
 
 /* --- which parameters the driver supports: ethtool generic netlink --- */
 
-struct nl_msg {
-	struct nlmsghdr nh;
-	struct genlmsghdr gh;
-	char attrs[128];
-};
-
-static void put_attr(struct nl_msg *m, uint16_t type, const void *data, size_t len)
+static void coalesce_attr(const struct nlattr *a, uint32_t *mask)
 {
-	struct nlattr *a = (void *)((char *)m + NLMSG_ALIGN(m->nh.nlmsg_len));
-
-	a->nla_type = type;
-	a->nla_len = NLA_HDRLEN + len;
-	if (len)
-		memcpy((char *)a + NLA_HDRLEN, data, len);
-	m->nh.nlmsg_len = NLMSG_ALIGN(m->nh.nlmsg_len) + NLA_ALIGN(a->nla_len);
-}
-
-static struct nlattr *nest_start(struct nl_msg *m, uint16_t type)
-{
-	struct nlattr *a = (void *)((char *)m + NLMSG_ALIGN(m->nh.nlmsg_len));
-
-	put_attr(m, type | NLA_F_NESTED, NULL, 0);
-	return a;
-}
-
-static void nest_end(struct nl_msg *m, struct nlattr *a)
-{
-	a->nla_len = (char *)m + m->nh.nlmsg_len - (char *)a;
-}
-
-/* Walk attributes in [p, end); calls back per attribute; -EBADMSG on a bad length. */
-static int walk(const char *p, const char *end, int (*fn)(const struct nlattr *, void *), void *arg)
-{
-	while (p < end) {
-		const struct nlattr *a = (const void *)p;
-		size_t left = end - p;
-		int err;
-
-		if (left < NLA_HDRLEN || a->nla_len < NLA_HDRLEN || (size_t)a->nla_len > left)
-			return -EBADMSG;
-		err = fn(a, arg);
-		if (err)
-			return err;
-		p += (size_t)NLA_ALIGN(a->nla_len) < left ? (size_t)NLA_ALIGN(a->nla_len) : left;
-	}
-	return 0;
-}
-
-static int coalesce_attr(const struct nlattr *a, void *arg)
-{
-	uint32_t *mask = arg;
-
 	switch (a->nla_type & NLA_TYPE_MASK) {
 	case ETHTOOL_A_COALESCE_RX_USECS: *mask |= COAL_RX_USECS; break;
 	case ETHTOOL_A_COALESCE_RX_MAX_FRAMES: *mask |= COAL_RX_FRAMES; break;
 	case ETHTOOL_A_COALESCE_USE_ADAPTIVE_RX: *mask |= COAL_ADAPTIVE_RX; break;
 	}
-	return 0;
-}
-
-/* One message's payload after the genl header, or the error of an NLMSG_ERROR. */
-static int reply_payload(const void *buf, size_t len, const char **p, const char **end)
-{
-	const struct nlmsghdr *nh = buf;
-
-	if (len < NLMSG_HDRLEN || nh->nlmsg_len < NLMSG_HDRLEN || nh->nlmsg_len > len)
-		return -EBADMSG;
-	if (nh->nlmsg_type == NLMSG_ERROR) {
-		const struct nlmsgerr *e = NLMSG_DATA(nh);
-
-		if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
-			return -EBADMSG;
-		return e->error ? e->error : -ENODATA;
-	}
-	if (nh->nlmsg_len < NLMSG_LENGTH(GENL_HDRLEN))
-		return -EBADMSG;
-	*p = (const char *)NLMSG_DATA(nh) + GENL_HDRLEN;
-	*end = (const char *)nh + nh->nlmsg_len;
-	return 0;
 }
 
 int coal_parse_reply(const void *buf, size_t len, uint32_t *mask)
 {
-	const char *p, *end;
-	int err = reply_payload(buf, len, &p, &end);
+	const char *p = buf, *end = p + len;
+	const struct nlmsghdr *nh;
+	const struct nlattr *a;
+	int err = nl_next_msg(&p, end, &nh);
 
 	if (err)
 		return err;
+	if (nh->nlmsg_type == NLMSG_ERROR)
+		return (err = nl_msg_status(nh)) ? err : -ENODATA;	/* an ACK is no reply */
+	if ((err = nl_genl_attrs(nh, &p, &end)))
+		return err;
 	*mask = 0;
-	return walk(p, end, coalesce_attr, mask);
+	while (p < end && !err)
+		if (!(err = nl_next_attr(&p, end, &a)))
+			coalesce_attr(a, mask);
+	return err;
 }
 
-static int nl_request(int fd, struct nl_msg *m, char *buf, size_t cap)
+static int coalesce_reply(const void *buf, size_t len, void *mask)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	ssize_t n;
+	int err = coal_parse_reply(buf, len, mask);
 
-	if (sendto(fd, m, m->nh.nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return -errno;
-	n = recv(fd, buf, cap, 0);
-	if (n < 0)
-		return errno == EAGAIN ? -ETIMEDOUT : -errno;
-	return (int)n;
+	return err ? err : 1;
 }
 
 int coal_supported(const char *ifname, uint32_t *mask)
 {
-	struct timeval tv = { .tv_sec = NL_TIMEOUT_S };
-	char *buf = malloc(NL_BUF_SIZE);
-	struct nl_msg m;
+	struct nl_sock s;
+	struct nl_req r;
 	struct nlattr *hdr;
-	uint16_t family = 0;
-	int fd, n, err;
+	uint16_t family;
+	int err = nl_open(&s);
 
-	if (!buf)
-		return -ENOMEM;
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (fd < 0) {
-		free(buf);
-		return -errno;
-	}
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-
-	err = nic_genl_family(fd, ETHTOOL_GENL_NAME, &family);
-	if (!err && !family)
-		err = -ENOENT;
+	if (err)
+		return err;
+	err = nl_family_id(&s, ETHTOOL_GENL_NAME, &family);
 	if (err)	/* -ENOENT: no ethtool netlink (kernel < 5.6) */
 		goto out;
-
-	memset(&m, 0, sizeof(m));
-	m.nh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
-	m.nh.nlmsg_type = family;
-	m.nh.nlmsg_flags = NLM_F_REQUEST;
-	m.nh.nlmsg_seq = 2;
-	m.gh.cmd = ETHTOOL_MSG_COALESCE_GET;
-	m.gh.version = ETHTOOL_GENL_VERSION;
-	hdr = nest_start(&m, ETHTOOL_A_COALESCE_HEADER);
-	put_attr(&m, ETHTOOL_A_HEADER_DEV_NAME, ifname, strlen(ifname) + 1);
-	nest_end(&m, hdr);
-	n = nl_request(fd, &m, buf, NL_BUF_SIZE);
-	err = n < 0 ? n : coal_parse_reply(buf, n, mask);
+	nl_req_init(&r, family, 0, ETHTOOL_MSG_COALESCE_GET, ETHTOOL_GENL_VERSION);
+	hdr = nl_req_nest_start(&r, ETHTOOL_A_COALESCE_HEADER);
+	err = nl_req_put(&r, ETHTOOL_A_HEADER_DEV_NAME, ifname, strlen(ifname) + 1);
+	nl_req_nest_end(&r, hdr);
+	if (!err)
+		err = nl_exchange(&s, &r, coalesce_reply, mask);
 out:
-	close(fd);
-	free(buf);
+	nl_close(&s);
 	return err;
 }
 
@@ -285,131 +152,6 @@ const char *coal_param_name(uint32_t p)
 	return "?";
 }
 
-int coal_parse_list(const char *s, const char *opt, uint32_t max, uint32_t *out, int cap)
-{
-	const char *p = s;
-	int n = 0;
-
-	do {
-		char *end;
-		unsigned long v;
-
-		errno = 0;
-		if (*p < '0' || *p > '9')
-			goto bad;
-		v = strtoul(p, &end, 10);
-		if (errno || v > max || (*end && *end != ',') || n == cap)
-			goto bad;
-		out[n++] = (uint32_t)v;
-		p = *end ? end + 1 : end;
-		if (*end && !*p)
-			goto bad;
-	} while (*p);
-	return n;
-bad:
-	fprintf(stderr, "livelock-trace: sweep: bad value '%s' for %s: expected up to %d numbers 0..%u separated by commas\n",
-		s, opt, cap, max);
-	return -1;
-}
-
-bool coal_equal(const struct ethtool_coalesce *a, const struct ethtool_coalesce *b, const char **fname)
-{
-	for (size_t i = 0; i < N_FIELDS; i++)
-		if (field_c(a, i) != field_c(b, i)) {
-			if (fname)
-				*fname = fields[i].name;
-			return false;
-		}
-	return true;
-}
-
-/* --- the save file --- */
-
-void coal_default_path(const char *ifname, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s/coalesce-%s.json", COAL_SAVE_DIR, ifname);
-}
-
-int coal_save(const char *path, const struct coal_saved *sv)
-{
-	struct json j;
-	FILE *f;
-	int fd, err = 0;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
-	f = fdopen(fd, "w");
-	if (!f) {
-		err = -errno;
-		close(fd);
-		unlink(path);
-		return err;
-	}
-	json_begin(&j, f);
-	json_str(&j, "saved_by", "livelock-trace sweep");
-	json_u64(&j, "format", COAL_SAVE_FORMAT);
-	json_u64(&j, "time", (uint64_t)time(NULL));
-	json_i64(&j, "pid", sv->pid);
-	json_str(&j, "device", sv->ifname);
-	json_u64(&j, "ifindex", sv->ifindex);
-	json_str(&j, "driver", sv->driver);
-	json_obj(&j, "coalesce");
-	for (size_t i = 0; i < N_FIELDS; i++)
-		json_u64(&j, fields[i].name, field_c(&sv->ec, i));
-	json_obj_end(&j);
-	json_end(&j);
-	if (ferror(f) || fflush(f) || fsync(fd))
-		err = -EIO;
-	if (fclose(f) && !err)
-		err = -EIO;
-	if (err)
-		unlink(path);
-	return err;
-}
-
-int coal_load(const char *path, struct coal_saved *sv)
-{
-	char buf[4096];
-	size_t n;
-	struct jv *v;
-	FILE *f = fopen(path, "r");
-	const char *s;
-	int err = -EBADMSG;
-
-	memset(sv, 0, sizeof(*sv));
-	if (!f)
-		return -errno;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	v = jv_parse(buf);
-	if (!v)
-		return -EBADMSG;
-	s = jv_str(v, "saved_by");
-	if (!s || strcmp(s, "livelock-trace sweep") || !(jv_num(v, "format") <= COAL_SAVE_FORMAT) ||
-	    !jv_str(v, "device") || !jv_get(v, "coalesce"))
-		goto out;
-	snprintf(sv->ifname, sizeof(sv->ifname), "%s", jv_str(v, "device"));
-	snprintf(sv->driver, sizeof(sv->driver), "%s", jv_str(v, "driver") ? jv_str(v, "driver") : "");
-	sv->ifindex = isfinite(jv_num(v, "ifindex")) ? (unsigned int)jv_num(v, "ifindex") : 0;
-	sv->pid = isfinite(jv_num(v, "pid")) ? (long)jv_num(v, "pid") : 0;
-	for (size_t i = 0; i < N_FIELDS; i++) {
-		char key[64];
-		double x;
-
-		snprintf(key, sizeof(key), "coalesce.%s", fields[i].name);
-		x = jv_num(v, key);
-		if (!(x >= 0 && x <= UINT32_MAX) || x != floor(x))
-			goto out;
-		*field(&sv->ec, i) = (uint32_t)x;
-	}
-	err = 0;
-out:
-	jv_free(v);
-	return err;
-}
-
 /* --- driver quirks --- */
 
 const char *coal_usecs_note(const char *driver, uint32_t u)
@@ -422,41 +164,4 @@ const char *coal_usecs_note(const char *driver, uint32_t u)
 	if (!strcmp(driver, "ixgbe") && u == 1)
 		return "rx-usecs 1 selects the driver's dynamic interrupt throttling, not 1 microsecond";
 	return NULL;
-}
-
-/* --- prediction --- */
-
-double coal_irq_cap(const struct ethtool_coalesce *ec, const char *driver, double lambda)
-{
-	double u = ec->rx_coalesce_usecs, f = ec->rx_max_coalesced_frames, by_time, by_frames;
-
-	if (ec->use_adaptive_rx_coalesce || coal_usecs_note(driver, ec->rx_coalesce_usecs) || !(lambda > 0))
-		return NAN;
-	by_time = u > 0 ? 1e6 / (u * lambda) : 1;
-	by_frames = f > 0 ? 1 / f : 1;
-	if (u > 0 && f > 0)
-		return fmin(1, fmax(by_time, by_frames));
-	return fmin(1, u > 0 ? by_time : by_frames);
-}
-
-bool coal_predict(const struct coal_ref *ref, double cap, double lambda, struct coal_pred *out)
-{
-	double k = ref->cpus > 0 ? ref->cpus : 1, ipp;
-	struct model_params mp;
-
-	out->irqs_per_pkt = out->pkts_per_irq = out->irq_share_pct = out->gamma_pps = NAN;
-	if (!isfinite(cap) || !(lambda > 0) || !(ref->irqs_per_pkt > 0))
-		return false;
-	ipp = fmin(ref->irqs_per_pkt, cap);
-	out->irqs_per_pkt = ipp;
-	out->pkts_per_irq = 1 / ipp;
-	if (!(ref->hardirq_us >= 0))
-		return true;
-	out->irq_share_pct = 100 * lambda * ipp * ref->hardirq_us * 1e-6 / k;
-	if (!(ref->proto_us > 0))
-		return true;
-	mp = (struct model_params){ .isr_s = ref->hardirq_us * 1e-6 * ipp, .proto_s = ref->proto_us * 1e-6,
-				    .buffer = ref->buffer >= 1 ? ref->buffer : 1000 };
-	out->gamma_pps = k * model_throughput(MODEL_DMA, &mp, lambda / k);
-	return true;
 }

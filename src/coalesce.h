@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Interrupt coalescing of one device: read (ETHTOOL_GCOALESCE), which
- * receive parameters the driver accepts (ethtool netlink, read-only), apply
- * one setting (ETHTOOL_SCOALESCE) and read it back, save the original to a
- * file and restore it from there.  The whole struct ethtool_coalesce is what
- * is saved and restored, not only the fields a sweep changes.
+ * Interrupt coalescing of one device, in three files:
+ * - coalesce.c: read (ETHTOOL_GCOALESCE), which receive parameters the
+ *   driver accepts (ethtool netlink, read-only), apply one setting
+ *   (ETHTOOL_SCOALESCE) and check its read-back, the drivers' quirks;
+ * - coalesce_save.c: the save file of the original and the comparison of
+ *   two whole settings.  The whole struct ethtool_coalesce is what is saved
+ *   and restored, not only the fields a sweep changes;
+ * - coalesce_predict.c: what a setting should give (pure).
  */
 #ifndef LT_COALESCE_H
 #define LT_COALESCE_H
@@ -20,7 +23,6 @@ enum coal_param {
 	COAL_ADAPTIVE_RX = 1u << 2,
 };
 
-#define COAL_MAX_VALUES	16	/* values per list on the command line */
 #define COAL_SAVE_DIR	"/run/livelock-trace"
 #define COAL_SAVE_FORMAT 1
 
@@ -39,6 +41,8 @@ struct coal_saved {
 	long pid;			/* the sweep that wrote it */
 	struct ethtool_coalesce ec;
 };
+
+/* --- coalesce.c --- */
 
 /* 0, or -errno: -EOPNOTSUPP the driver has no get/set_coalesce, -ENODEV no device. */
 int coal_get(const char *ifname, struct ethtool_coalesce *ec);
@@ -65,8 +69,13 @@ void coal_setting_str(const struct coal_setting *s, char *buf, size_t len);
 uint32_t coal_setting_params(const struct coal_setting *s);
 const char *coal_param_name(uint32_t one_param);	/* "rx-usecs", ... */
 
-/* "0,8,32,128" -> out[], each 0..max; count, or -1 after one line on stderr. */
-int coal_parse_list(const char *s, const char *opt, uint32_t max, uint32_t *out, int cap);
+/*
+ * Drivers that give small rx-usecs values a meaning other than
+ * microseconds (dynamic interrupt throttling modes): a sentence, else NULL.
+ */
+const char *coal_usecs_note(const char *driver, uint32_t rx_usecs);
+
+/* --- coalesce_save.c --- */
 
 /* Every settable field equal?  On false, the first differing field's name. */
 bool coal_equal(const struct ethtool_coalesce *a, const struct ethtool_coalesce *b,
@@ -83,11 +92,7 @@ int coal_load(const char *path, struct coal_saved *sv);
 /* Default save path for a device: COAL_SAVE_DIR/coalesce-IFACE.json. */
 void coal_default_path(const char *ifname, char *buf, size_t len);
 
-/*
- * Drivers that give small rx-usecs values a meaning other than
- * microseconds (dynamic interrupt throttling modes): a sentence, else NULL.
- */
-const char *coal_usecs_note(const char *driver, uint32_t rx_usecs);
+/* --- coalesce_predict.c --- */
 
 /*
  * What a setting should give.  A timer of U microseconds allows at most

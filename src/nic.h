@@ -147,23 +147,16 @@ const char *nic_irq_source_name(enum nic_irq_source src);
  */
 int nic_napi_discover(struct nic_info *nic);
 /*
- * Pure parsers of reply buffers (what one recv() returns), for tests.
- * nic_napi_parse_family: a CTRL_CMD_GETFAMILY reply -> the family id; 0, or
- * the kernel's negative errno, or -EBADMSG.
- * nic_napi_parse: NETDEV_CMD_NAPI_GET and NETDEV_CMD_QUEUE_GET dump replies
- * of `family`.  NAPI messages of `ifindex` are added to napis[*n] (at most
- * max; a known id is updated), queue messages set the rx/tx queue of the NAPI
- * they name; other interfaces and unknown attributes are skipped.  Returns 1
- * at NLMSG_DONE, 0 if more is to come, the kernel's negative errno, -EAGAIN
- * for a dump interrupted by a change, or -EBADMSG for a truncated or malformed
- * message; on any error nothing of the buffer is applied.
+ * Pure parser of reply buffers (what one recv() returns), for tests:
+ * NETDEV_CMD_NAPI_GET and NETDEV_CMD_QUEUE_GET dump replies of `family`
+ * (its id: nl_family_id in netlink.h).  NAPI messages of `ifindex` are added
+ * to napis[*n] (at most max; a known id is updated), queue messages set the
+ * rx/tx queue of the NAPI they name; other interfaces and unknown attributes
+ * are skipped.  Returns 1 at NLMSG_DONE, 0 if more is to come, the kernel's
+ * negative errno, -EAGAIN for a dump interrupted by a change, or -EBADMSG for
+ * a truncated or malformed message; on any error nothing of the buffer is
+ * applied.
  */
-int nic_napi_parse_family(const void *buf, size_t len, uint16_t *family);
-/*
- * A generic-netlink family's id by name (CTRL_CMD_GETFAMILY) on an open
- * NETLINK_GENERIC socket: 0, or -errno (-ENOENT: the kernel has no such family).
- */
-int nic_genl_family(int fd, const char *name, uint16_t *family);
 int nic_napi_parse(const void *buf, size_t len, uint16_t family, unsigned int ifindex,
 		   struct nic_napi *napis, int *n, int max);
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Coalescing settings (src/coalesce.c) without a NIC: value lists, settings
- * and their read-back check, the save file (round trip, exclusive create,
+ * Coalescing settings (src/coalesce*.c) without a NIC: settings and their
+ * read-back check, the save file (round trip, exclusive create,
  * foreign files), the ethtool netlink reply that says which parameters a
  * driver accepts, the driver notes, and the prediction from a reference run.
  */
@@ -20,32 +20,6 @@
 #include <unistd.h>
 #include <cmocka.h>
 #include "coalesce.h"
-
-static void test_parse_list(void **state)
-{
-	uint32_t v[COAL_MAX_VALUES];
-	int saved = dup(2), null = open("/dev/null", O_WRONLY);
-	(void)state;
-	assert_int_equal(coal_parse_list("0,8,32,128", "--rx-usecs", 10000, v, COAL_MAX_VALUES), 4);
-	assert_true(v[0] == 0 && v[1] == 8 && v[2] == 32 && v[3] == 128);
-	assert_int_equal(coal_parse_list("64", "--rx-usecs", 10000, v, COAL_MAX_VALUES), 1);
-	assert_int_equal(v[0], 64);
-	/* the errors print one line each; keep them off the test output */
-	fflush(stderr);
-	dup2(null, 2);
-	assert_int_equal(coal_parse_list("1,", "--rx-usecs", 10000, v, COAL_MAX_VALUES), -1);
-	assert_int_equal(coal_parse_list(",1", "--rx-usecs", 10000, v, COAL_MAX_VALUES), -1);
-	assert_int_equal(coal_parse_list("1,,2", "--rx-usecs", 10000, v, COAL_MAX_VALUES), -1);
-	assert_int_equal(coal_parse_list("-1", "--rx-usecs", 10000, v, COAL_MAX_VALUES), -1);
-	assert_int_equal(coal_parse_list("10001", "--rx-usecs", 10000, v, COAL_MAX_VALUES), -1);
-	assert_int_equal(coal_parse_list("8us", "--rx-usecs", 10000, v, COAL_MAX_VALUES), -1);
-	assert_int_equal(coal_parse_list("", "--rx-usecs", 10000, v, COAL_MAX_VALUES), -1);
-	assert_int_equal(coal_parse_list("1,2,3", "--rx-usecs", 10000, v, 2), -1);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	close(null);
-}
 
 static void test_setting(void **state)
 {
@@ -247,7 +221,6 @@ static void test_predict(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_list),
 		cmocka_unit_test(test_setting),
 		cmocka_unit_test(test_equal),
 		cmocka_unit_test(test_save_file),

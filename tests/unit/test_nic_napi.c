@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "netlink.h"
 #include "nic.h"
 
 #define FIXTURES	"tests/fixtures/netlink/"
@@ -213,14 +214,14 @@ static void test_family(void **state)
 
 	(void)state;
 	len = load_hex("family_netdev.hex", raw, sizeof(raw));
-	assert_int_equal(nic_napi_parse_family(raw, len, &family), 0);
+	assert_int_equal(nl_family_parse(raw, len, &family), 0);
 	assert_int_equal(family, FAMILY);
 	/* cut inside the message: rejected, not read past the end */
-	assert_int_equal(nic_napi_parse_family(raw, len - 3, &family), -EBADMSG);
-	assert_int_equal(nic_napi_parse_family(raw, 10, &family), -EBADMSG);
+	assert_int_equal(nl_family_parse(raw, len - 3, &family), -EBADMSG);
+	assert_int_equal(nl_family_parse(raw, 10, &family), -EBADMSG);
 	/* a kernel without the family answers ENOENT */
 	put_status(&m, NLMSG_ERROR, -ENOENT);
-	assert_int_equal(nic_napi_parse_family(m.b, m.len, &family), -ENOENT);
+	assert_int_equal(nl_family_parse(m.b, m.len, &family), -ENOENT);
 }
 
 static void test_several_napis(void **state)

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The sweep command in three files:
+ * - cmd_sweep.c: the command line, --show and --restore;
+ * - sweep_engine.c: the checks before anything changes, the save, and per
+ *   setting apply, read back and measure with the live command as a child
+ *   process; the original restored on every exit path, signals included;
+ * - sweep_report.c: each measured setting against the previous one, the
+ *   predictions, and the table or JSON with compare's report after it.
+ */
+#ifndef LT_SWEEP_H
+#define LT_SWEEP_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/ethtool.h>
+#include "coalesce.h"
+#include "compare.h"
+
+#define SWEEP_MAX_VALUES	16	/* values per list on the command line */
+#define SWEEP_MAX_PASSTHROUGH	32	/* live options after "--" */
+
+struct sweep_opts {
+	const char *ifname, *save, *record_dir, *restore, *plot;
+	uint32_t usecs[SWEEP_MAX_VALUES], frames[SWEEP_MAX_VALUES];
+	int n_usecs, n_frames, n_adaptive;
+	bool adaptive[2];
+	double per_s, interval_s;
+	bool json, show;
+	int n_pass;
+	char *pass[SWEEP_MAX_PASSTHROUGH];
+};
+
+/* One point of the sweep and what became of it. */
+struct sweep_point {
+	struct coal_setting want;
+	struct ethtool_coalesce rb;	/* read back after applying */
+	bool taken, measured, busy;
+	char why[96], record[512];
+	struct cmp_run run;
+	double cap;			/* interrupts per packet at most (coal_irq_cap) */
+	struct coal_pred pred;
+	int moved;			/* interrupts/packet against the previous point: -1, 0, +1; 2 unknown */
+	int prev;			/* that previous measured point, -1 none */
+};
+
+/* --- cmd_sweep.c --- */
+
+/* "0,8,32,128" -> out[], each 0..max; count, or -1 after one line on stderr. */
+int sweep_parse_list(const char *s, const char *opt, uint32_t max, uint32_t *out, int cap);
+
+/* --- sweep_engine.c --- */
+
+/* The whole sweep of o->ifname: an exit code (commands.h, or 128 + signal). */
+int sweep_run(const struct sweep_opts *o);
+/* Put back saved settings, read them back, remove the save; 0 or an exit code, one line on stderr either way. */
+int sweep_restore(const char *ifname, const struct ethtool_coalesce *orig, const char *save);
+/* Read-only: is there anything to sweep, and which parameters (if netlink can tell)?  0, or an exit code. */
+int sweep_check_support(const char *ifname, const char *driver, struct ethtool_coalesce *orig,
+			uint32_t *mask, bool *from_netlink);
+/* The device's driver name, "unknown" if discovery cannot tell; returns buf. */
+const char *sweep_driver_of(const char *ifname, char *buf, size_t len);
+/* "rx-usecs 0 rx-frames 1 adaptive-rx off" */
+void sweep_current_str(const struct ethtool_coalesce *ec, char *buf, size_t len);
+/* "rx-usecs, adaptive-rx": the parameters of an enum coal_param mask. */
+void sweep_mask_str(uint32_t mask, char *buf, size_t len);
+
+/* --- sweep_report.c --- */
+
+/* After measuring point i: load its record, and say whether interrupts per packet moved. */
+void sweep_assess(struct sweep_point *p, int i, const char *driver);
+/* The end of a complete sweep: predictions, the table or JSON, compare's report; an exit code. */
+int sweep_report(const struct sweep_opts *o, const char *driver, const struct ethtool_coalesce *orig,
+		 struct sweep_point *p, int n, const char *dir);
+
+#endif

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The sweep's results: each measured setting against the previous one while
+ * it runs, then the predictions from the least coalesced setting, the table
+ * or the JSON object, and compare's report of the measured runs.
+ */
+#include <math.h>
+#include <stdio.h>
+#include "commands.h"
+#include "compare.h"
+#include "json.h"
+#include "sweep.h"
+
+static void fmt(char *buf, size_t len, double v, const char *f)
+{
+	if (isfinite(v))
+		snprintf(buf, len, f, v);
+	else
+		snprintf(buf, len, "-");
+}
+
+static const char *moved_word(int m)
+{
+	return m == -1 ? "fewer" : m == 1 ? "more" : m == 0 ? "same" : "-";
+}
+
+static void print_table(const struct sweep_point *p, int n)
+{
+	printf("%-34s %-5s %9s %9s %9s %8s %8s %8s %8s %7s %7s %9s\n", "setting (read back)", "taken", "lambda/s",
+	       "obs/s", "pred/s", "irq/pkt", "  pred", "pkt/irq", "  pred", "irq%", " pred", "gamma_pr");
+	for (int i = 0; i < n; i++) {
+		const struct sweep_point *q = &p[i];
+		const struct cmp_stat *m = q->run.m;
+		char set[64], rb[80], c[10][24];
+
+		coal_setting_str(&q->want, set, sizeof(set));
+		snprintf(rb, sizeof(rb), "%s (%u)", set, q->rb.rx_coalesce_usecs);
+		if (!q->want.has_usecs)
+			snprintf(rb, sizeof(rb), "%s", set);
+		fmt(c[0], 24, q->busy ? m[CMP_LAMBDA].mean : NAN, "%.0f");
+		fmt(c[1], 24, q->busy ? m[CMP_OBSERVED].mean : NAN, "%.0f");
+		fmt(c[2], 24, q->busy ? m[CMP_PREDICTED].mean : NAN, "%.0f");
+		fmt(c[3], 24, q->busy ? m[CMP_IRQS_PKT].mean : NAN, "%.4f");
+		fmt(c[4], 24, q->pred.irqs_per_pkt, "%.4f");
+		fmt(c[5], 24, q->busy && m[CMP_IRQS_PKT].mean > 0 ? 1 / m[CMP_IRQS_PKT].mean : NAN, "%.1f");
+		fmt(c[6], 24, q->pred.pkts_per_irq, "%.1f");
+		fmt(c[7], 24, q->busy ? m[CMP_IRQ_SHARE].mean : NAN, "%.1f");
+		fmt(c[8], 24, q->pred.irq_share_pct, "%.1f");
+		fmt(c[9], 24, q->pred.gamma_pps, "%.0f");
+		printf("%-34.34s %-5s %9s %9s %9s %8s %8s %8s %8s %7s %7s %9s\n", rb,
+		       q->taken ? "yes" : "NO", c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9]);
+	}
+	printf("(pred/s: the model fitted in that setting; the other pred columns: from the least coalesced\n"
+	       " setting's measurement and the setting's interrupt cap, see --help)\n\n");
+}
+
+/* One setting of the JSON object: requested, read back, measured, predicted. */
+static void json_point(struct json *j, const struct sweep_point *q, int i)
+{
+	const struct cmp_stat *m = q->run.m;
+	double nan = NAN;
+
+	json_obj(j, NULL);
+	json_obj(j, "requested");
+	if (q->want.has_usecs)
+		json_u64(j, "rx_usecs", q->want.rx_usecs);
+	if (q->want.has_frames)
+		json_u64(j, "rx_frames", q->want.rx_frames);
+	if (q->want.has_adaptive)
+		json_bool(j, "adaptive_rx", q->want.adaptive_rx);
+	json_obj_end(j);
+	json_obj(j, "read_back");
+	json_u64(j, "rx_usecs", q->rb.rx_coalesce_usecs);
+	json_u64(j, "rx_frames", q->rb.rx_max_coalesced_frames);
+	json_bool(j, "adaptive_rx", q->rb.use_adaptive_rx_coalesce);
+	json_obj_end(j);
+	json_bool(j, "taken", q->taken);
+	json_str(j, "not_taken_why", q->taken ? NULL : q->why);
+	json_str(j, "record", q->measured ? q->record : NULL);
+	json_bool(j, "busy", q->busy);
+	json_obj(j, "measured");
+	json_dbl(j, "lambda_pps", q->busy ? m[CMP_LAMBDA].mean : nan);
+	json_dbl(j, "observed_pps", q->busy ? m[CMP_OBSERVED].mean : nan);
+	json_dbl(j, "observed_sd_pps", q->busy ? m[CMP_OBSERVED].sd : nan);
+	json_dbl(j, "predicted_pps", q->busy ? m[CMP_PREDICTED].mean : nan);
+	json_dbl(j, "irqs_per_s", q->busy ? m[CMP_IRQS_PS].mean : nan);
+	json_dbl(j, "irqs_per_pkt", q->busy ? m[CMP_IRQS_PKT].mean : nan);
+	json_dbl(j, "irqs_per_pkt_sd", q->busy ? m[CMP_IRQS_PKT].sd : nan);
+	json_dbl(j, "batch_mean", q->busy ? m[CMP_BATCH].mean : nan);
+	json_dbl(j, "irq_share_pct", q->busy ? m[CMP_IRQ_SHARE].mean : nan);
+	json_obj_end(j);
+	json_str(j, "irqs_per_pkt_vs_previous", i ? moved_word(q->moved) : NULL);
+	json_obj(j, "predicted");
+	json_dbl(j, "irqs_per_pkt_cap", q->cap);
+	json_dbl(j, "irqs_per_pkt", q->pred.irqs_per_pkt);
+	json_dbl(j, "pkts_per_irq", q->pred.pkts_per_irq);
+	json_dbl(j, "irq_share_pct", q->pred.irq_share_pct);
+	json_dbl(j, "gamma_pps", q->pred.gamma_pps);
+	json_obj_end(j);
+	json_obj_end(j);
+}
+
+/* Written only after a complete sweep: the original is restored, no signal came. */
+static void print_json(const struct sweep_opts *o, const char *driver, const struct ethtool_coalesce *orig,
+		       const struct sweep_point *p, int n, const char *dir)
+{
+	struct json j;
+
+	json_begin(&j, stdout);
+	json_bool(&j, "sweep", true);
+	json_str(&j, "device", o->ifname);
+	json_str(&j, "driver", driver);
+	json_dbl(&j, "per_s", o->per_s);
+	json_str(&j, "record_dir", dir);
+	json_obj(&j, "original");
+	json_u64(&j, "rx_usecs", orig->rx_coalesce_usecs);
+	json_u64(&j, "rx_frames", orig->rx_max_coalesced_frames);
+	json_bool(&j, "adaptive_rx", orig->use_adaptive_rx_coalesce);
+	json_obj_end(&j);
+	json_bool(&j, "restored", true);
+	json_str(&j, "interrupted_by", NULL);
+	json_arr(&j, "settings");
+	for (int i = 0; i < n; i++)
+		json_point(&j, &p[i], i);
+	json_arr_end(&j);
+	json_end(&j);
+}
+
+void sweep_assess(struct sweep_point *p, int i, const char *driver)
+{
+	struct sweep_point *q = &p[i];
+	FILE *devnull = fopen("/dev/null", "w");
+	char set[64];
+
+	q->busy = devnull && !compare_load(q->record, &q->run, devnull);
+	if (devnull)
+		fclose(devnull);
+	coal_setting_str(&q->want, set, sizeof(set));
+	q->moved = 2;
+	q->prev = -1;
+	if (!q->busy) {
+		fprintf(stderr, "livelock-trace: sweep: [%d] %s: no interval with traffic: nothing measured (offer load while sweeping)\n",
+			i + 1, set);
+		return;
+	}
+	q->cap = coal_irq_cap(&q->rb, driver, q->run.m[CMP_LAMBDA].mean);
+	for (int k = i - 1; k >= 0; k--) {
+		double d;
+		enum cmp_verdict v;
+
+		if (!p[k].busy)
+			continue;
+		v = compare_verdict(&p[k].run, &q->run, CMP_IRQS_PKT, &d);
+		q->moved = v == CMP_SAME ? 0 : v == CMP_BETTER ? -1 : v == CMP_WORSE ? 1 : 2;
+		fprintf(stderr, "livelock-trace: sweep: [%d] %s: %.0f pps offered, %.0f delivered, %.4f interrupts/packet (%s than [%d]: %.4f)\n",
+			i + 1, set, q->run.m[CMP_LAMBDA].mean, q->run.m[CMP_OBSERVED].mean, q->run.m[CMP_IRQS_PKT].mean,
+			q->moved == 0 ? "no different" : moved_word(q->moved), k + 1, p[k].run.m[CMP_IRQS_PKT].mean);
+		q->prev = k;
+		return;
+	}
+	fprintf(stderr, "livelock-trace: sweep: [%d] %s: %.0f pps offered, %.0f delivered, %.4f interrupts/packet\n", i + 1,
+		set, q->run.m[CMP_LAMBDA].mean, q->run.m[CMP_OBSERVED].mean, q->run.m[CMP_IRQS_PKT].mean);
+}
+
+/* Predictions from the least coalesced measured setting (largest cap). */
+static void predict(struct sweep_point *p, int n)
+{
+	int ref = -1;
+
+	for (int i = 0; i < n; i++)
+		if (p[i].busy && isfinite(p[i].cap) && (ref < 0 || p[i].cap > p[ref].cap))
+			ref = i;
+	if (ref < 0)
+		return;
+	for (int i = 0; i < n; i++) {
+		const struct cmp_run *r = &p[ref].run;
+		struct coal_ref cr = { .irqs_per_pkt = r->m[CMP_IRQS_PKT].mean, .hardirq_us = r->m[CMP_ISR_US].mean,
+				       .proto_us = r->m[CMP_PROTO_US].mean, .buffer = r->buffer, .cpus = r->cpus };
+
+		if (p[i].busy)
+			coal_predict(&cr, p[i].cap, p[i].run.m[CMP_LAMBDA].mean, &p[i].pred);
+	}
+}
+
+/*
+ * A setting that should have moved interrupts per packet (its prediction
+ * differs from the previous one's by more than SWEEP_MOVE_FRAC) but did not
+ * beyond the noise: the NIC may ignore it.  Returns how many.
+ */
+#define SWEEP_MOVE_FRAC 0.25
+
+static int flag_ignored(struct sweep_point *p, int n)
+{
+	int bad = 0;
+
+	for (int i = 0; i < n; i++) {
+		const struct sweep_point *q = &p[i], *r;
+		char set[64];
+
+		if (q->prev < 0 || q->moved != 0)
+			continue;
+		r = &p[q->prev];
+		if (!isfinite(q->pred.irqs_per_pkt) || !isfinite(r->pred.irqs_per_pkt) ||
+		    fabs(q->pred.irqs_per_pkt - r->pred.irqs_per_pkt) <= SWEEP_MOVE_FRAC * r->pred.irqs_per_pkt)
+			continue;
+		coal_setting_str(&q->want, set, sizeof(set));
+		fprintf(stderr, "livelock-trace: sweep: [%d] %s: interrupts per packet did not move beyond the noise (%.4f -> %.4f) although the setting should take them to %.4f: the NIC may ignore it\n",
+			i + 1, set, r->run.m[CMP_IRQS_PKT].mean, q->run.m[CMP_IRQS_PKT].mean, q->pred.irqs_per_pkt);
+		bad++;
+	}
+	return bad;
+}
+
+int sweep_report(const struct sweep_opts *o, const char *driver, const struct ethtool_coalesce *orig,
+		 struct sweep_point *p, int n, const char *dir)
+{
+	struct cmp_run runs[CMP_MAX_RUNS];
+	int m = 0;
+
+	predict(p, n);
+	flag_ignored(p, n);
+	if (o->json)
+		print_json(o, driver, orig, p, n, dir);
+	else
+		print_table(p, n);
+	for (int i = 0; i < n; i++)
+		if (p[i].busy)
+			runs[m++] = p[i].run;
+	if (m >= 2)
+		return compare_report(runs, m, o->json, o->plot);
+	fprintf(stderr, "livelock-trace: sweep: fewer than two settings had traffic: no comparison\n");
+	return LT_EXIT_OK;
+}

@@ -485,16 +485,22 @@ static __always_inline void mark_reader(__u32 tid, struct lt_cpu_state *s)
  * the next read, or to its sleep, minus the interrupt work that ran on top
  * of it meanwhile (counted per CPU: a span that changed CPU is not used).
  */
-static __always_inline void app_span_close(struct lt_reader *r, struct lt_counters *c, __u64 cum)
+static __always_inline void app_span_close(struct lt_reader *r, struct lt_counters *c, __u64 cum,
+					   bool sleeps)
 {
 	__u64 d = cum - (r->mark_ns - 1), stolen = c->reader_stolen_ns - r->mark_stolen;
 
 	if (r->mark_cpu == bpf_get_smp_processor_id() && r->mark_epoch == (__u32)window_epoch &&
 	    cum >= r->mark_ns - 1) {
 		d = d > stolen ? d - stolen : 0;
-		c->app_gap_n++;
-		c->app_gap_ns += d;
-		c->app_gap_ns_sq += d * d;
+		if (sleeps) {	/* holds the way to sleep: part of a wakeup's cost */
+			c->app_tail_n++;
+			c->app_tail_ns += d;
+		} else {
+			c->app_gap_n++;
+			c->app_gap_ns += d;
+			c->app_gap_ns_sq += d * d;
+		}
 	}
 	r->mark_ns = 0;
 }
@@ -511,7 +517,7 @@ static __always_inline void app_read(__u32 tid, struct lt_cpu_state *s, bool ok)
 	c = CTR_OF(s);
 	cum = r->ns + (bpf_ktime_get_ns() - r->on_since);
 	if (r->mark_ns)
-		app_span_close(r, c, cum);
+		app_span_close(r, c, cum, false);
 	if (!ok)
 		return;
 	c->app_reads++;
@@ -552,7 +558,7 @@ static __always_inline int on_sched_switch(const struct task_struct *prev,
 			if (!preempt && prev_state) {	/* it sleeps: the end of a wakeup */
 				c->app_sleeps++;
 				if (r->mark_ns)
-					app_span_close(r, c, r->ns);
+					app_span_close(r, c, r->ns, true);
 			}
 		}
 		s->reader_on = 0;

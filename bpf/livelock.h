@@ -91,6 +91,7 @@ struct lt_counters {
 	 */
 	__u64 app_reads, app_sleeps;
 	__u64 app_gap_n, app_gap_ns, app_gap_ns_sq;
+	__u64 app_tail_n, app_tail_ns;	/* from the last read to the sleep: ends a wakeup */
 	__u64 app_oncpu_ns;
 	__u64 idle_ns;		/* this CPU's idle time: what other tasks leave the application */
 	/* NET_RX: time between two of our packets entering the stack in one run */

@@ -108,6 +108,10 @@ static bool app_costs(const struct lt_sample *s, const struct est_opts *o, struc
 	if (s->app_gap_n >= EST_MIN_FIT_N) {
 		c->app_dgram_ns = per((double)s->app_gap_ns, (double)s->app_gap_n);
 		p->app_dgram_how = EST_COST_GAPS;
+	} else if (s->app_tail_n >= EST_MIN_FIT_N) {
+		/* one datagram per wakeup: its read to the sleep, the way to sleep included */
+		c->app_dgram_ns = per((double)s->app_tail_ns, (double)s->app_tail_n);
+		p->app_dgram_how = EST_COST_BOUND;
 	} else if (s->app_timed >= EST_MIN_MEAN_N && s->app_ns) {
 		c->app_dgram_ns = per((double)s->app_ns, (double)s->app_timed);
 		p->app_dgram_how = EST_COST_BOUND;

@@ -166,6 +166,8 @@ void est_sample_add(struct lt_sample *a, const struct lt_sample *b)
 	a->app_gap_n += b->app_gap_n;
 	a->app_gap_ns += b->app_gap_ns;
 	a->app_gap_ns_sq += b->app_gap_ns_sq;
+	a->app_tail_n += b->app_tail_n;
+	a->app_tail_ns += b->app_tail_ns;
 	a->app_oncpu_ns += b->app_oncpu_ns;
 	a->app_oncpu_rx_ns += b->app_oncpu_rx_ns;
 	a->app_oncpu_other_ns += b->app_oncpu_other_ns;

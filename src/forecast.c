@@ -86,6 +86,12 @@ void fc_at(const struct fc_costs *c, double lambda, struct fc_point *o)
 	if (!(l > 0) || !fc_costs_valid(c))
 		return;
 	irqs = interrupts_per_s(c, l, &batch);
+	/* NAPI keeps the interrupt masked while ksoftirqd has the poll pending */
+	d = deferred_share(c, l);
+	if (c->napi && d > 0) {
+		irqs *= 1 - d;
+		batch = irqs > 0 ? l / irqs : INFINITY;
+	}
 	o->irqs_pps = k * irqs;
 	o->batch = batch;
 	cpu_irq = irqs * c->irq_fixed_ns * NS + l * c->irq_pkt_ns * NS;
@@ -97,7 +103,6 @@ void fc_at(const struct fc_costs *c, double lambda, struct fc_point *o)
 	cap = 1 - cpu_irq;
 	rx_dem = irqs * c->rx_fixed_ns * NS + l * c->rx_pkt_ns * NS;
 	rx_strict = fmin(rx_dem, cap);
-	d = deferred_share(c, l);
 	o->deferred = d >= 0.5;
 	rx_shared = rx_strict;
 	if (d > 0 && rx_dem > cap / 2) {	/* ksoftirqd and the application share fairly */

@@ -627,6 +627,8 @@ int probe_read(struct probe *p, struct lt_sample *o)
 	o->app_gap_n = D(app_gap_n);
 	o->app_gap_ns = D(app_gap_ns);
 	o->app_gap_ns_sq = (double)D(app_gap_ns_sq);
+	o->app_tail_n = D(app_tail_n);
+	o->app_tail_ns = D(app_tail_ns);
 	o->sirq_gap_n = D(sirq_gap_n);
 	o->sirq_gap_ns = D(sirq_gap_ns);
 	o->irq_first_n = D(irq_first_n);

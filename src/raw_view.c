@@ -33,6 +33,8 @@ void raw_view_json_fields(struct json *j, const struct lt_sample *s)
 	json_u64(j, "app_sleeps", s->app_sleeps);
 	json_u64(j, "app_gaps", s->app_gap_n);
 	json_u64(j, "app_gap_ns_total", s->app_gap_ns);
+	json_u64(j, "app_tails", s->app_tail_n);
+	json_u64(j, "app_tail_ns_total", s->app_tail_ns);
 	json_dbl(j, "app_oncpu_ns_total", s->app_oncpu_ns);
 	json_dbl(j, "app_oncpu_rx_ns_total", s->app_oncpu_rx_ns);
 	json_dbl(j, "app_oncpu_other_ns_total", s->app_oncpu_other_ns);

@@ -98,6 +98,7 @@ struct lt_sample {
 	uint64_t app_sleeps;		/* reader sleeps: wakeups                    */
 	uint64_t app_gap_n, app_gap_ns;	/* reader time from one read to the next or to its sleep */
 	double   app_gap_ns_sq;
+	uint64_t app_tail_n, app_tail_ns;	/* reader time from its last read to its sleep */
 	double   app_oncpu_ns;		/* readers' on-CPU time (all CPUs)          */
 	double   app_oncpu_rx_ns;	/* ... weighted by the NIC's interrupt-priority work on that CPU (0..1) */
 	double   app_oncpu_other_ns;	/* ... weighted by the share other tasks took of that CPU (0..1) */

@@ -30,7 +30,7 @@ static void usage(FILE *f)
 "  --csv              comma-separated values, one row per rate\n"
 "  --json             JSON Lines: one object per rate, then a summary object\n"
 "  --plot FILE.svg    also draw gamma against lambda, livelock point and MLFRR marked\n"
-"  -h, --help         this help\n"
+"  -h, --help         this help;  --version  the version and commit\n"
 "\nExamples:\n"
 "  livelock-trace model                                   # Figure 4 of the paper\n"
 "  livelock-trace model --proto-us 100 --plot fig5.svg    # Figure 5: no copy to user space\n"
@@ -229,7 +229,7 @@ int cmd_model(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	enum out_format fmt = OUT_TABLE;
-	const char *plot = NULL;
+	const char *plot = NULL, *fmt_opt = NULL;
 	struct model_cli m;
 	int opt, err;
 
@@ -246,8 +246,12 @@ int cmd_model(int argc, char **argv)
 			break;
 		}
 		switch (opt) {
-		case OPT_CSV: fmt = OUT_CSV; break;
-		case OPT_JSON: fmt = OUT_JSON; break;
+		case OPT_CSV:
+		case OPT_JSON:
+			if (!cli_exclusive(&fmt_opt, opt == OPT_CSV ? "--csv" : "--json"))
+				return LT_EXIT_USAGE;
+			fmt = opt == OPT_CSV ? OUT_CSV : OUT_JSON;
+			break;
 		case OPT_PLOT: plot = optarg; break;
 		case 'h': usage(stdout); return LT_EXIT_OK;
 		}
@@ -265,7 +269,7 @@ int cmd_model(int argc, char **argv)
 	if (plot) {
 		err = write_plot(&m, plot);
 		if (err) {
-			fprintf(stderr, "livelock-trace model: cannot write %s: %s\n", plot, strerror(-err));
+			cli_err("model: cannot write %s: %s", plot, strerror(-err));
 			return LT_EXIT_ENV;
 		}
 		if (fmt == OUT_TABLE)

@@ -40,7 +40,7 @@ static void usage(FILE *f)
 "  --seconds T               or this much simulated time per rate and model (s)\n"
 "  --seed S                  random seed; the same seed gives the same numbers [%d]\n"
 "  --json                    JSON Lines: one object per rate and model\n"
-"  -h, --help                this help\n"
+"  -h, --help                this help;  --version  the version and commit\n"
 "\nExamples:\n"
 "  livelock-trace simulate --rate 2000:20000:2000            # Figure 4, checked\n"
 "  livelock-trace simulate --service const --dma off --rate 10000\n"
@@ -48,20 +48,12 @@ static void usage(FILE *f)
 		model_cli_help, DEFAULT_BURST, DEFAULT_PACKETS, DEFAULT_SEED);
 }
 
-static bool parse_choice(const char *arg, const char *opt, const char *a,
-			 const char *b, int *out)
-{
-	if (!strcmp(arg, a))
-		*out = 0;
-	else if (!strcmp(arg, b))
-		*out = 1;
-	else {
-		fprintf(stderr, "livelock-trace: bad value '%s' for %s: expected %s or %s\n",
-			arg, opt, a, b);
-		return false;
-	}
-	return true;
-}
+static const struct cli_word service_words[] = {
+	{ "exp", SIM_EXP }, { "const", SIM_CONST }, { NULL, 0 },
+};
+static const struct cli_word arrival_words[] = {
+	{ "poisson", SIM_POISSON }, { "bursty", SIM_BURSTY }, { NULL, 0 },
+};
 
 static void print_row(bool json, const struct sim_config *c, const struct sim_result *r)
 {
@@ -120,6 +112,7 @@ int cmd_simulate(int argc, char **argv)
 				.burst = DEFAULT_BURST, .packets = DEFAULT_PACKETS,
 				.seed = DEFAULT_SEED };
 	struct model_cli m;
+	const char *length_opt = NULL;
 	bool json = false, progress = isatty(STDERR_FILENO);
 	uint64_t n, total, done = 0;
 	int opt, choice;
@@ -138,26 +131,28 @@ int cmd_simulate(int argc, char **argv)
 		}
 		switch (opt) {
 		case OPT_SERVICE:
-			if (!parse_choice(optarg, "--service", "exp", "const", &choice))
+			if (!cli_word(optarg, "--service", service_words, &choice))
 				return LT_EXIT_USAGE;
-			c.service = choice ? SIM_CONST : SIM_EXP;
+			c.service = choice;
 			break;
 		case OPT_ARRIVALS:
-			if (!parse_choice(optarg, "--arrivals", "poisson", "bursty", &choice))
+			if (!cli_word(optarg, "--arrivals", arrival_words, &choice))
 				return LT_EXIT_USAGE;
-			c.arrivals = choice ? SIM_BURSTY : SIM_POISSON;
+			c.arrivals = choice;
 			break;
 		case OPT_BURST:
 			if (!num_parse_double(optarg, "--burst", 1, MAX_BURST, &c.burst))
 				return LT_EXIT_USAGE;
 			break;
 		case OPT_PACKETS:
-			if (!num_parse_u64(optarg, "--packets", MIN_PACKETS, MAX_PACKETS, &c.packets))
+			if (!cli_exclusive(&length_opt, "--packets") ||
+			    !num_parse_u64(optarg, "--packets", MIN_PACKETS, MAX_PACKETS, &c.packets))
 				return LT_EXIT_USAGE;
 			c.seconds = 0;
 			break;
 		case OPT_SECONDS:
-			if (!num_parse_double_gt(optarg, "--seconds", 0, MAX_SECONDS, &c.seconds))
+			if (!cli_exclusive(&length_opt, "--seconds") ||
+			    !num_parse_double_gt(optarg, "--seconds", 0, MAX_SECONDS, &c.seconds))
 				return LT_EXIT_USAGE;
 			c.packets = 0;
 			break;
@@ -194,9 +189,8 @@ int cmd_simulate(int argc, char **argv)
 			c.lambda = num_range_at(&m.rate, i);
 			err = sim_run(&c, &r);
 			if (err) {
-				fprintf(stderr, "livelock-trace simulate: cannot simulate lambda %g pps: %s\n",
-					c.lambda, strerror(-err));
-				return LT_EXIT_USAGE;
+				cli_err("simulate: cannot simulate lambda %g pps: %s", c.lambda, strerror(-err));
+				return LT_EXIT_ENV;
 			}
 			print_row(json, &c, &r);
 			if (progress)

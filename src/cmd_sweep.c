@@ -419,18 +419,10 @@ static int cmd_restore(const char *path)
 
 static bool have_root(void)
 {
-	return geteuid() == 0;
+	return cli_have_privilege(CLI_PRIV_TRACE_NET);
 }
 
 /* ---- the measurement child ---- */
-
-static double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec * 1e-9;
-}
 
 /*
  * Run `livelock-trace IFACE INTERVAL COUNT --json --record FILE [pass...]`
@@ -478,11 +470,11 @@ static int measure(const struct sweep_opts *o, const char *record, int sfd, cons
 		fprintf(stderr, "livelock-trace: sweep: cannot run /proc/self/exe: %s\n", strerror(errno));
 		_exit(127);
 	}
-	deadline = now_s() + o->per_s + o->interval_s + CHILD_GRACE_S;
+	deadline = cli_now_s() + o->per_s + o->interval_s + CHILD_GRACE_S;
 	for (;;) {
 		struct pollfd pfd = { .fd = sfd, .events = POLLIN };
 		struct signalfd_siginfo si;
-		double t = now_s(), until = kill_at ? kill_at : deadline;
+		double t = cli_now_s(), until = kill_at ? kill_at : deadline;
 		int w;
 
 		w = waitpid(pid, &status, WNOHANG);
@@ -509,7 +501,7 @@ static int measure(const struct sweep_opts *o, const char *record, int sfd, cons
 		/* the live command ends with its summary on SIGINT and SIGTERM alike */
 		kill(pid, si.ssi_signo == SIGINT ? SIGINT : SIGTERM);
 		if (!kill_at)
-			kill_at = now_s() + CHILD_KILL_S;
+			kill_at = cli_now_s() + CHILD_KILL_S;
 	}
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);

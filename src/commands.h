@@ -2,13 +2,7 @@
 /* Entry points of the sub-commands; main.c only dispatches. */
 #ifndef LT_COMMANDS_H
 #define LT_COMMANDS_H
-
-/* Exit codes shared by every command (README "Exit codes"). */
-enum lt_exit {
-	LT_EXIT_OK    = 0,
-	LT_EXIT_ENV   = 1,	/* environment: no root, no BTF, interface gone ... */
-	LT_EXIT_USAGE = 2,	/* bad command line */
-};
+#include "cli.h"	/* enum lt_exit */
 
 int cmd_live(int argc, char **argv);	  /* livelock-trace [opts] [IFACE] ... */
 int cmd_model(int argc, char **argv);	  /* livelock-trace model ...           */

@@ -14,6 +14,9 @@
 #ifndef LT_MODEL_H
 #define LT_MODEL_H
 
+/* B: the largest buffer any command accepts (model, simulate, live --buffer). */
+#define MODEL_MAX_BUFFER 1000000
+
 enum model_kind {
 	MODEL_IDEAL,
 	MODEL_NODMA,

@@ -9,10 +9,9 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include "model.h"
-#include "numparse.h"
+#include "cli.h"
 
 #define MODEL_CLI_MAX_US	1e6	/* one second per packet is already absurd */
-#define MODEL_CLI_MAX_BUFFER	1000000
 #define MODEL_CLI_MAX_RATE	1e9	/* packets per second */
 #define MODEL_CLI_MAX_POINTS	1000000
 

@@ -38,38 +38,50 @@ static void usage(FILE *f)
 		model_cli_help);
 }
 
+/* A rate for a line of text: whole pps, or 6 digits past what %.0f reads well. */
+static const char *pps(char *buf, size_t len, double v)
+{
+	snprintf(buf, len, fabs(v) < 1e15 ? "%.0f" : "%.6g", v);
+	return buf;
+}
+
 static void print_summary_text(const struct model_cli *m)
 {
 	struct model_params nd = model_cli_params(m, MODEL_NODMA);
 	struct model_params d = model_cli_params(m, MODEL_DMA);
 	struct model_peak pk;
+	char a[32], b[32];
 
 	printf("\n");
 	if (m->want[MODEL_NODMA]) {
 		printf("Livelock point, NIC without DMA (lambda = c): ");
 		if (isfinite(model_livelock_pps(&nd)))
-			printf("%.0f pps\n", model_livelock_pps(&nd));
+			printf("%s pps\n", pps(a, sizeof(a), model_livelock_pps(&nd)));
 		else
 			printf("none (copy time 0)\n");
 		pk = model_mlfrr(MODEL_NODMA, &nd);
 		if (isfinite(pk.lambda_pps))
-			printf("MLFRR, NIC without DMA: %.0f pps delivered at lambda = %.0f pps\n",
-			       pk.gamma_pps, pk.lambda_pps);
+			printf("MLFRR, NIC without DMA: %s pps delivered at lambda = %s pps\n",
+			       pps(a, sizeof(a), pk.gamma_pps), pps(b, sizeof(b), pk.lambda_pps));
+		else
+			printf("MLFRR, NIC without DMA: none (ISR and copy time 0: no interrupt cost, throughput rises towards mu)\n");
 	}
 	if (m->want[MODEL_DMA]) {
 		pk = model_mlfrr(MODEL_DMA, &d);
 		if (isfinite(pk.lambda_pps))
-			printf("MLFRR, NIC with DMA:    %.0f pps delivered at lambda = %.0f pps (no livelock at finite lambda)\n",
-			       pk.gamma_pps, pk.lambda_pps);
+			printf("MLFRR, NIC with DMA:    %s pps delivered at lambda = %s pps (no livelock at finite lambda)\n",
+			       pps(a, sizeof(a), pk.gamma_pps), pps(b, sizeof(b), pk.lambda_pps));
+		else
+			printf("MLFRR, NIC with DMA:    none (ISR time 0: no interrupt cost, throughput rises towards mu)\n");
 	}
-	printf("Ideal system: throughput rises towards mu = %.0f pps\n", 1e6 / m->proto_us);
+	printf("Ideal system: throughput rises towards mu = %s pps\n", pps(a, sizeof(a), 1e6 / m->proto_us));
 }
 
 static void print_summary_json(const struct model_cli *m)
 {
 	struct model_params nd = model_cli_params(m, MODEL_NODMA);
 	struct model_params d = model_cli_params(m, MODEL_DMA);
-	struct model_peak pn = { NAN, NAN }, pd = { NAN, NAN };
+	struct model_peak pn = { NAN, NAN, 0 }, pd = { NAN, NAN, 0 };
 	struct json j;
 
 	if (m->want[MODEL_NODMA])

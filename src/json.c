@@ -83,10 +83,15 @@ void json_str(struct json *j, const char *k, const char *v)
 		fputs("null", j->f);
 }
 
+/* Beyond this %.*f writes up to 309 digits: write 17 significant ones instead. */
+#define FIXED_MAX 1e15
+
 void json_dblp(struct json *j, const char *k, double v, int prec)
 {
 	key(j, k);
-	if (isfinite(v))
+	if (isfinite(v) && fabs(v) >= FIXED_MAX)
+		fprintf(j->f, "%.17g", v);
+	else if (isfinite(v))
 		fprintf(j->f, "%.*f", prec, v);
 	else
 		fputs("null", j->f);

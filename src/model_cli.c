@@ -34,6 +34,22 @@ static const struct cli_word dma_words[] = {
 	{ "on", DMA_ON }, { "off", DMA_OFF }, { "both", DMA_BOTH }, { NULL, 0 },
 };
 
+/* 0, or a time from MODEL_CLI_MIN_US to MODEL_CLI_MAX_US. */
+static bool parse_time(const char *arg, const char *opt, bool zero_ok, double *out)
+{
+	double v;
+
+	if (!num_parse_double(arg, opt, 0, MODEL_CLI_MAX_US, &v))
+		return false;
+	if ((v == 0 && !zero_ok) || (v != 0 && v < MODEL_CLI_MIN_US)) {
+		cli_usage("bad value '%s' for %s: expected %sa time from %g to %g us", arg, opt,
+			  zero_ok ? "0 or " : "", MODEL_CLI_MIN_US, MODEL_CLI_MAX_US);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
 enum model_cli_result model_cli_option(struct model_cli *m, int opt, const char *arg)
 {
 	int dma;
@@ -41,16 +57,16 @@ enum model_cli_result model_cli_option(struct model_cli *m, int opt, const char 
 
 	switch (opt) {
 	case MODEL_OPT_ISR:
-		ok = num_parse_double(arg, "--isr-us", 0, MODEL_CLI_MAX_US, &m->isr_us);
+		ok = parse_time(arg, "--isr-us", true, &m->isr_us);
 		break;
 	case MODEL_OPT_ISR_DMA:
-		ok = num_parse_double(arg, "--isr-dma-us", 0, MODEL_CLI_MAX_US, &m->isr_dma_us);
+		ok = parse_time(arg, "--isr-dma-us", true, &m->isr_dma_us);
 		break;
 	case MODEL_OPT_COPY:
-		ok = num_parse_double(arg, "--copy-us", 0, MODEL_CLI_MAX_US, &m->copy_us);
+		ok = parse_time(arg, "--copy-us", true, &m->copy_us);
 		break;
 	case MODEL_OPT_PROTO:
-		ok = num_parse_double_gt(arg, "--proto-us", 0, MODEL_CLI_MAX_US, &m->proto_us);
+		ok = parse_time(arg, "--proto-us", false, &m->proto_us);
 		break;
 	case MODEL_OPT_BUFFER:
 		ok = num_parse_u64(arg, "--buffer", 1, MODEL_MAX_BUFFER, &m->buffer);

@@ -49,6 +49,27 @@ test_model_bad_input() {
 	done
 }
 
+# Parameters at the edges of what is accepted: an answer in bounded time,
+# and no nan or inf anywhere (these hung, or printed an MLFRR of nan).
+test_model_extreme_parameters() {
+	local args out rc
+	for args in "--isr-dma-us 1e-10 --proto-us 1e-10 --dma on --rate 1000" \
+		    "--isr-us 1e-12 --copy-us 1e-12 --proto-us 1e-12 --dma off" \
+		    "--copy-us 1e-300" "--isr-us 1e6 --copy-us 1e-300 --proto-us 1e-300 --buffer 1" \
+		    "--isr-us 0 --copy-us 0 --isr-dma-us 0"; do
+		for fmt in "" --json --csv; do
+			out=$(timeout 20 "$LT_BIN" model $args $fmt 2>&1); rc=$?
+			lt_assert_eq "$rc" 0 "exit code of 'model $args $fmt'" || return
+			case "$out" in *nan*|*inf*|*NaN*|*Inf*) lt_fail "'model $args $fmt' printed nan/inf: $(echo "$out" | grep -i -m1 'nan\|inf')"; return ;; esac
+			[ "$fmt" ] || lt_assert_ge "$(grep -c "^MLFRR" <<<"$out")" 1 "MLFRR lines of 'model $args'" || return
+		done
+	done
+	out=$("$LT_BIN" model --isr-us 0 --copy-us 0 --isr-dma-us 0)
+	lt_assert_eq "$(grep -c '^MLFRR.*none (ISR' <<<"$out")" 2 "one line saying why there is no MLFRR, per NIC" &&
+	lt_assert_usage_error "model --copy-us 1e-301" &&
+	lt_assert_usage_error "model --proto-us 0"
+}
+
 test_simulate_matches_analysis() {
 	local out=$(mktemp)
 	"$LT_BIN" simulate --rate 10000 --packets 1000000 --json >"$out" || { lt_fail "simulate failed"; return; }

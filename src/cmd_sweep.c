@@ -22,7 +22,7 @@
 #include <unistd.h>
 #include "coalesce.h"
 #include "commands.h"
-#include "compare.h"
+#include "compare_report.h"
 #include "json.h"
 #include "nic.h"
 #include "numparse.h"

@@ -11,8 +11,4 @@ int cmd_compare(int argc, char **argv);	  /* livelock-trace compare A B ...     
 int cmd_sweep(int argc, char **argv);	  /* livelock-trace sweep IFACE ...     */
 int cmd_forecast(int argc, char **argv);  /* livelock-trace forecast RECORD ... */
 
-/* compare's report of loaded runs (compare.h), shared with sweep: text or JSON, optional SVG. */
-struct cmp_run;
-int compare_report(const struct cmp_run *runs, int n, int json, const char *plot_path);
-
 #endif

@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <inttypes.h>
 #include <math.h>
+#include "cli.h"
 #include "json.h"
 
+/*
+ * A JSON string: quotes, backslashes and control characters escaped (DEL
+ * and the C1 controls too, for a terminal that shows the line); a byte that
+ * is not part of valid UTF-8 becomes U+FFFD.
+ */
 static void put_string(FILE *f, const char *s)
 {
 	fputc('"', f);
-	for (; *s; s++) {
+	while (*s) {
 		unsigned char c = (unsigned char)*s;
+		size_t n = cli_utf8_len(s);
 
 		if (c == '"' || c == '\\')
 			fprintf(f, "\\%c", c);
@@ -15,10 +22,15 @@ static void put_string(FILE *f, const char *s)
 			fputs("\\n", f);
 		else if (c == '\t')
 			fputs("\\t", f);
-		else if (c < 0x20)
+		else if (c < 0x20 || c == 0x7f)
 			fprintf(f, "\\u%04x", c);
+		else if (n == 0)
+			fputs("\\ufffd", f);
+		else if (n == 2 && c == 0xc2 && (unsigned char)s[1] < 0xa0)
+			fprintf(f, "\\u%04x", (unsigned char)s[1]);	/* C1 control */
 		else
-			fputc(c, f);
+			fwrite(s, 1, n, f);
+		s += n ? n : 1;
 	}
 	fputc('"', f);
 }

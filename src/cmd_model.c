@@ -99,6 +99,16 @@ static void print_summary_json(const struct model_cli *m)
 	json_end(&j);
 }
 
+/* A table cell: fixed decimals, or 6 significant digits where those would not fit. */
+static const char *pps_cell(char *buf, size_t len, double v, int decimals)
+{
+	if (fabs(v) < 1e9)
+		snprintf(buf, len, "%.*f", decimals, v);
+	else
+		snprintf(buf, len, "%.6g", v);
+	return buf;
+}
+
 static void print_row(const struct model_cli *m, enum out_format fmt, double lambda)
 {
 	struct model_params nd = model_cli_params(m, MODEL_NODMA);
@@ -109,6 +119,7 @@ static void print_row(const struct model_cli *m, enum out_format fmt, double lam
 	double gd = m->want[MODEL_DMA] ? model_throughput(MODEL_DMA, &d, lambda) : NAN;
 	double pn = m->want[MODEL_NODMA] ? model_p00(MODEL_NODMA, &nd, lambda) : NAN;
 	double pd = m->want[MODEL_DMA] ? model_p00(MODEL_DMA, &d, lambda) : NAN;
+	char a[32], b[32];
 	struct json j;
 
 	switch (fmt) {
@@ -135,11 +146,11 @@ static void print_row(const struct model_cli *m, enum out_format fmt, double lam
 		printf("\n");
 		break;
 	case OUT_TABLE:
-		printf("%12.0f %12.2f", lambda, ideal);
+		printf("%12s %12s", pps_cell(a, sizeof(a), lambda, 0), pps_cell(b, sizeof(b), ideal, 2));
 		if (m->want[MODEL_NODMA])
-			printf(" %12.2f", gn);
+			printf(" %12s", pps_cell(a, sizeof(a), gn, 2));
 		if (m->want[MODEL_DMA])
-			printf(" %12.2f", gd);
+			printf(" %12s", pps_cell(a, sizeof(a), gd, 2));
 		if (m->want[MODEL_NODMA])
 			printf(" %10.4f", pn);
 		if (m->want[MODEL_DMA])

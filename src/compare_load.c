@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include "compare.h"
 #include "json_read.h"
+#include "numparse.h"
 #include "record.h"
 
 /* What one busy interval adds to a run. */
@@ -214,6 +215,19 @@ static FILE *open_record(const char *path, FILE *err)
 	return f;
 }
 
+/* A number of line that overflows the doubles (1.8e308), else NULL: why it is not JSON we read. */
+static const char *overflowing_number(const char *line, size_t *len)
+{
+	for (const char *p = line; *p; p++) {
+		if (!(p == line || strchr(":,[ ", p[-1])))
+			continue;
+		*len = num_decimal_len(p);
+		if (*len && isinf(strtod(p, NULL)))
+			return p;
+	}
+	return NULL;
+}
+
 /* 1: a line in buf (ending in '\n' unless the file does), 0: end of file, -1: too long. */
 static int read_line(FILE *f, char *buf, size_t cap, size_t *len)
 {
@@ -252,9 +266,18 @@ static int load_lines(struct loader *ld, FILE *f, const char *path, FILE *err)
 			continue;
 		o = jv_parse(line);
 		if (!o) {
+			const char *big;
+			size_t big_len;
+
 			/* a run killed mid-write leaves a partial last line: use what came before */
 			if (no > 1 && len > 0 && line[len - 1] != '\n')
 				break;
+			big = overflowing_number(line, &big_len);
+			if (big) {
+				fprintf(err, "livelock-trace: compare: %s line %lu: %.*s is beyond the range of numbers: not a measurement\n",
+					path, no, (int)(big_len < 40 ? big_len : 40), big);
+				goto out;
+			}
 			fprintf(err, "livelock-trace: compare: %s line %lu is not valid JSON%s\n", path, no,
 				no == 1 ? ": not a livelock-trace --record file" : "");
 			goto out;

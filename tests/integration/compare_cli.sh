@@ -74,7 +74,7 @@ test_single_record() {
 
 test_hostile_files() {
 	local out=$(mktemp) err=$(mktemp) svg=$(mktemp --suffix=.svg) rc f
-	for f in /dev/zero "$REC/huge.jsonl" "$REC/neginf.jsonl" "$REC/negnan.jsonl" "$REC/hexfloat.jsonl"; do
+	for f in /dev/zero "$REC/huge.jsonl" "$REC/overflow.jsonl" "$REC/neginf.jsonl" "$REC/negnan.jsonl" "$REC/hexfloat.jsonl"; do
 		timeout 10 "$LT_BIN" compare "$f" "$REC/usecs0.jsonl" >/dev/null 2>"$err"; rc=$?
 		lt_assert_eq "$rc" 1 "exit code for $(basename "$f")" &&
 		lt_assert_eq "$(wc -l <"$err")" 1 "one line for $(basename "$f")" || return

@@ -247,6 +247,7 @@ static void test_hostile_files(void **state)
 	assert_refused("/dev/zero", "not a regular file");
 	assert_refused("/tmp", "not a regular file");
 	assert_refused(REC "huge.jsonl", "observed_pps 1.7e+308 is beyond");
+	assert_refused(REC "overflow.jsonl", "line 4: 1.8e308 is beyond the range of numbers");
 	assert_refused(REC "neginf.jsonl", "line 3 is not valid JSON");
 	assert_refused(REC "negnan.jsonl", "line 3 is not valid JSON");
 	assert_refused(REC "hexfloat.jsonl", "line 3 is not valid JSON");

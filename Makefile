@@ -25,6 +25,11 @@ CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -MMD -MP -Isrc -Ibpf -I$(OUT)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
               -Ivmlinux -Ibpf -MMD -MP
 
+# The commit --version names: a stamp rewritten only when it changes, so cli.o
+# is rebuilt exactly then; "unknown" outside a git checkout.
+GIT_COMMIT := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+COMMIT_STAMP = $(OUT)/git-commit
+
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_OBJS  := $(patsubst bpf/%.bpf.c,$(OUT)/%.bpf.o,$(BPF_SRCS))
 SKELS     := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
@@ -47,7 +52,7 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all test unit tools clean bench floor lab lab-smoke static
+.PHONY: all test unit tools clean bench floor lab lab-smoke static FORCE
 
 all: $(BIN) tools
 
@@ -62,6 +67,12 @@ $(LIB): $(LIB_OBJS)
 $(OUT)/%.o: src/%.c | $(SKELS) $(OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+
+$(COMMIT_STAMP): FORCE | $(OUT)
+	$(Q)[ "$$(cat $@ 2>/dev/null)" = "$(GIT_COMMIT)" ] || echo "$(GIT_COMMIT)" > $@
+
+$(OUT)/cli.o: CFLAGS += -DLT_GIT_COMMIT='"$(GIT_COMMIT)"'
+$(OUT)/cli.o: $(COMMIT_STAMP)
 
 $(OUT)/%.bpf.o: bpf/%.bpf.c | $(OUT)
 	$(call msg,BPF,$@)

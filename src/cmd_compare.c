@@ -7,244 +7,37 @@
 #include <string.h>
 #include "commands.h"
 #include "compare.h"
-#include "json.h"
-#include "model.h"
-#include "svg.h"
-
-#define PLOT_POINTS 200
+#include "compare_report.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: livelock-trace compare [--json] [--plot FILE.svg] A.jsonl B.jsonl [C.jsonl ...]\n"
+"Usage: livelock-trace compare [--json] [--plot FILE.svg] A.jsonl [B.jsonl ...]\n"
 "\n"
 "Compares runs recorded with 'livelock-trace IFACE --record FILE' (for example one\n"
-"per interrupt-coalescing setting): first the settings (driver, ring, rx-usecs,\n"
-"rx-frames, adaptive RX, NAPI defer/GRO flush timeout, options), then per metric\n"
-"each run's mean and spread (sd) over its intervals with traffic (a partly idle\n"
-"first or last one left out), and a verdict of\n"
-"every run against the first: better / worse, or 'same (within noise)' when the\n"
-"difference is no larger than the two runs' spreads added.  The last line names\n"
-"the run that delivers the most to applications, and among those within noise of\n"
-"each other the one that spends the least CPU at interrupt priority per packet.\n"
-"At most %d runs.\n"
+"per interrupt-coalescing setting), or gives one run's statistics: first the\n"
+"settings (driver, ring, rx-usecs, rx-frames, adaptive RX, NAPI defer/GRO flush\n"
+"timeout, options), then per metric each run's mean and spread (sd) over its\n"
+"steady intervals, and a verdict of every run against the first: better / worse,\n"
+"or 'same (within noise)' when the difference is no larger than the two runs'\n"
+"spreads added.  Steady: intervals with traffic, less those at the start or end\n"
+"of a run (ramps, traffic that began or stopped inside an interval) while lambda\n"
+"or observed is more than %d robust sd (1.4826 MAD, at least %g%%) from its\n"
+"median; the output says how many.  The last line names the run that delivers\n"
+"the most to applications, and among those within noise of each other the one\n"
+"that spends the least CPU at interrupt priority per packet.  At most %d runs;\n"
+"regular files only, lines up to %d bytes.\n"
 "\n"
 "  --json             one JSON object: runs, metrics, verdicts, best run\n"
 "  --plot FILE.svg    each run's predicted throughput curve (the model with the\n"
 "                     run's mean parameters) and its observed mean point\n"
-"  -h, --help         this help\n"
+"  -h, --help         this help;  --version  the version and commit\n"
 "\n"
 "Example:\n"
 "  sudo ethtool -C eth1 rx-usecs 0;  sudo livelock-trace eth1 1 30 --record usecs0.jsonl\n"
 "  sudo ethtool -C eth1 rx-usecs 64; sudo livelock-trace eth1 1 30 --record usecs64.jsonl\n"
 "  livelock-trace compare usecs0.jsonl usecs64.jsonl --plot coalescing.svg\n",
-		CMP_MAX_RUNS);
-}
-
-static void fmt_num(char *buf, size_t len, double v)
-{
-	if (!isfinite(v))
-		snprintf(buf, len, "-");
-	else if (fabs(v) >= 1000 || v == floor(v))
-		snprintf(buf, len, "%.0f", v);
-	else if (fabs(v) >= 10)
-		snprintf(buf, len, "%.1f", v);
-	else
-		snprintf(buf, len, "%.3f", v);
-}
-
-static const char *onoff(double v)
-{
-	return !isfinite(v) ? "-" : v != 0 ? "on" : "off";
-}
-
-static void print_settings(const struct cmp_run *r, int n)
-{
-	char a[32], b[32], cell[96];
-
-	printf("%-28s", "");
-	for (int i = 0; i < n; i++)
-		printf("  %-22c", 'A' + i);
-	printf("\n%-28s", "file");
-	for (int i = 0; i < n; i++) {
-		const char *base = strrchr(r[i].path, '/');
-
-		printf("  %-22.22s", base ? base + 1 : r[i].path);
-	}
-#define ROW(label, ...) do { printf("\n%-28s", label); for (int i = 0; i < n; i++) { __VA_ARGS__; printf("  %-22.22s", cell); } } while (0)
-	ROW("device / driver", snprintf(cell, sizeof(cell), "%s %s", r[i].device, r[i].driver));
-	ROW("kernel", snprintf(cell, sizeof(cell), "%s", r[i].kernel));
-	ROW("rx ring", fmt_num(a, sizeof(a), r[i].rx_ring > 0 ? r[i].rx_ring : NAN);
-	    snprintf(cell, sizeof(cell), "%s", a));
-	ROW("rx-usecs / rx-frames", fmt_num(a, sizeof(a), r[i].rx_usecs); fmt_num(b, sizeof(b), r[i].rx_frames);
-	    snprintf(cell, sizeof(cell), r[i].coalesce_supported ? "%s / %s" : "not supported", a, b));
-	ROW("adaptive-rx", snprintf(cell, sizeof(cell), "%s", onoff(r[i].adaptive_rx)));
-	ROW("napi defer / gro flush ns", fmt_num(a, sizeof(a), r[i].defer_hard_irqs);
-	    fmt_num(b, sizeof(b), r[i].gro_flush_timeout_ns); snprintf(cell, sizeof(cell), "%s / %s", a, b));
-	ROW("mapping / model", snprintf(cell, sizeof(cell), "%s %s", r[i].mapping, r[i].model));
-	ROW("intervals (used)", snprintf(cell, sizeof(cell), "%u (%u)%s%s", r[i].intervals, r[i].busy,
-					 r[i].edges ? " +partial" : "", r[i].complete ? "" : " cut short"));
-#undef ROW
-	printf("\n\n");
-}
-
-static void print_metrics(const struct cmp_run *r, int n)
-{
-	char m[32], s[32];
-
-	printf("%-28s %-5s", "metric", "unit");
-	for (int i = 0; i < n; i++)
-		printf("  %-22c", 'A' + i);
-	for (int i = 1; i < n; i++)
-		printf("  %c vs A", 'A' + i);
-	printf("\n");
-	for (int k = 0; k < CMP_METRICS; k++) {
-		printf("%-28s %-5s", cmp_metrics[k].name, cmp_metrics[k].unit);
-		for (int i = 0; i < n; i++) {
-			char cell[80];
-
-			fmt_num(m, sizeof(m), r[i].m[k].mean);
-			fmt_num(s, sizeof(s), r[i].m[k].sd);
-			snprintf(cell, sizeof(cell), "%s ± %s", m, s);
-			printf("  %-22s", isfinite(r[i].m[k].mean) ? cell : "-");
-		}
-		for (int i = 1; i < n; i++) {
-			double d;
-			enum cmp_verdict v = compare_verdict(&r[0], &r[i], k, &d);
-
-			if (v == CMP_UNKNOWN)
-				printf("  -");
-			else if (!strcmp(cmp_metrics[k].unit, "%"))	/* percentage points */
-				printf("  %+.1f pt %s", r[i].m[k].mean - r[0].m[k].mean, compare_verdict_name(v));
-			else if (!isfinite(d))
-				printf("  (A is 0) %s", compare_verdict_name(v));
-			else
-				printf("  %+.1f%% %s", d, compare_verdict_name(v));
-		}
-		printf("\n");
-	}
-}
-
-static void print_best(const struct cmp_run *r, int n)
-{
-	int b = compare_best(r, n);
-	double dobs, dcpu;
-
-	if (b == 0) {
-		bool any = false;
-
-		for (int i = 1; i < n; i++) {
-			enum cmp_verdict v = compare_verdict(&r[0], &r[i], CMP_OBSERVED, &dobs);
-
-			any |= v != CMP_SAME && v != CMP_UNKNOWN;
-		}
-		printf("\nverdict: A (%s) %s\n", r[0].path,
-		       any ? "delivers the most" : "— no run delivers more or spends less CPU beyond the noise");
-		return;
-	}
-	compare_verdict(&r[0], &r[b], CMP_OBSERVED, &dobs);
-	compare_verdict(&r[0], &r[b], CMP_CPU_PER_PKT, &dcpu);
-	printf("\nverdict: %c (%s) is best: %+.1f%% delivered, %+.1f%% CPU per delivered packet at interrupt priority, against A\n",
-	       'A' + b, r[b].path, dobs, dcpu);
-}
-
-static void print_json(const struct cmp_run *r, int n)
-{
-	struct json j;
-
-	json_begin(&j, stdout);
-	json_arr(&j, "runs");
-	for (int i = 0; i < n; i++) {
-		json_obj(&j, NULL);
-		json_str(&j, "file", r[i].path);
-		json_str(&j, "device", r[i].device);
-		json_str(&j, "driver", r[i].driver);
-		json_dbl(&j, "rx_ring", r[i].rx_ring);
-		json_bool(&j, "coalesce_supported", r[i].coalesce_supported);
-		json_dbl(&j, "rx_usecs", r[i].rx_usecs);
-		json_dbl(&j, "rx_frames", r[i].rx_frames);
-		json_dbl(&j, "adaptive_rx", r[i].adaptive_rx);
-		json_u64(&j, "intervals", r[i].intervals);
-		json_u64(&j, "busy_intervals", r[i].busy);
-		json_u64(&j, "partial_intervals_left_out", r[i].edges);
-		json_bool(&j, "complete", r[i].complete);
-		json_obj(&j, "metrics");
-		for (int k = 0; k < CMP_METRICS; k++) {
-			json_obj(&j, cmp_metrics[k].name);
-			json_dbl(&j, "mean", r[i].m[k].mean);
-			json_dbl(&j, "sd", r[i].m[k].sd);
-			json_dbl(&j, "n", r[i].m[k].n);
-			if (i) {
-				double d;
-				enum cmp_verdict v = compare_verdict(&r[0], &r[i], k, &d);
-
-				json_dbl(&j, "vs_first_pct", d);
-				json_str(&j, "verdict", v == CMP_UNKNOWN ? NULL : compare_verdict_name(v));
-			}
-			json_obj_end(&j);
-		}
-		json_obj_end(&j);
-		json_obj_end(&j);
-	}
-	json_arr_end(&j);
-	json_u64(&j, "best", (uint64_t)compare_best(r, n));
-	json_end(&j);
-}
-
-static int plot(const struct cmp_run *r, int n, const char *path)
-{
-	static double x[CMP_MAX_RUNS][PLOT_POINTS], y[CMP_MAX_RUNS][PLOT_POINTS];
-	static double ox[CMP_MAX_RUNS][1], oy[CMP_MAX_RUNS][1];
-	static char names[CMP_MAX_RUNS][2][64];
-	struct svg_plot p;
-	double top = 0;
-
-	for (int i = 0; i < n; i++)
-		top = fmax(top, 2 * r[i].m[CMP_LAMBDA].max);
-	if (!(top > 0))
-		top = 1;
-	svg_plot_init(&p, "Predicted and observed throughput per run", "offered load lambda (packets/s)",
-		      "delivered gamma (packets/s)");
-	for (int i = 0; i < n && 2 * i + 1 < SVG_MAX_SERIES; i++) {
-		enum model_kind kind = !strcmp(r[i].model, "dma") ? MODEL_DMA : MODEL_NODMA;
-		struct model_params mp = { .isr_s = r[i].isr_us * 1e-6,
-					   .copy_s = kind == MODEL_NODMA ? r[i].copy_us * 1e-6 : 0,
-					   .proto_s = r[i].proto_us * 1e-6,
-					   .buffer = isfinite(r[i].buffer) ? r[i].buffer : 1000 };
-		double k = isfinite(r[i].cpus) && r[i].cpus > 0 ? r[i].cpus : 1;
-		bool have = r[i].proto_us > 0 && strlen(r[i].model);
-
-		for (int t = 0; t < PLOT_POINTS; t++) {
-			x[i][t] = top * (t + 1) / PLOT_POINTS;
-			y[i][t] = have ? k * model_throughput(kind, &mp, x[i][t] / k) : NAN;
-		}
-		ox[i][0] = r[i].m[CMP_LAMBDA].mean;
-		oy[i][0] = r[i].m[CMP_OBSERVED].mean;
-		snprintf(names[i][0], sizeof(names[i][0]), "%c predicted", 'A' + i);
-		snprintf(names[i][1], sizeof(names[i][1]), "%c observed", 'A' + i);
-		svg_plot_add(&p, &(struct svg_series){ .name = names[i][0], .x = x[i], .y = y[i],
-						       .n = PLOT_POINTS, .dashed = i > 0 });
-		svg_plot_add(&p, &(struct svg_series){ .name = names[i][1], .x = ox[i], .y = oy[i],
-						       .n = 1, .points = true });
-	}
-	return svg_plot_save(&p, path);
-}
-
-int compare_report(const struct cmp_run *runs, int n, int json, const char *plot_path)
-{
-	if (json) {
-		print_json(runs, n);
-	} else {
-		print_settings(runs, n);
-		print_metrics(runs, n);
-		print_best(runs, n);
-	}
-	fflush(stdout);
-	if (plot_path && plot(runs, n, plot_path)) {
-		fprintf(stderr, "livelock-trace: cannot write %s\n", plot_path);
-		return LT_EXIT_ENV;
-	}
-	return LT_EXIT_OK;
+		CMP_STEADY_ROBUST_SDS, 100 * CMP_STEADY_MIN_SHARE, CMP_MAX_RUNS, CMP_MAX_LINE);
 }
 
 int cmd_compare(int argc, char **argv)
@@ -267,19 +60,13 @@ int cmd_compare(int argc, char **argv)
 		case 'j': json = true; break;
 		case 'p': plot_path = optarg; break;
 		case 'h': usage(stdout); return LT_EXIT_OK;
-		case ':':
-			fprintf(stderr, "livelock-trace: compare: option '%s' needs a value (see --help)\n", argv[optind - 1]);
-			return LT_EXIT_USAGE;
 		default:
-			fprintf(stderr, "livelock-trace: compare: unknown option '%s' (see --help)\n", argv[optind - 1]);
-			return LT_EXIT_USAGE;
+			return cli_getopt_error("compare", opt, argv);
 		}
 	}
 	n = argc - optind;
-	if (n < 2 || n > CMP_MAX_RUNS) {
-		fprintf(stderr, "livelock-trace: compare: give 2 to %d recorded files (see --help)\n", CMP_MAX_RUNS);
-		return LT_EXIT_USAGE;
-	}
+	if (n < 1 || n > CMP_MAX_RUNS)
+		return cli_usage("compare: give 1 to %d recorded files (see --help)", CMP_MAX_RUNS);
 	runs = calloc(n, sizeof(*runs));
 	if (!runs)
 		return LT_EXIT_ENV;
@@ -288,10 +75,13 @@ int cmd_compare(int argc, char **argv)
 			rc = LT_EXIT_ENV;
 			goto out;
 		}
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		char path[sizeof(runs[i].path) * 4];
+
 		if (!runs[i].complete)
-			fprintf(stderr, "livelock-trace: compare: note: %s was cut short (no summary line); its %u intervals are used\n",
-				runs[i].path, runs[i].intervals);
+			cli_err("compare: note: %s was cut short (no summary line); its %u intervals are used",
+				cli_printable(path, sizeof(path), runs[i].path), runs[i].intervals);
+	}
 	rc = compare_report(runs, n, json, plot_path);
 out:
 	free(runs);

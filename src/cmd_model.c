@@ -30,7 +30,7 @@ static void usage(FILE *f)
 "  --csv              comma-separated values, one row per rate\n"
 "  --json             JSON Lines: one object per rate, then a summary object\n"
 "  --plot FILE.svg    also draw gamma against lambda, livelock point and MLFRR marked\n"
-"  -h, --help         this help\n"
+"  -h, --help         this help;  --version  the version and commit\n"
 "\nExamples:\n"
 "  livelock-trace model                                   # Figure 4 of the paper\n"
 "  livelock-trace model --proto-us 100 --plot fig5.svg    # Figure 5: no copy to user space\n"
@@ -38,38 +38,50 @@ static void usage(FILE *f)
 		model_cli_help);
 }
 
+/* A rate for a line of text: whole pps, or 6 digits past what %.0f reads well. */
+static const char *pps(char *buf, size_t len, double v)
+{
+	snprintf(buf, len, fabs(v) < 1e15 ? "%.0f" : "%.6g", v);
+	return buf;
+}
+
 static void print_summary_text(const struct model_cli *m)
 {
 	struct model_params nd = model_cli_params(m, MODEL_NODMA);
 	struct model_params d = model_cli_params(m, MODEL_DMA);
 	struct model_peak pk;
+	char a[32], b[32];
 
 	printf("\n");
 	if (m->want[MODEL_NODMA]) {
 		printf("Livelock point, NIC without DMA (lambda = c): ");
 		if (isfinite(model_livelock_pps(&nd)))
-			printf("%.0f pps\n", model_livelock_pps(&nd));
+			printf("%s pps\n", pps(a, sizeof(a), model_livelock_pps(&nd)));
 		else
 			printf("none (copy time 0)\n");
 		pk = model_mlfrr(MODEL_NODMA, &nd);
 		if (isfinite(pk.lambda_pps))
-			printf("MLFRR, NIC without DMA: %.0f pps delivered at lambda = %.0f pps\n",
-			       pk.gamma_pps, pk.lambda_pps);
+			printf("MLFRR, NIC without DMA: %s pps delivered at lambda = %s pps\n",
+			       pps(a, sizeof(a), pk.gamma_pps), pps(b, sizeof(b), pk.lambda_pps));
+		else
+			printf("MLFRR, NIC without DMA: none (ISR and copy time 0: no interrupt cost, throughput rises towards mu)\n");
 	}
 	if (m->want[MODEL_DMA]) {
 		pk = model_mlfrr(MODEL_DMA, &d);
 		if (isfinite(pk.lambda_pps))
-			printf("MLFRR, NIC with DMA:    %.0f pps delivered at lambda = %.0f pps (no livelock at finite lambda)\n",
-			       pk.gamma_pps, pk.lambda_pps);
+			printf("MLFRR, NIC with DMA:    %s pps delivered at lambda = %s pps (no livelock at finite lambda)\n",
+			       pps(a, sizeof(a), pk.gamma_pps), pps(b, sizeof(b), pk.lambda_pps));
+		else
+			printf("MLFRR, NIC with DMA:    none (ISR time 0: no interrupt cost, throughput rises towards mu)\n");
 	}
-	printf("Ideal system: throughput rises towards mu = %.0f pps\n", 1e6 / m->proto_us);
+	printf("Ideal system: throughput rises towards mu = %s pps\n", pps(a, sizeof(a), 1e6 / m->proto_us));
 }
 
 static void print_summary_json(const struct model_cli *m)
 {
 	struct model_params nd = model_cli_params(m, MODEL_NODMA);
 	struct model_params d = model_cli_params(m, MODEL_DMA);
-	struct model_peak pn = { NAN, NAN }, pd = { NAN, NAN };
+	struct model_peak pn = { NAN, NAN, 0 }, pd = { NAN, NAN, 0 };
 	struct json j;
 
 	if (m->want[MODEL_NODMA])
@@ -87,6 +99,16 @@ static void print_summary_json(const struct model_cli *m)
 	json_end(&j);
 }
 
+/* A table cell: fixed decimals, or 6 significant digits where those would not fit. */
+static const char *pps_cell(char *buf, size_t len, double v, int decimals)
+{
+	if (fabs(v) < 1e9)
+		snprintf(buf, len, "%.*f", decimals, v);
+	else
+		snprintf(buf, len, "%.6g", v);
+	return buf;
+}
+
 static void print_row(const struct model_cli *m, enum out_format fmt, double lambda)
 {
 	struct model_params nd = model_cli_params(m, MODEL_NODMA);
@@ -97,6 +119,7 @@ static void print_row(const struct model_cli *m, enum out_format fmt, double lam
 	double gd = m->want[MODEL_DMA] ? model_throughput(MODEL_DMA, &d, lambda) : NAN;
 	double pn = m->want[MODEL_NODMA] ? model_p00(MODEL_NODMA, &nd, lambda) : NAN;
 	double pd = m->want[MODEL_DMA] ? model_p00(MODEL_DMA, &d, lambda) : NAN;
+	char a[32], b[32];
 	struct json j;
 
 	switch (fmt) {
@@ -123,11 +146,11 @@ static void print_row(const struct model_cli *m, enum out_format fmt, double lam
 		printf("\n");
 		break;
 	case OUT_TABLE:
-		printf("%12.0f %12.2f", lambda, ideal);
+		printf("%12s %12s", pps_cell(a, sizeof(a), lambda, 0), pps_cell(b, sizeof(b), ideal, 2));
 		if (m->want[MODEL_NODMA])
-			printf(" %12.2f", gn);
+			printf(" %12s", pps_cell(a, sizeof(a), gn, 2));
 		if (m->want[MODEL_DMA])
-			printf(" %12.2f", gd);
+			printf(" %12s", pps_cell(a, sizeof(a), gd, 2));
 		if (m->want[MODEL_NODMA])
 			printf(" %10.4f", pn);
 		if (m->want[MODEL_DMA])
@@ -229,7 +252,7 @@ int cmd_model(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	enum out_format fmt = OUT_TABLE;
-	const char *plot = NULL;
+	const char *plot = NULL, *fmt_opt = NULL;
 	struct model_cli m;
 	int opt, err;
 
@@ -246,8 +269,12 @@ int cmd_model(int argc, char **argv)
 			break;
 		}
 		switch (opt) {
-		case OPT_CSV: fmt = OUT_CSV; break;
-		case OPT_JSON: fmt = OUT_JSON; break;
+		case OPT_CSV:
+		case OPT_JSON:
+			if (!cli_exclusive(&fmt_opt, opt == OPT_CSV ? "--csv" : "--json"))
+				return LT_EXIT_USAGE;
+			fmt = opt == OPT_CSV ? OUT_CSV : OUT_JSON;
+			break;
 		case OPT_PLOT: plot = optarg; break;
 		case 'h': usage(stdout); return LT_EXIT_OK;
 		}
@@ -265,7 +292,7 @@ int cmd_model(int argc, char **argv)
 	if (plot) {
 		err = write_plot(&m, plot);
 		if (err) {
-			fprintf(stderr, "livelock-trace model: cannot write %s: %s\n", plot, strerror(-err));
+			cli_err("model: cannot write %s: %s", plot, strerror(-err));
 			return LT_EXIT_ENV;
 		}
 		if (fmt == OUT_TABLE)

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * Recorded runs (record.h) read back and compared: per run the settings and
- * each metric's mean and spread over the busy intervals (state != idle, less
- * a first or last one with lambda under half the median: partly idle);
- * per metric a verdict against the first run.  Pure except compare_load().
+ * each metric's mean and spread over its steady intervals (state != idle,
+ * less the ramps at either end: compare_steady_range()); per metric a
+ * verdict against the first run.  Pure except compare_load(), which streams:
+ * accumulators, and CMP_EDGE_KEEP intervals at each end for the steady rule.
  */
 #ifndef LT_COMPARE_H
 #define LT_COMPARE_H
@@ -11,6 +12,14 @@
 #include <stdio.h>
 
 #define CMP_MAX_RUNS 8
+#define CMP_MAX_LINE (1 << 20)	/* bytes of one record line; a longer one is refused */
+#define CMP_EDGE_KEEP 32	/* busy intervals held at each end of a run for the steady rule */
+/* A number of a record beyond this is no measurement (no rate, time or share is) */
+#define CMP_MAX_VALUE 1e15
+/* The steady rule: a robust sd is 1.4826 MADs; an edge is out beyond this many, */
+#define CMP_STEADY_ROBUST_SDS 4
+/* or beyond this share of the median, whichever is wider (a flat run has MAD 0). */
+#define CMP_STEADY_MIN_SHARE 0.01
 
 enum cmp_metric {
 	CMP_LAMBDA, CMP_OBSERVED, CMP_PREDICTED, CMP_ERROR, CMP_IRQS_PS, CMP_IRQS_PKT,
@@ -37,7 +46,7 @@ struct cmp_run {
 	bool coalesce_supported;
 	double rx_usecs, rx_frames, adaptive_rx, defer_hard_irqs, gro_flush_timeout_ns;
 	unsigned int intervals, busy;	/* all; with traffic, used */
-	unsigned int edges;		/* partly busy first/last intervals left out */
+	unsigned int edges;		/* ramp intervals at either end left out (steady rule) */
 	bool complete;			/* ended with its summary */
 	struct cmp_stat m[CMP_METRICS];
 	/* fitted parameters for the predicted curve (means over busy intervals) */
@@ -46,7 +55,19 @@ struct cmp_run {
 
 enum cmp_verdict { CMP_SAME, CMP_BETTER, CMP_WORSE, CMP_DIFFERENT, CMP_UNKNOWN };
 
-/* Load one recorded file; returns 0, or -1 after writing one line to err. */
+/*
+ * The steady intervals [*from, *to) of n busy ones in time order: the first
+ * and last are left out while lambda or observed differs from its median by
+ * more than the steady spread allows (CMP_STEADY_ROBUST_SDS robust sds, at
+ * least CMP_STEADY_MIN_SHARE of the median), keeping a majority.  Holds for
+ * ramps of several intervals.  Returns how many were left out.
+ */
+unsigned int compare_steady_range(const double *lambda, const double *observed, unsigned int n,
+				  unsigned int *from, unsigned int *to);
+/*
+ * Load one recorded file (a regular file, lines up to CMP_MAX_LINE);
+ * returns 0, or -1 after writing one line to err.
+ */
 int compare_load(const char *path, struct cmp_run *run, FILE *err);
 /* Verdict of b against a for metric m: a difference within the two runs' spreads is noise. */
 enum cmp_verdict compare_verdict(const struct cmp_run *a, const struct cmp_run *b, enum cmp_metric m,

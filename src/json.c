@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <inttypes.h>
 #include <math.h>
+#include "cli.h"
 #include "json.h"
 
+/*
+ * A JSON string: quotes, backslashes and control characters escaped (DEL
+ * and the C1 controls too, for a terminal that shows the line); a byte that
+ * is not part of valid UTF-8 becomes U+FFFD.
+ */
 static void put_string(FILE *f, const char *s)
 {
 	fputc('"', f);
-	for (; *s; s++) {
+	while (*s) {
 		unsigned char c = (unsigned char)*s;
+		size_t n = cli_utf8_len(s);
 
 		if (c == '"' || c == '\\')
 			fprintf(f, "\\%c", c);
@@ -15,10 +22,15 @@ static void put_string(FILE *f, const char *s)
 			fputs("\\n", f);
 		else if (c == '\t')
 			fputs("\\t", f);
-		else if (c < 0x20)
+		else if (c < 0x20 || c == 0x7f)
 			fprintf(f, "\\u%04x", c);
+		else if (n == 0)
+			fputs("\\ufffd", f);
+		else if (n == 2 && c == 0xc2 && (unsigned char)s[1] < 0xa0)
+			fprintf(f, "\\u%04x", (unsigned char)s[1]);	/* C1 control */
 		else
-			fputc(c, f);
+			fwrite(s, 1, n, f);
+		s += n ? n : 1;
 	}
 	fputc('"', f);
 }
@@ -83,10 +95,15 @@ void json_str(struct json *j, const char *k, const char *v)
 		fputs("null", j->f);
 }
 
+/* Beyond this %.*f writes up to 309 digits: write 17 significant ones instead. */
+#define FIXED_MAX 1e15
+
 void json_dblp(struct json *j, const char *k, double v, int prec)
 {
 	key(j, k);
-	if (isfinite(v))
+	if (isfinite(v) && fabs(v) >= FIXED_MAX)
+		fprintf(j->f, "%.17g", v);
+	else if (isfinite(v))
 		fprintf(j->f, "%.*f", prec, v);
 	else
 		fputs("null", j->f);

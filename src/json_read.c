@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* A recursive-descent JSON reader (see json_read.h). */
-#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "json_read.h"
+#include "numparse.h"
 
 #define MAX_DEPTH 32
 
@@ -136,7 +136,8 @@ fail:
 static struct jv *value(struct parser *ps)
 {
 	struct jv *v;
-	char *end;
+	double num;
+	size_t len;
 
 	ws(ps);
 	switch (*ps->p) {
@@ -164,18 +165,12 @@ static struct jv *value(struct parser *ps)
 			}
 		return NULL;
 	}
-	default:
-		if (*ps->p != '-' && !isdigit((unsigned char)*ps->p))
+	default:	/* numbers: the grammar of numparse.h, so no inf, nan or hex */
+		len = num_decimal_read(ps->p, &num);
+		if (!len || !(v = node(JV_NUM)))
 			return NULL;
-		v = node(JV_NUM);
-		if (!v)
-			return NULL;
-		v->num = strtod(ps->p, &end);
-		if (end == ps->p) {
-			free(v);
-			return NULL;
-		}
-		ps->p = end;
+		v->num = num;
+		ps->p += len;
 		return v;
 	}
 }

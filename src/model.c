@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <float.h>
 #include <math.h>
+#include <stdbool.h>
 #include "model.h"
 
-/* Tolerance of the MLFRR search, in packets per second. */
-#define MLFRR_TOL_PPS 0.25
-/* Points of the coarse log-spaced scan that brackets the peak. */
-#define MLFRR_SCAN_POINTS 400
+/* Relative tolerance of the MLFRR search. */
+#define MLFRR_REL_TOL 1e-10
+/* Points per decade of the coarse log-spaced scan that brackets the peak. */
+#define MLFRR_SCAN_PER_DECADE 20
+#define MLFRR_SCAN_MIN 400
+/* The highest rate searched: lambda times any time of a second or less stays finite. */
+#define MLFRR_RATE_CEIL (DBL_MAX / 16)
 
 const char *model_kind_name(enum model_kind kind)
 {
@@ -18,10 +23,16 @@ const char *model_kind_name(enum model_kind kind)
 }
 
 /*
- * p0 = (1 - rho)/(1 - rho^(B+1)) = expm1(L)/expm1((B+1)L) with L = ln rho.
- * For rho > 1 divide through by rho^(B+1) so nothing overflows:
- * p0 = expm1(L) e^{-(B+1)L} / -expm1(-(B+1)L).
+ * p0 = (1 - rho)/(1 - rho^(B+1)) = expm1(L)/expm1((B+1)L) with L = ln rho,
+ * L = ln lambda - ln mu so that no ratio overflows.  For rho > 1 divide
+ * through by rho^(B+1): p0 = e^{-BL} (-expm1(-L)) / (-expm1(-(B+1)L)), every
+ * factor in [0, 1].
  */
+static double log_rho(double lambda, double mu)
+{
+	return log(lambda) - log(mu);
+}
+
 double model_mm1b_p0(double lambda, double mu, double buffer)
 {
 	double L, n = buffer + 1;
@@ -30,12 +41,14 @@ double model_mm1b_p0(double lambda, double mu, double buffer)
 		return 1;
 	if (mu <= 0 || isinf(lambda))
 		return 0;
-	L = log(lambda / mu);
+	if (isinf(mu))
+		return 1;
+	L = log_rho(lambda, mu);
 	if (L == 0)
 		return 1 / n;
 	if (L < 0)
 		return expm1(L) / expm1(n * L);
-	return expm1(L) * exp(-n * L) / -expm1(-n * L);
+	return exp(-buffer * L) * -expm1(-L) / -expm1(-n * L);
 }
 
 double model_mm1b_throughput(double lambda, double mu, double buffer)
@@ -48,7 +61,7 @@ double model_mm1b_throughput(double lambda, double mu, double buffer)
 		return lambda;
 	if (isinf(lambda))
 		return mu;
-	L = log(lambda / mu);
+	L = log_rho(lambda, mu);
 	if (L > 0)	/* p0 is small here: mu(1 - p0) keeps its precision */
 		return mu * (1 - model_mm1b_p0(lambda, mu, buffer));
 	/* rho <= 1: lambda(1 - P_B), P_B = rho^B p0, is exact for small rho */
@@ -97,16 +110,27 @@ double model_livelock_pps(const struct model_params *p)
 	return p->copy_s > 0 ? 1 / p->copy_s : INFINITY;
 }
 
-/* Golden-section search for the maximum of a unimodal gamma on [a, b]. */
+/* 1/x, with x = 0 standing for a rate -> infinity. */
+static double rate_of(double seconds)
+{
+	return seconds > 0 ? 1 / seconds : INFINITY;
+}
+
+/*
+ * Golden-section search for the maximum of a unimodal gamma on [a, b], to a
+ * relative MLFRR_REL_TOL, in at most MODEL_MLFRR_GOLDEN_MAX steps: the
+ * bound holds even where the doubles cannot resolve the tolerance.
+ */
 static struct model_peak golden_max(enum model_kind kind, const struct model_params *p,
-				    double a, double b)
+				    double a, double b, unsigned int evals)
 {
 	const double g = (sqrt(5.0) - 1) / 2;
 	double x1 = b - g * (b - a), x2 = a + g * (b - a);
 	double f1 = model_throughput(kind, p, x1), f2 = model_throughput(kind, p, x2);
 	struct model_peak pk;
 
-	while (b - a > MLFRR_TOL_PPS) {
+	evals += 2;
+	for (int i = 0; i < MODEL_MLFRR_GOLDEN_MAX && b - a > MLFRR_REL_TOL * b; i++) {
 		if (f1 < f2) {
 			a = x1; x1 = x2; f1 = f2;
 			x2 = a + g * (b - a);
@@ -116,42 +140,59 @@ static struct model_peak golden_max(enum model_kind kind, const struct model_par
 			x1 = b - g * (b - a);
 			f1 = model_throughput(kind, p, x1);
 		}
+		evals++;
 	}
-	pk.lambda_pps = (a + b) / 2;
+	pk.lambda_pps = a + (b - a) / 2;
 	pk.gamma_pps = model_throughput(kind, p, pk.lambda_pps);
+	pk.evaluations = evals + 1;
 	return pk;
+}
+
+/*
+ * Where to look.  Without DMA gamma is 0 from lambda = c on.  Otherwise
+ * gamma <= mu' = mu/(1 + lambda/r) < lambda beyond ~sqrt(mu r), so the peak
+ * is below 100 (mu + r); capped where lambda.x stays finite.  Below a
+ * millionth of the smallest rate gamma = lambda still rises.
+ */
+static bool search_range(enum model_kind kind, const struct model_params *p,
+			 double *lo, double *hi)
+{
+	double mu = rate_of(p->proto_s), r = rate_of(p->isr_s), c = rate_of(p->copy_s);
+
+	if (kind == MODEL_IDEAL || isinf(mu))
+		return false;
+	if (kind == MODEL_NODMA && isfinite(c))
+		*hi = c;
+	else if (isfinite(r))
+		*hi = fmin(100 * (mu + r), MLFRR_RATE_CEIL);
+	else
+		return false;	/* r, c -> inf: the ideal system */
+	*lo = 1e-6 * fmin(fmin(mu, r), *hi);
+	return *lo > 0 && *lo < *hi;
 }
 
 struct model_peak model_mlfrr(enum model_kind kind, const struct model_params *p)
 {
-	double mu = p->proto_s > 0 ? 1 / p->proto_s : INFINITY;
-	double hi, lo, best_x = 0, best_y = -1, prev, next;
-	struct model_peak pk = { INFINITY, mu };
-	int i, best_i = 0;
+	struct model_peak pk = { INFINITY, rate_of(p->proto_s), 0 };
+	double lo, hi, llo, step, best_y = -1, prev, next;
+	int n, best_i = 0;
 
-	if (kind == MODEL_NODMA && p->copy_s > 0)
-		hi = 1 / p->copy_s;
-	else if (kind == MODEL_DMA && p->isr_s > 0)
-		/* gamma <= mu' = mu/(1 + lambda/r) < lambda beyond ~sqrt(mu r) */
-		hi = 100 * (mu + 1 / p->isr_s);
-	else
-		return pk;	/* ideal, or r/c -> inf: rises towards mu */
-	if (!isfinite(hi))
+	if (!search_range(kind, p, &lo, &hi))
 		return pk;
-	lo = hi * 1e-6;
-	for (i = 0; i <= MLFRR_SCAN_POINTS; i++) {
-		double x = lo * pow(hi / lo, (double)i / MLFRR_SCAN_POINTS);
+	llo = log(lo);
+	n = (int)ceil((log(hi) - llo) / M_LN10 * MLFRR_SCAN_PER_DECADE);
+	n = n < MLFRR_SCAN_MIN ? MLFRR_SCAN_MIN : n > MODEL_MLFRR_SCAN_MAX ? MODEL_MLFRR_SCAN_MAX : n;
+	step = (log(hi) - llo) / n;
+	for (int i = 0; i <= n; i++) {
+		double x = i == n ? hi : exp(llo + i * step);
 		double y = model_throughput(kind, p, x);
 
 		if (y > best_y) {
 			best_y = y;
-			best_x = x;
 			best_i = i;
 		}
 	}
-	(void)best_x;
-	prev = best_i > 0 ? lo * pow(hi / lo, (double)(best_i - 1) / MLFRR_SCAN_POINTS) : 0;
-	next = best_i < MLFRR_SCAN_POINTS ?
-		lo * pow(hi / lo, (double)(best_i + 1) / MLFRR_SCAN_POINTS) : hi;
-	return golden_max(kind, p, prev, next);
+	prev = best_i > 0 ? exp(llo + (best_i - 1) * step) : lo;
+	next = best_i < n ? exp(llo + (best_i + 1) * step) : hi;
+	return golden_max(kind, p, prev, fmin(next, hi), (unsigned int)n + 1);
 }

@@ -14,6 +14,9 @@
 #ifndef LT_MODEL_H
 #define LT_MODEL_H
 
+/* B: the largest buffer any command accepts (model, simulate, live --buffer). */
+#define MODEL_MAX_BUFFER 1000000
+
 enum model_kind {
 	MODEL_IDEAL,
 	MODEL_NODMA,
@@ -31,7 +34,13 @@ struct model_params {
 struct model_peak {
 	double lambda_pps;	/* arrival rate where throughput peaks (MLFRR) */
 	double gamma_pps;	/* the peak throughput                         */
+	unsigned int evaluations;	/* of the throughput, <= MODEL_MLFRR_MAX_EVALS */
 };
+
+/* The MLFRR search: a log-spaced scan, then golden-section steps, both bounded. */
+#define MODEL_MLFRR_SCAN_MAX	12800	/* 20 per decade over 640 decades */
+#define MODEL_MLFRR_GOLDEN_MAX	200
+#define MODEL_MLFRR_MAX_EVALS	(MODEL_MLFRR_SCAN_MAX + 1 + MODEL_MLFRR_GOLDEN_MAX + 3)
 
 const char *model_kind_name(enum model_kind kind);	/* "ideal", "nodma", "dma" */
 
@@ -49,9 +58,10 @@ double model_throughput(enum model_kind kind, const struct model_params *p, doub
 /* Receive-livelock point lambda = c of the no-DMA NIC; INFINITY when c -> inf. */
 double model_livelock_pps(const struct model_params *p);
 /*
- * MLFRR: the arrival rate at which predicted throughput peaks, to within
- * 1 pps, and that peak.  The ideal system has no interior peak: it returns
- * lambda = INFINITY and gamma = mu.
+ * MLFRR: the arrival rate at which predicted throughput peaks, to a relative
+ * 1e-10, and that peak, for any parameters whose rates 1/x are finite.
+ * The ideal system, and a NIC whose ISR costs nothing (r -> inf) with no
+ * livelock point, has no interior peak: lambda = INFINITY and gamma = mu.
  */
 struct model_peak model_mlfrr(enum model_kind kind, const struct model_params *p);
 

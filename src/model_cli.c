@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-#include <stdio.h>
 #include <string.h>
 #include "model_cli.h"
 
@@ -30,42 +29,56 @@ void model_cli_defaults(struct model_cli *m)
 	m->want[MODEL_IDEAL] = m->want[MODEL_NODMA] = m->want[MODEL_DMA] = true;
 }
 
+enum { DMA_ON, DMA_OFF, DMA_BOTH };
+static const struct cli_word dma_words[] = {
+	{ "on", DMA_ON }, { "off", DMA_OFF }, { "both", DMA_BOTH }, { NULL, 0 },
+};
+
+/* 0, or a time from MODEL_CLI_MIN_US to MODEL_CLI_MAX_US. */
+static bool parse_time(const char *arg, const char *opt, bool zero_ok, double *out)
+{
+	double v;
+
+	if (!num_parse_double(arg, opt, 0, MODEL_CLI_MAX_US, &v))
+		return false;
+	if ((v == 0 && !zero_ok) || (v != 0 && v < MODEL_CLI_MIN_US)) {
+		cli_usage("bad value '%s' for %s: expected %sa time from %g to %g us", arg, opt,
+			  zero_ok ? "0 or " : "", MODEL_CLI_MIN_US, MODEL_CLI_MAX_US);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
 enum model_cli_result model_cli_option(struct model_cli *m, int opt, const char *arg)
 {
+	int dma;
 	bool ok;
 
 	switch (opt) {
 	case MODEL_OPT_ISR:
-		ok = num_parse_double(arg, "--isr-us", 0, MODEL_CLI_MAX_US, &m->isr_us);
+		ok = parse_time(arg, "--isr-us", true, &m->isr_us);
 		break;
 	case MODEL_OPT_ISR_DMA:
-		ok = num_parse_double(arg, "--isr-dma-us", 0, MODEL_CLI_MAX_US, &m->isr_dma_us);
+		ok = parse_time(arg, "--isr-dma-us", true, &m->isr_dma_us);
 		break;
 	case MODEL_OPT_COPY:
-		ok = num_parse_double(arg, "--copy-us", 0, MODEL_CLI_MAX_US, &m->copy_us);
+		ok = parse_time(arg, "--copy-us", true, &m->copy_us);
 		break;
 	case MODEL_OPT_PROTO:
-		ok = num_parse_double_gt(arg, "--proto-us", 0, MODEL_CLI_MAX_US, &m->proto_us);
+		ok = parse_time(arg, "--proto-us", false, &m->proto_us);
 		break;
 	case MODEL_OPT_BUFFER:
-		ok = num_parse_u64(arg, "--buffer", 1, MODEL_CLI_MAX_BUFFER, &m->buffer);
+		ok = num_parse_u64(arg, "--buffer", 1, MODEL_MAX_BUFFER, &m->buffer);
 		break;
 	case MODEL_OPT_RATE:
 		ok = num_parse_range(arg, "--rate", MODEL_CLI_MAX_RATE, &m->rate);
 		break;
 	case MODEL_OPT_DMA:
-		ok = true;
-		if (!strcmp(arg, "on")) {
-			m->want[MODEL_NODMA] = false;
-			m->want[MODEL_DMA] = true;
-		} else if (!strcmp(arg, "off")) {
-			m->want[MODEL_NODMA] = true;
-			m->want[MODEL_DMA] = false;
-		} else if (!strcmp(arg, "both")) {
-			m->want[MODEL_NODMA] = m->want[MODEL_DMA] = true;
-		} else {
-			fprintf(stderr, "livelock-trace: bad value '%s' for --dma: expected on, off or both\n", arg);
-			ok = false;
+		ok = cli_word(arg, "--dma", dma_words, &dma);
+		if (ok) {
+			m->want[MODEL_NODMA] = dma != DMA_ON;
+			m->want[MODEL_DMA] = dma != DMA_OFF;
 		}
 		break;
 	default:
@@ -78,8 +91,7 @@ enum model_cli_result model_cli_getopt(struct model_cli *m, const char *cmd, int
 				       char **argv)
 {
 	if (opt == ':' || opt == '?') {
-		fprintf(stderr, "livelock-trace %s: %s '%s' (see --help)\n", cmd,
-			opt == ':' ? "missing value for" : "unknown option", argv[optind - 1]);
+		cli_getopt_error(cmd, opt, argv);
 		return MODEL_CLI_BAD;
 	}
 	return model_cli_option(m, opt, optarg);
@@ -89,14 +101,14 @@ bool model_cli_no_extra(const char *cmd, int argc, char **argv)
 {
 	if (optind >= argc)
 		return true;
-	fprintf(stderr, "livelock-trace %s: unexpected argument '%s' (see --help)\n", cmd, argv[optind]);
+	cli_usage("%s: unexpected argument '%s' (see --help)", cmd, argv[optind]);
 	return false;
 }
 
 bool model_cli_finish(const struct model_cli *m)
 {
 	if (num_range_points(&m->rate) > MODEL_CLI_MAX_POINTS) {
-		fprintf(stderr, "livelock-trace: --rate %g:%g:%g has %llu points: at most %d, use a larger STEP\n",
+		cli_usage("--rate %g:%g:%g has %llu points: at most %d, use a larger STEP",
 			m->rate.from, m->rate.to, m->rate.step,
 			(unsigned long long)num_range_points(&m->rate), MODEL_CLI_MAX_POINTS);
 		return false;

@@ -2,17 +2,18 @@
 /*
  * Model parameters on the command line, shared by `model` and `simulate`.
  * Times are microseconds as in the paper; 0 for --isr-us/--copy-us means
- * r or c -> infinity (section 3.4: no interrupt cost).
+ * r or c -> infinity (section 3.4: no interrupt cost); any other time is
+ * MODEL_CLI_MIN_US to MODEL_CLI_MAX_US.
  */
 #ifndef LT_MODEL_CLI_H
 #define LT_MODEL_CLI_H
 #include <getopt.h>
 #include <stdbool.h>
 #include "model.h"
-#include "numparse.h"
+#include "cli.h"
 
 #define MODEL_CLI_MAX_US	1e6	/* one second per packet is already absurd */
-#define MODEL_CLI_MAX_BUFFER	1000000
+#define MODEL_CLI_MIN_US	1e-300	/* below, 1/x and lambda.x leave the doubles */
 #define MODEL_CLI_MAX_RATE	1e9	/* packets per second */
 #define MODEL_CLI_MAX_POINTS	1000000
 

@@ -5,23 +5,76 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cli.h"
 #include "numparse.h"
+
+#define WHOLE_EXACT 9007199254740992.0	/* 2^53: every whole double up to here is exact */
 
 static void bad(const char *s, const char *opt, const char *want)
 {
-	fprintf(stderr, "livelock-trace: bad value '%s' for %s: expected %s\n",
-		s, opt, want);
+	cli_usage("bad value '%s' for %s: expected %s", s, opt, want);
 }
 
+static size_t digits(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n] >= '0' && s[n] <= '9')
+		n++;
+	return n;
+}
+
+size_t num_decimal_len(const char *s)
+{
+	size_t at = 0, n;
+
+	if (!s)
+		return 0;
+	if (s[at] == '-')
+		at++;
+	if (!(n = digits(s + at)))
+		return 0;
+	at += n;
+	if (s[at] == '.') {
+		if (!(n = digits(s + at + 1)))
+			return 0;
+		at += 1 + n;
+	}
+	if (s[at] == 'e' || s[at] == 'E') {
+		size_t e = at + 1;
+
+		if (s[e] == '+' || s[e] == '-')
+			e++;
+		if (!(n = digits(s + e)))
+			return 0;
+		at = e + n;
+	}
+	return at;
+}
+
+size_t num_decimal_read(const char *s, double *out)
+{
+	size_t len = num_decimal_len(s);
+	char *end;
+	double v;
+
+	if (!len)
+		return 0;
+	v = strtod(s, &end);	/* the grammar is a subset of strtod's: it stops where we do */
+	if (end != s + len || !isfinite(v))
+		return 0;
+	*out = v;
+	return len;
+}
+
+/* A whole string under the grammar, finite, not rounded to 0 or out of range. */
 static bool parse_dbl(const char *s, double *out)
 {
-	char *end;
+	size_t len;
 
-	if (!s || !*s)
-		return false;
 	errno = 0;
-	*out = strtod(s, &end);
-	return errno == 0 && *end == '\0' && end != s && isfinite(*out);
+	len = num_decimal_read(s, out);
+	return len && s[len] == '\0' && errno == 0;
 }
 
 bool num_parse_double(const char *s, const char *opt, double min, double max,
@@ -57,19 +110,31 @@ bool num_parse_double_gt(const char *s, const char *opt, double min, double max,
 bool num_parse_u64(const char *s, const char *opt, uint64_t min, uint64_t max,
 		   uint64_t *out)
 {
-	unsigned long long v;
-	char *end;
 	char want[96];
+	double d;
+	uint64_t v;
 
 	snprintf(want, sizeof(want), "a whole number from %" PRIu64 " to %" PRIu64,
 		 min, max);
-	errno = 0;
-	if (!s || !*s || *s == '-' || *s == '+') {
+	if (!parse_dbl(s, &d) || d < 0 || d != floor(d)) {
 		bad(s ? s : "", opt, want);
 		return false;
 	}
-	v = strtoull(s, &end, 10);
-	if (errno || *end || end == s || v < min || v > max) {
+	if (!strpbrk(s, ".eE-")) {
+		/* plain digits: exact beyond 2^53 */
+		errno = 0;
+		v = strtoull(s, NULL, 10);
+		if (errno) {
+			bad(s, opt, want);
+			return false;
+		}
+	} else if (d <= WHOLE_EXACT) {
+		v = (uint64_t)d;
+	} else {
+		bad(s, opt, want);
+		return false;
+	}
+	if (v < min || v > max) {
 		bad(s, opt, want);
 		return false;
 	}

@@ -1,14 +1,28 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* Command-line numbers: strict parsing with a range, one clear error line. */
+/*
+ * Numbers: one grammar for every option and for the record reader, integers
+ * and floats alike:  -?DIGITS(.DIGITS)?([eE][+-]?DIGITS)?
+ * Decimal only: no hex (0x10, 0x1p20), no inf or nan, no leading '+' or '.',
+ * no spaces.  Integers are the numbers of that grammar with a whole value.
+ */
 #ifndef LT_NUMPARSE_H
 #define LT_NUMPARSE_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* A rate sweep FROM:TO:STEP, or a single value (from == to, step == 1). */
 struct num_range {
 	double from, to, step;
 };
+
+/* Length of the number at s under the grammar, or 0 (s does not start with one). */
+size_t num_decimal_len(const char *s);
+/*
+ * Reads the number at s: its length, with a finite *out, or 0 (not a number,
+ * or out of the range of doubles).
+ */
+size_t num_decimal_read(const char *s, double *out);
 
 /*
  * Each parser accepts the whole string or nothing.  On failure it prints

@@ -11,6 +11,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
+#include "cli.h"
 #include "livelock.h"
 #include "livelock.skel.h"
 #include "xdp_count.skel.h"
@@ -62,14 +63,6 @@ static int print_fn(enum libbpf_print_level level, const char *fmt, va_list args
 	if (level == LIBBPF_DEBUG || !verbose)
 		return 0;
 	return vfprintf(stderr, fmt, args);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* Each tracepoint: its name and the two program variants attached to it. */
@@ -375,7 +368,7 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 	if (p->xdp_link >= 0)
 		xdp_total(p, &p->xdp_prev);
 	nic_read_stats(nic->name, &p->prev_stats);
-	p->prev_t = now_s();
+	p->prev_t = cli_now_s();
 	btf__free(vmlinux);
 	*out = p;
 	return 0;
@@ -570,7 +563,7 @@ int probe_read(struct probe *p, struct lt_sample *o)
 	struct lt_counters cur, *a = &cur, *b = &p->prev;
 	struct nic_stats st;
 	__u32 zero = 0;
-	double t = now_s();
+	double t = cli_now_s();
 	int err;
 
 	err = bpf_map__lookup_elem(p->skel->maps.counters, &zero, sizeof(zero), p->percpu,

@@ -79,7 +79,7 @@ int sim_run(const struct sim_config *cfg, struct sim_result *out)
 	double remaining = 0, t_end, t_warm, bsum = 0, bsq = 0, span, sd, isrs;
 	uint64_t q = 0, pending = 0, events = 0, n_end, n_warm, per_batch = 0;
 	uint64_t seed = cfg->seed;
-	int in_isr = 0, warmed = 0, nb = 0;
+	int in_isr = 0, warmed = 0, nb = 0, stopped = 0;
 
 	if (!(cfg->lambda > 0) || !(B >= 1) || !(cfg->p.proto_s > 0) ||
 	    (cfg->packets == 0 && !(cfg->seconds > 0)) ||
@@ -103,7 +103,15 @@ int sim_run(const struct sim_config *cfg, struct sim_result *out)
 		double t_srv = (!in_isr && q) ? t + remaining : INFINITY;
 		double t_isr = in_isr ? isr_end : INFINITY;
 
-		events++;
+		if ((++events & (SIM_CHECK_EVENTS - 1)) == 0) {
+			if (cfg->stop && *cfg->stop) {
+				stopped = 1;
+				break;
+			}
+			if (cfg->progress)
+				cfg->progress(cfg->progress_arg, n_end ? (double)tot.arrivals / (double)n_end
+								       : t / t_end);
+		}
 		if (next_arr <= t_srv && next_arr <= t_isr) {
 			if (next_arr >= t_end)
 				break;
@@ -173,8 +181,10 @@ int sim_run(const struct sim_config *cfg, struct sim_result *out)
 				break;
 		}
 	}
-	if (!n_end)
+	if (!n_end && !stopped)
 		t = t_end;
+	if (stopped && !warmed)	/* stopped in the warm-up: what there is, from the start */
+		warmed = 1;
 	if (in_isr)
 		tot.isr_time += fmin(t, isr_end) - isr_start;
 
@@ -186,8 +196,9 @@ int sim_run(const struct sim_config *cfg, struct sim_result *out)
 	out->delivered = tot.delivered;
 	out->dropped = tot.dropped;
 	out->in_system = q;
+	out->partial = stopped;
 	if (!warmed || span <= 0)
-		return -EINVAL;
+		return stopped ? -EINTR : -EINVAL;	/* stopped before the first event */
 	out->throughput_pps = (double)(tot.delivered - base.delivered) / span;
 	out->loss_rate = tot.arrivals > base.arrivals ?
 		(double)(tot.dropped - base.dropped) / (double)(tot.arrivals - base.arrivals) : 0;

@@ -14,8 +14,13 @@
  */
 #ifndef LT_SIM_H
 #define LT_SIM_H
+#include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include "model.h"
+
+/* Events between two looks at progress and stop (a power of two). */
+#define SIM_CHECK_EVENTS (1u << 16)
 
 enum sim_dist {
 	SIM_EXP,	/* exponential times (the analysis' assumption) */
@@ -37,6 +42,11 @@ struct sim_config {
 	uint64_t packets;	/* stop after this many arrivals (0: use seconds) */
 	double seconds;		/* or this much simulated time */
 	uint64_t seed;
+	/* Optional: every SIM_CHECK_EVENTS events, the share of the run done, */
+	void (*progress)(void *arg, double done);
+	void *progress_arg;
+	/* and a stop request: a non-zero *stop ends the run with a partial result. */
+	const volatile sig_atomic_t *stop;
 };
 
 struct sim_result {
@@ -48,9 +58,14 @@ struct sim_result {
 	double sim_seconds;	/* simulated time measured */
 	uint64_t arrivals, delivered, dropped, in_system;	/* whole run */
 	uint64_t events;
+	bool partial;		/* stopped early (cfg->stop): the figures so far (with the
+				 * warm-up, when it was stopped in it) */
 };
 
-/* Returns 0, or -EINVAL for a configuration that cannot run. */
+/*
+ * Returns 0, -EINVAL for a configuration that cannot run, or -EINTR when
+ * stopped before anything was simulated.
+ */
 int sim_run(const struct sim_config *cfg, struct sim_result *out);
 
 #endif

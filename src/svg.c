@@ -4,6 +4,14 @@
 #include <string.h>
 #include "svg.h"
 
+/* Beyond this a value would overflow the scale (x 1.05, nice steps): drawn as missing. */
+#define SVG_MAX_VALUE 1e300
+
+static bool usable(double v)
+{
+	return isfinite(v) && fabs(v) <= SVG_MAX_VALUE;
+}
+
 #define W		900
 #define H		560
 #define LEFT		90
@@ -37,7 +45,7 @@ bool svg_plot_add(struct svg_plot *p, const struct svg_series *s)
 
 bool svg_plot_mark(struct svg_plot *p, double x, const char *label)
 {
-	if (p->n_markers >= SVG_MAX_MARKERS || !isfinite(x))
+	if (p->n_markers >= SVG_MAX_MARKERS || !usable(x))
 		return false;
 	p->markers[p->n_markers].x = x;
 	p->markers[p->n_markers++].label = label;
@@ -85,14 +93,14 @@ void svg_plot_write(const struct svg_plot *p, FILE *f)
 
 	for (i = 0; i < p->n_series; i++)
 		for (size_t k = 0; k < p->series[i].n; k++) {
-			if (!isfinite(p->series[i].x[k]))
+			if (!usable(p->series[i].x[k]))
 				continue;
 			xmin = fmin(xmin, p->series[i].x[k]);
 			xmax = fmax(xmax, p->series[i].x[k]);
-			if (isfinite(p->series[i].y[k]))
+			if (usable(p->series[i].y[k]))
 				ymax = fmax(ymax, p->series[i].y[k]);
 		}
-	if (!isfinite(xmin)) {
+	if (!usable(xmin)) {
 		xmin = 0;
 		xmax = 1;
 	}
@@ -166,14 +174,14 @@ void svg_plot_write(const struct svg_plot *p, FILE *f)
 		fprintf(f, "\">\n");
 		if (s->points) {
 			for (size_t k = 0; k < s->n; k++)
-				if (isfinite(s->x[k]) && isfinite(s->y[k]))
+				if (usable(s->x[k]) && usable(s->y[k]))
 					fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"/>\n",
 						X(s->x[k]), Y(s->y[k]), col);
 		} else {
 			fprintf(f, "<path fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s d=\"",
 				col, s->dashed ? " stroke-dasharray=\"6 4\"" : "");
 			for (size_t k = 0; k < s->n; k++) {
-				if (!isfinite(s->x[k]) || !isfinite(s->y[k])) {
+				if (!usable(s->x[k]) || !usable(s->y[k])) {
 					pen = false;
 					continue;
 				}

@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "cli.h"
 #include "commands.h"
 #include "nic.h"
 #include "sweep.h"
@@ -135,7 +136,7 @@ int sweep_restore(const char *ifname, const struct ethtool_coalesce *orig, const
 
 static bool have_root(void)
 {
-	return geteuid() == 0;
+	return cli_have_privilege(CLI_PRIV_TRACE_NET);
 }
 
 /* Everything that refuses a sweep, before anything is changed; 0 or an exit code. */
@@ -268,13 +269,6 @@ static int open_signals(struct sweep_state *st, const sigset_t *mask)
 
 /* ---- the measurement child ---- */
 
-static double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec + t.tv_nsec * 1e-9;
-}
 
 /* Start `livelock-trace IFACE INTERVAL COUNT --json --record FILE [pass...]`; its pid, or -1. */
 static pid_t spawn_live(const struct sweep_state *st, const char *record)
@@ -328,13 +322,13 @@ static pid_t spawn_live(const struct sweep_state *st, const char *record)
 static int wait_live(struct sweep_state *st, pid_t pid)
 {
 	const struct sweep_opts *o = st->o;
-	double deadline = now_s() + o->per_s + o->interval_s + CHILD_GRACE_S, kill_at = 0;
+	double deadline = cli_now_s() + o->per_s + o->interval_s + CHILD_GRACE_S, kill_at = 0;
 	int status = -1;
 
 	for (;;) {
 		struct pollfd pfd = { .fd = st->sfd, .events = POLLIN };
 		struct signalfd_siginfo si;
-		double t = now_s(), until = kill_at ? kill_at : deadline;
+		double t = cli_now_s(), until = kill_at ? kill_at : deadline;
 
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			break;
@@ -359,7 +353,7 @@ static int wait_live(struct sweep_state *st, pid_t pid)
 		/* the live command ends with its summary on SIGINT and SIGTERM alike */
 		kill(pid, si.ssi_signo == SIGINT ? SIGINT : SIGTERM);
 		if (!kill_at)
-			kill_at = now_s() + CHILD_KILL_S;
+			kill_at = cli_now_s() + CHILD_KILL_S;
 	}
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);

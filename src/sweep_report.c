@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include "commands.h"
 #include "compare.h"
+#include "compare_report.h"
 #include "json.h"
 #include "sweep.h"
 

@@ -49,6 +49,27 @@ test_model_bad_input() {
 	done
 }
 
+# Parameters at the edges of what is accepted: an answer in bounded time,
+# and no nan or inf anywhere (these hung, or printed an MLFRR of nan).
+test_model_extreme_parameters() {
+	local args out rc
+	for args in "--isr-dma-us 1e-10 --proto-us 1e-10 --dma on --rate 1000" \
+		    "--isr-us 1e-12 --copy-us 1e-12 --proto-us 1e-12 --dma off" \
+		    "--copy-us 1e-300" "--isr-us 1e6 --copy-us 1e-300 --proto-us 1e-300 --buffer 1" \
+		    "--isr-us 0 --copy-us 0 --isr-dma-us 0"; do
+		for fmt in "" --json --csv; do
+			out=$(timeout 20 "$LT_BIN" model $args $fmt 2>&1); rc=$?
+			lt_assert_eq "$rc" 0 "exit code of 'model $args $fmt'" || return
+			case "$out" in *nan*|*inf*|*NaN*|*Inf*) lt_fail "'model $args $fmt' printed nan/inf: $(echo "$out" | grep -i -m1 'nan\|inf')"; return ;; esac
+			[ "$fmt" ] || lt_assert_ge "$(grep -c "^MLFRR" <<<"$out")" 1 "MLFRR lines of 'model $args'" || return
+		done
+	done
+	out=$("$LT_BIN" model --isr-us 0 --copy-us 0 --isr-dma-us 0)
+	lt_assert_eq "$(grep -c '^MLFRR.*none (ISR' <<<"$out")" 2 "one line saying why there is no MLFRR, per NIC" &&
+	lt_assert_usage_error "model --copy-us 1e-301" &&
+	lt_assert_usage_error "model --proto-us 0"
+}
+
 test_simulate_matches_analysis() {
 	local out=$(mktemp)
 	"$LT_BIN" simulate --rate 10000 --packets 1000000 --json >"$out" || { lt_fail "simulate failed"; return; }
@@ -71,6 +92,50 @@ test_simulate_seed_reproducible() {
 	c=$("$LT_BIN" simulate --rate 8000 --packets 100000 --seed 10 --json)
 	lt_assert_eq "$a" "$b" "same seed, same output" || return
 	[ "$a" != "$c" ] || lt_fail "another seed gave the same output"
+}
+
+# 1,000 packets at 1e9 pps are one microsecond: no delivery can happen in it.
+test_simulate_too_few_packets() {
+	local out=$(mktemp)
+	"$LT_BIN" simulate --rate 1e9 --packets 1000 --dma off >"$out" || { lt_fail "exit $?"; return; }
+	lt_assert_eq "$(grep -c '^ *1000000000 ideal .* too few packets for the rate (try --seconds' "$out")" 1 "table flag" || return
+	"$LT_BIN" simulate --rate 1e9 --packets 1000 --dma off --json >"$out" || { lt_fail "exit $?"; return; }
+	lt_assert_eq "$(lt_json "$out" too_few_packets 1) $(lt_json "$out" throughput_pps 1)" "True 0.0" "JSON flag on the empty transient" &&
+	"$LT_BIN" simulate --rate 10000 --packets 100000 --json >"$out" &&
+	lt_assert_eq "$(grep -c '"too_few_packets":true' "$out")" 0 "no flag on a run long enough"
+	rm -f "$out"
+}
+
+# Ctrl-C: the rows done, the current one as far as it got, exit 130.
+test_simulate_sigint_partial() {
+	local out=$(mktemp) err=$(mktemp) pid rc i
+	"$LT_BIN" simulate --rate 1000:3000:1000 --seconds 50000 --dma off --json >"$out" 2>"$err" &
+	pid=$!
+	for i in $(seq 600); do [ -s "$out" ] && break; sleep 0.1; done	# the first row is out
+	kill -INT "$pid"
+	wait "$pid"; rc=$?
+	lt_assert_eq "$rc" 130 "exit code after SIGINT" &&
+	python3 - "$out" <<'PY' || lt_fail "rows after SIGINT: $(cat "$out")"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert 2 <= len(rows) < 6, len(rows)
+assert all(not r["partial"] for r in rows[:-1]) and rows[-1]["partial"], rows
+assert rows[-1]["sim_seconds"] < 0.9 * 50000, rows[-1]
+PY
+	lt_assert_eq "$(wc -l <"$err")" 1 "one line on stderr (no progress off a terminal)" &&
+	lt_assert_eq "$(grep -c 'stopped by Interrupt: [1-5] of 6 rows done, and the current one as far as it got (partial)' "$err")" 1 "says what was printed"
+	rm -f "$out" "$err"
+}
+
+# On a terminal a run over 2 s shows its progress on stderr.
+test_simulate_progress_on_tty() {
+	local out=$(mktemp) rc
+	command -v script >/dev/null || { lt_skip "no script(1) for a terminal"; return; }
+	script -qfec "timeout -s INT --preserve-status 4 $LT_BIN simulate --rate 1000 --seconds 1000000 --dma off" /dev/null >"$out"; rc=$?
+	lt_assert_eq "$rc" 130 "exit code" &&
+	lt_assert_ge "$(tr '\r' '\n' <"$out" | grep -c '^simulating row 1/2 (ideal at 1000 pps): .*% of the run, about [0-9]* s left')" 1 "progress lines" &&
+	lt_assert_eq "$(tr '\r' '\n' <"$out" | grep -c 'ideal .*partial: stopped after')" 1 "the partial row"
+	rm -f "$out"
 }
 
 test_simulate_bad_input() {

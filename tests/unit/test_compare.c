@@ -2,7 +2,9 @@
 /*
  * Recorded runs read back and compared (src/compare.c, src/json_read.c), on
  * hand-made record files in tests/fixtures/records/: rx-usecs 0 against 64
- * on an e1000, a run cut short, foreign and malformed files.
+ * on an e1000, a run cut short, foreign and malformed files; the steady rule
+ * on ramps and on two slow-reader runs (100 and 110 us per datagram at
+ * 12 kpps, each with a partly busy edge); hostile files.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -13,7 +15,9 @@
 #include <string.h>
 #include <cmocka.h>
 #include "compare.h"
+#include "json.h"
 #include "json_read.h"
+#include <unistd.h>
 
 #define REC "tests/fixtures/records/"
 
@@ -132,6 +136,159 @@ static void test_bad_files(void **state)
 	}
 }
 
+static void test_steady_range_ramps(void **state)
+{
+	/* a three-interval ramp up, eight steady, a two-interval ramp down */
+	const double lam[] = { 2000, 6000, 10000, 12000, 12010, 11990, 12005, 11995, 12000, 12002, 11998,
+			       9000, 3000 };
+	double obs[13];
+	unsigned int from, to, n = 13;
+	(void)state;
+	for (unsigned int i = 0; i < n; i++)
+		obs[i] = fmin(lam[i], 9700) + (i % 3) * 20;
+	assert_int_equal(compare_steady_range(lam, obs, n, &from, &to), 5);
+	assert_int_equal(from, 3);
+	assert_int_equal(to, 11);
+	/* lambda steady, observed ramping (a reader warming up): left out too */
+	{
+		const double l2[] = { 12000, 12000, 12000, 12000, 12000, 12000 };
+		const double o2[] = { 5000, 9700, 9720, 9690, 9710, 9705 };
+
+		assert_int_equal(compare_steady_range(l2, o2, 6, &from, &to), 1);
+		assert_int_equal(from, 1);
+	}
+	/* a majority always stays, and missing values say nothing */
+	{
+		const double l3[] = { 100, 200, 12000, 12000, 300 };
+		const double o3[] = { NAN, NAN, NAN, NAN, NAN };
+
+		compare_steady_range(l3, o3, 5, &from, &to);
+		assert_true(to - from >= 3);
+	}
+	/* under three intervals nothing is left out */
+	assert_int_equal(compare_steady_range(lam, obs, 2, &from, &to), 0);
+	assert_int_equal(to, 2);
+}
+
+/* The report's numbers: the old rule kept the partly busy edge and said "same". */
+static void test_steady_verdict_slow_readers(void **state)
+{
+	struct cmp_run r[2];
+	double d;
+	FILE *err = devnull();
+	(void)state;
+	assert_int_equal(compare_load(REC "reader100.jsonl", &r[0], err), 0);
+	assert_int_equal(compare_load(REC "reader110.jsonl", &r[1], err), 0);
+	assert_int_equal(r[0].edges, 1);	/* the last interval: lambda 6,695 of 12,000 */
+	assert_int_equal(r[1].edges, 2);	/* and a ramp-up first one in B */
+	assert_int_equal(r[0].busy, 6);
+	assert_int_equal(r[1].busy, 6);
+	assert_true(r[0].m[CMP_OBSERVED].min == 9664 && r[0].m[CMP_OBSERVED].max == 9792);
+	assert_true(r[1].m[CMP_OBSERVED].min == 8830 && r[1].m[CMP_OBSERVED].max == 8881);
+	assert_true(r[0].m[CMP_OBSERVED].sd < 60 && r[1].m[CMP_OBSERVED].sd < 60);
+	assert_int_equal(compare_verdict(&r[0], &r[1], CMP_OBSERVED, &d), CMP_WORSE);
+	assert_true(d < -8.5 && d > -9.5);
+	assert_int_equal(compare_best(r, 2), 0);
+	fclose(err);
+}
+
+/* A run longer than the intervals held at its ends: the same rule, bounded memory. */
+static void test_streamed_long_run(void **state)
+{
+	char path[] = "/tmp/lt-test-compare-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w"), *err = devnull();
+	const unsigned int n = 10 * CMP_EDGE_KEEP;
+	struct cmp_run r;
+	double sum = 0;
+	(void)state;
+	assert_non_null(f);
+	fprintf(f, "{\"record\": \"livelock-trace\", \"format\": 1}\n");
+	for (unsigned int i = 0; i < n; i++) {
+		/* ramps of 3 intervals at both ends, steady 10000 +- 10 between */
+		double lam = i < 3 ? 3000.0 * (i + 1) : i >= n - 3 ? 3000.0 * (n - i) : 10000 + (i % 2 ? 10 : -10);
+
+		if (i >= 3 && i < n - 3)
+			sum += lam;
+		fprintf(f, "{\"lambda_pps\": %g, \"observed_pps\": %g, \"state\": \"ok\"}\n", lam, lam);
+	}
+	fclose(f);
+	assert_int_equal(compare_load(path, &r, err), 0);
+	unlink(path);
+	assert_int_equal(r.intervals, n);
+	assert_int_equal(r.edges, 6);
+	assert_int_equal(r.busy, n - 6);
+	assert_true(fabs(r.m[CMP_LAMBDA].mean - sum / (n - 6)) < 1e-6);
+	assert_true(r.m[CMP_LAMBDA].min == 9990 && r.m[CMP_LAMBDA].max == 10010);
+	fclose(err);
+}
+
+/* One line on err naming why, and -1. */
+static void assert_refused(const char *path, const char *why)
+{
+	char *msg = NULL;
+	size_t len = 0;
+	struct cmp_run r;
+	FILE *err = open_memstream(&msg, &len);
+
+	assert_int_equal(compare_load(path, &r, err), -1);
+	fclose(err);
+	assert_non_null(strstr(msg, why));
+	assert_int_equal(strchr(msg, '\n') - msg, (ptrdiff_t)len - 1);
+	free(msg);
+}
+
+static void test_hostile_files(void **state)
+{
+	char path[] = "/tmp/lt-test-compare-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	(void)state;
+	assert_refused("/dev/zero", "not a regular file");
+	assert_refused("/tmp", "not a regular file");
+	assert_refused(REC "huge.jsonl", "observed_pps 1.7e+308 is beyond");
+	assert_refused(REC "overflow.jsonl", "line 4: 1.8e308 is beyond the range of numbers");
+	assert_refused(REC "neginf.jsonl", "line 3 is not valid JSON");
+	assert_refused(REC "negnan.jsonl", "line 3 is not valid JSON");
+	assert_refused(REC "hexfloat.jsonl", "line 3 is not valid JSON");
+	/* a line beyond the bound, even a valid one */
+	fprintf(f, "{\"record\": \"livelock-trace\", \"format\": 1}\n{\"pad\": \"");
+	for (int i = 0; i < CMP_MAX_LINE; i++)
+		fputc('x', f);
+	fprintf(f, "\"}\n");
+	fclose(f);
+	assert_refused(path, "line 2 is longer than");
+	unlink(path);
+}
+
+static void test_json_numbers_and_strings(void **state)
+{
+	static const char *const bad[] = {
+		"{\"a\":-inf}", "{\"a\":-nan}", "{\"a\":0x1p20}", "{\"a\":1.8e308}", "{\"a\":Infinity}",
+		"{\"a\":+1}", "{\"a\":.5}", "{\"a\":1e}",
+	};
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+	struct json j;
+	struct jv *v;
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_null(jv_parse(bad[i]));
+	v = jv_parse("{\"a\":1.7e308,\"b\":-0.5e-3}");
+	assert_non_null(v);
+	assert_true(jv_num(v, "a") == 1.7e308 && jv_num(v, "b") == -0.5e-3);
+	jv_free(v);
+	/* the writer: controls escaped, bytes that are not UTF-8 replaced, UTF-8 kept */
+	f = open_memstream(&out, &len);
+	json_begin(&j, f);
+	json_str(&j, "d", "e\x1b[2J\xff\xc3 caf\xc3\xa9 \xc2\x9b");
+	json_end(&j);
+	fclose(f);
+	assert_string_equal(out, "{\"d\":\"e\\u001b[2J\\ufffd\\ufffd caf\xc3\xa9 \\u009b\"}\n");
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -141,6 +298,11 @@ int main(void)
 		cmocka_unit_test(test_cut_short_run),
 		cmocka_unit_test(test_partial_edges_left_out),
 		cmocka_unit_test(test_bad_files),
+		cmocka_unit_test(test_steady_range_ramps),
+		cmocka_unit_test(test_steady_verdict_slow_readers),
+		cmocka_unit_test(test_streamed_long_run),
+		cmocka_unit_test(test_hostile_files),
+		cmocka_unit_test(test_json_numbers_and_strings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

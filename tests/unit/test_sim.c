@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include "model.h"
@@ -113,6 +114,55 @@ static void test_constant_service_shape(void **state)
 	assert_true(dma.throughput_pps > 0.5 * below.throughput_pps);
 }
 
+struct seen {
+	int calls;
+	double last;
+	bool rising;
+	volatile sig_atomic_t *stop;
+	int stop_after;
+};
+
+static void on_progress(void *arg, double done)
+{
+	struct seen *s = arg;
+
+	s->rising &= done >= s->last && done >= 0 && done <= 1;
+	s->last = done;
+	if (++s->calls == s->stop_after)
+		*s->stop = 1;
+}
+
+/* Progress is reported as the run goes; a stop request ends it with what it has. */
+static void test_progress_and_stop(void **state)
+{
+	volatile sig_atomic_t stop = 0;
+	struct seen seen = { .rising = true, .stop = &stop, .stop_after = -1 };
+	struct sim_config c = cfg(MODEL_NODMA, 8000, 7);
+	struct sim_result r;
+	(void)state;
+	c.packets = 2000000;
+	c.progress = on_progress;
+	c.progress_arg = &seen;
+	c.stop = &stop;
+	assert_int_equal(sim_run(&c, &r), 0);
+	assert_false(r.partial);
+	assert_true(seen.calls >= (int)(r.events / SIM_CHECK_EVENTS) - 1 && seen.rising);
+	assert_true(seen.last > 0.9);
+	/* stopped after the warm-up: a partial result, conserving packets */
+	seen = (struct seen){ .rising = true, .stop = &stop, .stop_after = 40 };
+	assert_int_equal(sim_run(&c, &r), 0);
+	assert_true(r.partial);
+	assert_int_equal(r.events, 41ull * SIM_CHECK_EVENTS);
+	assert_true(r.arrivals == r.delivered + r.dropped + r.in_system);
+	assert_true(fabs(r.throughput_pps - 8000 * 0.5) < 0.5 * 8000);	/* a number, in range */
+	/* stopped in the warm-up: measured from the start, still partial */
+	stop = 0;
+	seen = (struct seen){ .rising = true, .stop = &stop, .stop_after = 1 };
+	assert_int_equal(sim_run(&c, &r), 0);
+	assert_true(r.partial && r.sim_seconds > 0 && isfinite(r.throughput_pps));
+	assert_int_equal(r.events, 2ull * SIM_CHECK_EVENTS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -121,6 +171,7 @@ int main(void)
 		cmocka_unit_test(test_bad_config),
 		cmocka_unit_test(test_agrees_with_analysis),
 		cmocka_unit_test(test_constant_service_shape),
+		cmocka_unit_test(test_progress_and_stop),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

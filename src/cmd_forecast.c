@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cli.h"
 #include "commands.h"
 #include "forecast_io.h"
 #include "json.h"
@@ -65,45 +66,34 @@ static int parse(int argc, char **argv, struct fc_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_RATE:
 			if (!num_parse_range(optarg, "--rate", MAX_RATE, &o->rate))
 				return LT_EXIT_USAGE;
-			if (num_range_points(&o->rate) > MAX_POINTS) {
-				fprintf(stderr, "livelock-trace: forecast: --rate %s gives more than %d rates\n",
-					optarg, MAX_POINTS);
-				return LT_EXIT_USAGE;
-			}
+			if (num_range_points(&o->rate) > MAX_POINTS)
+				return cli_usage("forecast: --rate %s gives more than %d rates", optarg, MAX_POINTS);
 			o->have_rate = true;
 			break;
 		case OPT_JSON: o->json = true; break;
 		case OPT_PLOT: o->plot = optarg; break;
 		case OPT_MEASURED:
-			if (o->n_measured == MAX_MEASURED) {
-				fprintf(stderr, "livelock-trace: forecast: at most %d --measured records\n",
-					MAX_MEASURED);
-				return LT_EXIT_USAGE;
-			}
+			if (o->n_measured == MAX_MEASURED)
+				return cli_usage("forecast: at most %d --measured records", MAX_MEASURED);
 			o->measured[o->n_measured++] = optarg;
 			break;
 		case 'h': usage(stdout); return -1;
 		default:
-			fprintf(stderr, "livelock-trace: forecast: unknown or incomplete option '%s' (try 'livelock-trace forecast --help')\n",
-				argv[optind - 1]);
-			return LT_EXIT_USAGE;
+			return cli_getopt_error("forecast", c, argv);
 		}
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "livelock-trace: forecast: which record? (livelock-trace forecast RECORD.jsonl; try --help)\n");
-		return LT_EXIT_USAGE;
-	}
+	if (optind >= argc)
+		return cli_usage("forecast: which record? (livelock-trace forecast RECORD.jsonl; see --help)");
 	o->record = argv[optind++];
 	for (; optind < argc; optind++) {	/* --measured a b c: the rest are measured too */
-		if (o->n_measured == MAX_MEASURED) {
-			fprintf(stderr, "livelock-trace: forecast: at most %d --measured records\n", MAX_MEASURED);
-			return LT_EXIT_USAGE;
-		}
+		if (o->n_measured == MAX_MEASURED)
+			return cli_usage("forecast: at most %d --measured records", MAX_MEASURED);
 		o->measured[o->n_measured++] = argv[optind];
 	}
 	return 0;
@@ -119,10 +109,12 @@ static void print_point_text(const struct fc_point *p)
 static void print_costs_text(const struct fc_record *r)
 {
 	const struct fc_costs *c = &r->costs;
+	char dev[4 * sizeof(r->device)], drv[4 * sizeof(r->driver)];
 
+	cli_printable(dev, sizeof(dev), *r->device ? r->device : "record");
+	cli_printable(drv, sizeof(drv), r->driver);
 	printf("# %s%s%s%s: costs from the %s, measured at %.0f pps offered, %.0f delivered\n",
-	       *r->device ? r->device : "record", *r->driver ? " (" : "", r->driver,
-	       *r->driver ? ")" : "", r->costs_from, r->lambda_pps, r->observed_pps);
+	       dev, *drv ? " (" : "", drv, *drv ? ")" : "", r->costs_from, r->lambda_pps, r->observed_pps);
 	printf("# hard IRQ %.2f us/interrupt + %.2f us/packet; NET_RX %.2f us/busy period + %.2f us/packet; ",
 	       c->irq_fixed_ns / 1e3, c->irq_pkt_ns / 1e3, c->rx_fixed_ns / 1e3, c->rx_pkt_ns / 1e3);
 	if (isfinite(c->app_dgram_ns))

@@ -185,7 +185,7 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 				return bad_word("--mapping", optarg, "softirq or paper");
 			break;
 		case OPT_BUFFER:
-			if (!num_parse_u64(optarg, "--buffer", 1, 100000000, &u))
+			if (!num_parse_u64(optarg, "--buffer", 1, MODEL_MAX_BUFFER, &u))
 				return LT_EXIT_USAGE;
 			o->est.buffer = (double)u;
 			break;

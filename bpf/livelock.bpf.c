@@ -698,6 +698,33 @@ static __always_inline int on_xmit(const struct sk_buff *skb, const struct net_d
 	return 0;
 }
 
+/*
+ * A reader that asks to wait (poll, select, epoll) has finished with its
+ * last datagram: the span from that read ends here, as a marginal cost; the
+ * way to sleep and back is the wakeup's.  These are ftrace syscall events
+ * (no tp_btf or raw_tp form): attached through tracefs when it is mounted,
+ * else the span runs to the sleep and is counted apart (app_tail).
+ */
+static __always_inline int on_wait_call(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u32 *known = reader_slot(tid);
+
+	if (known && (*known == tid || *known == READER_SHARED))
+		app_read(tid, st(), false);
+	return 0;
+}
+
+#define WAIT_CALL(name)							\
+	SEC("tracepoint/syscalls/sys_enter_" #name)			\
+	int wait_##name(void *ctx) { return on_wait_call(); }
+WAIT_CALL(poll)
+WAIT_CALL(ppoll)
+WAIT_CALL(select)
+WAIT_CALL(pselect6)
+WAIT_CALL(epoll_wait)
+WAIT_CALL(epoll_pwait)
+
 /* Hook stubs: each handler attached as tp_btf (direct reads) and as raw_tp. */
 #define BOTH(tp, name, args, call)					\
 	SEC("tp_btf/" tp) int BPF_PROG(name##_btf, args)		\

@@ -108,7 +108,7 @@ static bool tp_in_btf(const struct btf *vmlinux, const char *tp)
 static bool tp_in_tracefs(const char *tp)
 {
 	static const char *const roots[] = { "/sys/kernel/tracing/events", "/sys/kernel/debug/tracing/events" };
-	static const char *const systems[] = { "irq", "napi", "net", "skb", "sock", "sched" };
+	static const char *const systems[] = { "irq", "napi", "net", "skb", "sock", "sched", "syscalls" };
 	char path[256];
 
 	for (size_t r = 0; r < 2; r++)
@@ -118,6 +118,24 @@ static bool tp_in_tracefs(const char *tp)
 				return true;
 		}
 	return false;
+}
+
+/*
+ * The ends of a reader's work before it waits (ftrace syscall events, only
+ * through tracefs): each loaded where the kernel has the event, else the
+ * application's marginal cost falls back to the span up to its sleep.
+ */
+static void wait_calls(struct livelock_bpf *s)
+{
+	const struct { const char *tp; struct bpf_program *prog; } w[] = {
+		{ "sys_enter_poll", s->progs.wait_poll }, { "sys_enter_ppoll", s->progs.wait_ppoll },
+		{ "sys_enter_select", s->progs.wait_select }, { "sys_enter_pselect6", s->progs.wait_pselect6 },
+		{ "sys_enter_epoll_wait", s->progs.wait_epoll_wait },
+		{ "sys_enter_epoll_pwait", s->progs.wait_epoll_pwait },
+	};
+
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		bpf_program__set_autoload(w[i].prog, tp_in_tracefs(w[i].tp));
 }
 
 /*
@@ -326,6 +344,7 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 		for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 			bpf_program__set_autoload(t[i], false);
 	}
+	wait_calls(p->skel);
 	if (!opts->forward) {	/* every transmit of the host: only when asked */
 		bpf_program__set_autoload(p->skel->progs.xmit_btf, false);
 		bpf_program__set_autoload(p->skel->progs.xmit_raw, false);

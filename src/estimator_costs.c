@@ -142,7 +142,8 @@ bool est_costs_from(const struct lt_sample *s, const struct est_opts *o, double 
 	p->costs_valid = rx_costs(s, p, c, &periods) & app_costs(s, o, p, c) & (lam > 0);
 	/* the batching law's setup, from the batch measured at this load */
 	batch = (double)s->softirq_packets / periods;
-	floor = 0;	/* fixed work after the packets are taken (re-enabling the IRQ) batches nothing */
+	/* arrivals during the busy period's own fixed work join its batch (the paper's 1/r) */
+	floor = c->irq_fixed_ns + (c->napi ? c->rx_fixed_ns : 0);
 	capped = isfinite(c->irq_cap_pps) && s->interval_s > 0 &&
 		 (double)s->irqs / s->interval_s / p->cpus >= 0.9 * c->irq_cap_pps;
 	c->setup_ns = fc_setup_from_batch(lam, batch, fc_busy_marginal_ns(c), floor, capped);

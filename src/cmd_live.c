@@ -307,7 +307,15 @@ static int live_out_open(struct live_out *lo, const struct live_opts *o,
 	struct record_opts ro = { .argc = argc, .argv = lo->argv, .interval_s = o->interval_s,
 				  .est = &o->est, .xdp = xdp_words[o->xdp], .sample = o->sample };
 
-	lo->est = estimator_new(&o->est, nic->rx_ring);
+	struct est_opts eo = o->est;
+	struct nic_rx_facts fx;
+
+	nic_rx_facts(nic, &fx);
+	eo.irq_cap_pps = fx.irq_cap_pps;
+	eo.frames_per_irq = fx.frames_per_irq;
+	eo.rx_threaded = fx.threaded_napi || fx.preempt_rt;
+	eo.defer_us = (double)fx.budget_usecs;
+	lo->est = estimator_new(&eo, nic->rx_ring);
 	if (!lo->est) {
 		fprintf(stderr, "livelock-trace: out of memory for the estimator\n");
 		return -ENOMEM;

@@ -90,6 +90,16 @@ struct nic_info {
  * nothing to stderr; nic_strerror() turns it into a user-facing sentence.
  */
 int nic_discover(const char *ifname, struct nic_info *out);
+/* What the kernel does with the NIC's receive work (nic_kernel.c); 0 / false: not known or none. */
+struct nic_rx_facts {
+	bool threaded_napi;	/* /sys/class/net/DEV/threaded */
+	bool preempt_rt;	/* /sys/kernel/realtime: interrupts are threads */
+	long budget_usecs;	/* net.core.netdev_budget_usecs */
+	double irq_cap_pps;	/* coalescing timer: interrupts/s at most */
+	double frames_per_irq;	/* coalescing frame count */
+};
+void nic_rx_facts(const struct nic_info *nic, struct nic_rx_facts *out);
+
 /* The interface carrying the IPv4 default route (from /proc/net/route). */
 int nic_default_ifname(char *buf, size_t len);
 int nic_read_stats(const char *ifname, struct nic_stats *out);

@@ -362,6 +362,8 @@ static void live_out_close(struct live_out *lo, const struct nic_info *nic, bool
 		if (lo->rec)
 			live_view_summary(lo->rec, &lo->rec_view, nic, &run);
 	}
+	live_view_done(&lo->view);
+	live_view_done(&lo->rec_view);
 	if (lo->rec && fclose(lo->rec))
 		fprintf(stderr, "livelock-trace: error writing the --record file: %s\n", strerror(errno));
 	estimator_free(lo->est);

@@ -5,6 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "forecast_io.h"
+#include "compare.h"
 #include "json.h"
 #include "live_view.h"
 #include "raw_view.h"
@@ -303,12 +304,71 @@ static void print_json(FILE *f, const struct live_view *v, const struct lt_sampl
 	json_end(&j);
 }
 
+static void keep_busy(struct live_view *v, const struct estimate *e, time_t now)
+{
+	if (v->n_busy_iv == v->cap_busy_iv) {
+		unsigned int cap = v->cap_busy_iv ? 2 * v->cap_busy_iv : 64;
+		struct live_busy *b;
+
+		if (cap > LIVE_VIEW_MAX_BUSY || !(b = realloc(v->busy_iv, cap * sizeof(*b))))
+			return;
+		v->busy_iv = b;
+		v->cap_busy_iv = cap;
+	}
+	v->busy_iv[v->n_busy_iv++] = (struct live_busy){
+		.lambda = e->lambda_pps, .observed = e->observed_pps, .predicted = e->predicted_pps,
+		.error = e->error_pct, .fit_error = e->fit_error_pct, .time = (long)now, .state = e->state,
+	};
+}
+
+void live_view_done(struct live_view *v)
+{
+	free(v->busy_iv);
+	v->busy_iv = NULL;
+	v->n_busy_iv = v->cap_busy_iv = 0;
+}
+
+/*
+ * The steady intervals: the busy ones less the ramps at either end, by
+ * compare's rule (a partly busy first or last interval is no verdict on the
+ * model).  Fills the error statistics over them and the worst of them.
+ */
+struct steady {
+	unsigned int from, to, left_out;
+	struct live_stat error, fit_error;
+	const struct live_busy *worst;
+};
+
+static void steady_of(const struct live_view *v, struct steady *st)
+{
+	unsigned int n = v->n_busy_iv;
+	double *lam = malloc((n ? n : 1) * sizeof(double)), *obs = malloc((n ? n : 1) * sizeof(double));
+
+	memset(st, 0, sizeof(*st));
+	st->to = n;
+	if (lam && obs && n) {
+		for (unsigned int i = 0; i < n; i++) {
+			lam[i] = v->busy_iv[i].lambda;
+			obs[i] = v->busy_iv[i].observed;
+		}
+		st->left_out = compare_steady_range(lam, obs, n, &st->from, &st->to);
+	}
+	free(lam);
+	free(obs);
+	for (unsigned int i = st->from; i < st->to; i++) {
+		const struct live_busy *b = &v->busy_iv[i];
+
+		stat_add(&st->error, b->error);
+		stat_add(&st->fit_error, b->fit_error);
+		if (isfinite(b->error) && (!st->worst || fabs(b->error) > fabs(st->worst->error)))
+			st->worst = b;
+	}
+}
+
 void live_view_interval(FILE *f, struct live_view *v, const struct nic_info *nic,
 			const struct lt_sample *s, const struct estimate *e)
 {
 	time_t now = time(NULL);
-	double abs_err;
-
 	(void)nic;
 	v->intervals++;
 	for (int i = 0; i < LT_HIST_SLOTS; i++)
@@ -322,14 +382,7 @@ void live_view_interval(FILE *f, struct live_view *v, const struct nic_info *nic
 		stat_add(&v->proto, us(e->cur.proto_ns));
 		stat_add(&v->batch, isfinite(e->cur.batch_per_poll) ? e->cur.batch_per_poll
 								   : e->cur.batch_per_irq);
-		stat_add(&v->error, e->error_pct);
-		abs_err = fabs(e->error_pct);
-		if (isfinite(abs_err) && (!v->have_worst || abs_err > v->worst_abs_err)) {
-			v->have_worst = true;
-			v->worst_abs_err = abs_err;
-			v->worst_time = (long)now;
-			v->worst = *e;
-		}
+		keep_busy(v, e, now);
 	}
 	v->last = *e;
 	if (v->o.json) {
@@ -406,6 +459,7 @@ static void summary_json(FILE *f, const struct live_view *v, const struct nic_in
 			 const struct live_run *run)
 {
 	const struct estimate *e = &v->last;
+	struct steady st;
 	struct json j;
 
 	json_begin(&j, f);
@@ -424,10 +478,16 @@ static void summary_json(FILE *f, const struct live_view *v, const struct nic_in
 	json_dbl(&j, "proto_us", stat_mean(&v->proto));
 	json_dbl(&j, "proto_sd_us", stat_sd(&v->proto));
 	json_dbl(&j, "batch_mean", stat_mean(&v->batch));
-	json_dbl(&j, "error_pct_mean", stat_mean(&v->error));
-	json_dbl(&j, "worst_error_pct", v->have_worst ? v->worst.error_pct : NAN);
-	if (v->have_worst)
-		json_u64(&j, "worst_time", (uint64_t)v->worst_time);
+	steady_of(v, &st);
+	json_u64(&j, "steady_intervals", st.to - st.from);
+	json_u64(&j, "edge_intervals_left_out", st.left_out);
+	json_dbl(&j, "error_pct_mean", stat_mean(&st.error));
+	json_dbl(&j, "error_pct_sd", stat_sd(&st.error));
+	json_dbl(&j, "fit_error_pct_mean", stat_mean(&st.fit_error));
+	json_dbl(&j, "fit_error_pct_sd", stat_sd(&st.fit_error));
+	json_dbl(&j, "worst_error_pct", st.worst ? st.worst->error : NAN);
+	if (st.worst)
+		json_u64(&j, "worst_time", (uint64_t)st.worst->time);
 	else
 		json_null(&j, "worst_time");
 	json_dblp(&j, "capacity_pps", run->valid ? run->fs.capacity_pps : NAN, 1);
@@ -480,7 +540,9 @@ static void print_forecast(FILE *f, const struct live_run *run)
 void live_view_summary(FILE *f, struct live_view *v, const struct nic_info *nic,
 		       const struct live_run *run)
 {
-	const struct estimate *e = &v->last, *w = &v->worst;
+	const struct estimate *e = &v->last;
+	const struct live_busy *w;
+	struct steady st;
 	struct tm tm;
 	time_t t;
 	char ts[16];
@@ -499,15 +561,18 @@ void live_view_summary(FILE *f, struct live_view *v, const struct nic_info *nic,
 	print_param(f, "1/c   per extra packet", &v->copy, "us");
 	print_param(f, "1/mu  protocol/app", &v->proto, "us");
 	print_param(f, "batch (packets)", &v->batch, "  ");
-	print_param(f, "error (pred - obs)", &v->error, "% ");
+	steady_of(v, &st);
+	fprintf(f, "  steady intervals: %u of %lu with traffic (%u partly busy edge interval%s left out)\n",
+		st.to - st.from, v->busy, st.left_out, st.left_out == 1 ? "" : "s");
+	print_param(f, "error (pred - obs)", &st.error, "% ");
+	print_param(f, "fit error (same model)", &st.fit_error, "% ");
 	print_forecast(f, run);
-	if (v->have_worst) {
-		t = (time_t)v->worst_time;
+	if ((w = st.worst)) {
+		t = (time_t)w->time;
 		localtime_r(&t, &tm);
 		strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
-		fprintf(f, "  worst interval %s: lambda %.0f, observed %.0f, predicted %.0f pps (%+.1f%%), %s\n",
-			ts, w->lambda_pps, w->observed_pps, w->predicted_pps, w->error_pct,
-			est_state_name(w->state));
+		fprintf(f, "  worst steady interval %s: lambda %.0f, observed %.0f, predicted %.0f pps (%+.1f%%), %s\n",
+			ts, w->lambda, w->observed, w->predicted, w->error, est_state_name(w->state));
 	}
 	if (isfinite(e->win.scv_arrival) &&
 	    (e->win.scv_arrival < EST_SCV_FAR_LO || e->win.scv_arrival > EST_SCV_FAR_HI))

@@ -28,19 +28,26 @@ struct live_stat {
 	double n, sum, sq, min, max;
 };
 
+/* One interval with traffic, kept for the summary's steady-interval rule. */
+struct live_busy {
+	double lambda, observed, predicted, error, fit_error;
+	long time;
+	enum est_state state;
+};
+#define LIVE_VIEW_MAX_BUSY	(1u << 20)	/* intervals kept; a longer run keeps its first ones */
+
 struct live_view {
 	struct live_view_opts o;
 	bool color;			/* stdout a tty and NO_COLOR unset */
 	unsigned long line;
 	int shown_kind;			/* model kind last announced, -1 none */
 	unsigned long intervals, busy;
-	struct live_stat isr, copy, proto, batch, error;
+	struct live_stat isr, copy, proto, batch;
 	uint64_t isr_hist[LT_HIST_SLOTS];
 	uint64_t batch_hist[LT_BATCH_SLOTS];
-	bool have_worst;
-	double worst_abs_err;
-	long worst_time;		/* seconds since the epoch */
-	struct estimate worst, last;
+	struct live_busy *busy_iv;	/* the busy intervals, in order */
+	unsigned int n_busy_iv, cap_busy_iv;
+	struct estimate last;
 };
 
 /* Colour is decided here from f (isatty) and NO_COLOR. */
@@ -57,7 +64,9 @@ struct live_run {
 	struct fc_summary fs;
 };
 
-/* At exit: parameters with spread, histograms, the forecast, worst interval. */
+/* Frees what the view keeps (live_view_init again to reuse). */
+void live_view_done(struct live_view *v);
+/* At exit: parameters with spread, histograms, the forecast, the worst steady interval. */
 void live_view_summary(FILE *f, struct live_view *v, const struct nic_info *nic,
 		       const struct live_run *run);
 

@@ -198,7 +198,8 @@ static void test_table_and_summary(void **state)
 	assert_non_null(strstr(out, "forecast (every interval with traffic pooled): capacity "));
 	assert_non_null(strstr(out, "(MLFRR)"));
 	assert_non_null(strstr(out, "costs: hard IRQ "));
-	assert_non_null(strstr(out, "worst interval"));
+	assert_non_null(strstr(out, "worst steady interval"));
+	assert_non_null(strstr(out, "steady intervals: "));
 	assert_non_null(strstr(out, "|####"));
 	assert_null(strstr(out, "nan"));
 	assert_null(strstr(out, "inf "));

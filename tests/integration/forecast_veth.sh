@@ -4,6 +4,8 @@
 # reader recorded at light loads; its forecast capacity is then checked
 # against what it sustains when offered twice that.  The reader is pinned to
 # CPU 1 and the sender (whose context runs the veth's NET_RX) to CPU 0.
+# LT_FORECAST_DELAY_US sets the reader's work per datagram (default 120);
+# LT_FORECAST_KEEP=DIR keeps the records and a plot of the forecast.
 LT_NEEDS_ROOT=1
 . "$(dirname "$0")/../lib.sh"
 
@@ -81,6 +83,11 @@ assert abs(fc[25]["capacity_pps"] - sustained) <= 0.10 * sustained, \
     "forecast %.0f vs sustained %.0f" % (fc[25]["capacity_pps"], sustained)
 PY
 	rc=$?
+	if [ -n "${LT_FORECAST_KEEP:-}" ]; then	# the records and a plot, for the README
+		mkdir -p "$LT_FORECAST_KEEP" && cp "$dir"/*.jsonl "$LT_FORECAST_KEEP"/ &&
+		"$LT_BIN" forecast "$dir/light25.jsonl" --plot "$LT_FORECAST_KEEP/veth-delay$DELAY_US.svg" \
+			--measured "$dir/light10.jsonl" "$dir/light50.jsonl" "$dir/heavy.jsonl" >/dev/null
+	fi
 	case $rc in
 	0) ;;
 	3) lt_skip "$(cat "$dir/skip")" ;;

@@ -168,8 +168,10 @@ static int plot(const struct fc_opts *o, const struct fc_record *r, const struct
 	char title[160];
 	int err;
 
+	const char *base = strrchr(o->record, '/');
+
 	snprintf(title, sizeof(title), "Forecast for %s from %s", *r->device ? r->device : "the record",
-		 o->record);
+		 base ? base + 1 : o->record);
 	svg_plot_init(&pl, title, "offered load lambda (packets/s)", "delivered to applications (packets/s)");
 	svg_plot_add(&pl, &(struct svg_series){ .name = "forecast", .x = x, .y = y, .n = pts });
 	svg_plot_add(&pl, &(struct svg_series){ .name = "recorded run (costs measured here)", .x = rx,

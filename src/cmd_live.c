@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include "commands.h"
 #include "estimator.h"
+#include <math.h>
 #include "live_view.h"
 #include "nic.h"
 #include "numparse.h"
@@ -26,12 +27,15 @@
 #define DEFAULT_INTERVAL_S 1
 #define MAX_SAMPLE	100	/* --sample N: 1/N of the interval, at least MIN_WINDOW_S */
 #define MIN_WINDOW_S	0.01
+#define STACK_TIME_MAX_PPS 20000	/* --stack-time=auto: timed below this per RX CPU */
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
 
 struct live_opts {
 	const char *ifname;
 	double interval_s;
 	uint64_t count;		/* 0: until interrupted */
-	bool json, raw, verbose, exit_after_attach, per_cpu, stack_time;
+	bool json, raw, verbose, exit_after_attach, per_cpu, stack_time, stack_time_off;
 	unsigned int sample;	/* --sample N: probes attached 1/N of each interval; 0, 1 = always */
 	enum probe_xdp xdp;
 	const char *record;	/* --record FILE */
@@ -92,9 +96,13 @@ static void usage(FILE *f)
 "                     XDP makes many drivers (mlx5, ixgbe, i40e, virtio_net)\n"
 "                     reconfigure their rings: a link blip.  Never attached over\n"
 "                     another XDP program.\n"
-"  --stack-time       also time each packet through netif_receive_skb / GRO\n"
-"                     (stack_timed, stack_ns_total): two more programs per\n"
-"                     packet, off by default for their cost\n"
+"  --stack-time[=auto|on|off]  time each packet through netif_receive_skb /\n"
+"                     GRO (stack_timed, stack_ns_total): two more programs per\n"
+"                     packet.  auto (the default) attaches them only while the\n"
+"                     load is under " STR(STACK_TIME_MAX_PPS) " pps per RX CPU, where they cost little\n"
+"                     and measure NET_RX's per-packet cost when no softirq run\n"
+"                     holds two packets (off with --sample); --stack-time\n"
+"                     alone is on\n"
 "  --sample N         attach the per-packet probes for 1/N of each interval only\n"
 "                     (one window of INTERVAL/N, >= %g s, at a random place in\n"
 "                     each interval; rates are the window's): cuts the probes'\n"
@@ -141,7 +149,7 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 		{ "buffer", required_argument, NULL, OPT_BUFFER },
 		{ "window", required_argument, NULL, OPT_WINDOW },
 		{ "no-calibrate", no_argument, NULL, OPT_NO_CALIBRATE },
-		{ "stack-time", no_argument, NULL, OPT_STACK_TIME },
+		{ "stack-time", optional_argument, NULL, OPT_STACK_TIME },
 		{ "sample", required_argument, NULL, OPT_SAMPLE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "exit-after-attach", no_argument, NULL, OPT_EXIT_AFTER_ATTACH },
@@ -166,7 +174,14 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 		case 'v': o->verbose = true; break;
 		case OPT_EXIT_AFTER_ATTACH: o->exit_after_attach = true; break;
 		case OPT_NO_CALIBRATE: o->est.no_calibrate = true; break;
-		case OPT_STACK_TIME: o->stack_time = true; break;
+		case OPT_STACK_TIME:
+			if (!optarg || !strcmp(optarg, "on"))
+				o->stack_time = true;
+			else if (!strcmp(optarg, "off"))
+				o->stack_time_off = true;
+			else if (strcmp(optarg, "auto"))
+				return cli_usage("bad value '%s' for --stack-time: expected auto, on or off", optarg);
+			break;
 		case OPT_SAMPLE:
 			if (!num_parse_u64(optarg, "--sample", 1, MAX_SAMPLE, &u))
 				return LT_EXIT_USAGE;
@@ -277,6 +292,17 @@ static bool wait_or_signal(int sfd, double seconds)
  * programs and waits out the window.  0: the window is open and over, read
  * it; 1: SIGINT or SIGTERM came first; < 0: attaching failed (*msg says why).
  */
+/* --stack-time=auto: the per-packet stack timing only while the load is light. */
+static void stack_time_for(struct probe *probe, const struct lt_sample *s)
+{
+	double cpus = est_rx_cpus(s), lam = est_lambda_pps(s, NULL) / (cpus > 0 ? cpus : 1);
+	int err = probe_stack_time(probe, isfinite(lam) && lam < STACK_TIME_MAX_PPS);
+
+	if (err)
+		fprintf(stderr, "livelock-trace: note: cannot attach the stack timing (%s); NET_RX's per-packet cost comes from softirq runs only\n",
+			strerror(-err));
+}
+
 static int open_window(struct probe *probe, int sfd, const struct live_opts *o, const char **msg)
 {
 	double w = o->interval_s / o->sample;
@@ -415,6 +441,7 @@ int cmd_live(int argc, char **argv)
 	po.xdp = o.xdp;
 	po.forward = o.est.deliver == EST_DELIVER_FORWARD;
 	po.stack_time = o.stack_time;
+	po.stack_time_auto = !o.stack_time && !o.stack_time_off && o.sample <= 1;	/* sampled: off, or it would stay attached between windows */
 	po.sample = o.sample > 1;
 	srand48((long)getpid() ^ (long)time(NULL));
 	err = probe_open(nic, &po, &probe, &msg);
@@ -489,6 +516,7 @@ int cmd_live(int argc, char **argv)
 			raw_view_interval(stdout, o.json, line, &s);
 		else
 			live_out_interval(lo, nic, &s);
+		stack_time_for(probe, &s);
 		line++;
 		if (o.count && line >= o.count) {
 			rc = LT_EXIT_OK;

@@ -20,6 +20,7 @@
 _Static_assert(sizeof(struct lt_counters) % 8 == 0, "per-CPU values are 8-byte aligned");
 
 #define MISSING_MAX 256
+#define STACK_PROGS 4	/* netif_receive_skb and napi_gro_receive, entry and exit */
 
 /* Programs whose run time inflates what we time (kernel.bpf_stats_enabled). */
 enum { COST_IRQ_ENTRY, COST_IRQ_EXIT, COST_STACK, COST_RCV_ENTRY, COST_RCV_EXIT,
@@ -53,10 +54,71 @@ struct probe {
 	int n_window;
 	struct bpf_program *window_prog[48];	/* attached in each window */
 	struct bpf_link *window_link[48];
+	bool stack_auto, stack_on;		/* stack timing attached on demand, and now */
+	struct bpf_link *stack_link[STACK_PROGS];
 };
 
 static bool verbose;
 static void read_probe_cost(struct probe *p, struct lt_sample *o);
+
+/* The per-packet stack-timing programs of the loaded variant. */
+static void stack_progs(const struct probe *p, struct bpf_program **out, struct bpf_link ***links)
+{
+	struct livelock_bpf *k = p->skel;
+
+	if (p->use_btf) {
+		out[0] = k->progs.rcv_entry_btf; out[1] = k->progs.rcv_exit_btf;
+		out[2] = k->progs.gro_entry_btf; out[3] = k->progs.gro_exit_btf;
+		links[0] = &k->links.rcv_entry_btf; links[1] = &k->links.rcv_exit_btf;
+		links[2] = &k->links.gro_entry_btf; links[3] = &k->links.gro_exit_btf;
+	} else {
+		out[0] = k->progs.rcv_entry_raw; out[1] = k->progs.rcv_exit_raw;
+		out[2] = k->progs.gro_entry_raw; out[3] = k->progs.gro_exit_raw;
+		links[0] = &k->links.rcv_entry_raw; links[1] = &k->links.rcv_exit_raw;
+		links[2] = &k->links.gro_entry_raw; links[3] = &k->links.gro_exit_raw;
+	}
+}
+
+static bool is_stack_prog(const struct probe *p, const struct bpf_program *prog)
+{
+	struct bpf_program *s[STACK_PROGS];
+	struct bpf_link **l[STACK_PROGS];
+
+	stack_progs(p, s, l);
+	for (int i = 0; i < STACK_PROGS; i++)
+		if (s[i] == prog)
+			return true;
+	return false;
+}
+
+int probe_stack_time(struct probe *p, bool on)
+{
+	struct bpf_program *s[STACK_PROGS];
+	struct bpf_link **l[STACK_PROGS];
+
+	if (!p->stack_auto || on == p->stack_on)
+		return 0;
+	stack_progs(p, s, l);
+	if (on)	/* the programs were away: each CPU forgets half-done entries */
+		p->skel->bss->window_epoch++;
+	for (int i = 0; i < STACK_PROGS; i++) {
+		if (!on || !bpf_program__autoload(s[i])) {
+			bpf_link__destroy(p->stack_link[i]);
+			p->stack_link[i] = NULL;
+			continue;
+		}
+		p->stack_link[i] = bpf_program__attach(s[i]);
+		if (!p->stack_link[i]) {
+			int err = -errno;
+
+			p->stack_on = true;
+			probe_stack_time(p, false);
+			return err;
+		}
+	}
+	p->stack_on = on;
+	return 0;
+}
 
 static int print_fn(enum libbpf_print_level level, const char *fmt, va_list args)
 {
@@ -214,6 +276,8 @@ static int sample_setup(struct probe *p, const char **msg)
 			}
 			continue;
 		}
+		if (p->stack_auto && is_stack_prog(p, prog))	/* attached on demand instead */
+			continue;
 		if (p->n_window < (int)(sizeof(p->window_prog) / sizeof(p->window_prog[0])))
 			p->window_prog[p->n_window++] = prog;
 	}
@@ -335,7 +399,8 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 		bpf_program__set_autoload(p->skel->progs.recv_length_btf, false);
 		bpf_program__set_autoload(p->skel->progs.recv_length_raw, false);
 	}
-	if (!opts->stack_time) {	/* two more programs per packet: only when asked */
+	p->stack_auto = opts->stack_time_auto && !opts->stack_time;
+	if (!opts->stack_time && !p->stack_auto) {	/* two more programs per packet: only when asked */
 		struct bpf_program *t[] = { p->skel->progs.rcv_entry_btf, p->skel->progs.rcv_entry_raw,
 					    p->skel->progs.rcv_exit_btf, p->skel->progs.rcv_exit_raw,
 					    p->skel->progs.gro_entry_btf, p->skel->progs.gro_entry_raw,
@@ -381,6 +446,16 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 		if (err) {
 			*msg = "cannot attach to the tracepoints (run with -v for details)";
 			goto fail;
+		}
+		if (p->stack_auto) {	/* attached on demand (probe_stack_time) */
+			struct bpf_program *sp[STACK_PROGS];
+			struct bpf_link **sl[STACK_PROGS];
+
+			stack_progs(p, sp, sl);
+			for (int i = 0; i < STACK_PROGS; i++) {
+				bpf_link__destroy(*sl[i]);
+				*sl[i] = NULL;
+			}
 		}
 	}
 	xdp_attach(p, opts->xdp);
@@ -760,6 +835,8 @@ void probe_close(struct probe *p)
 	if (p->xdp_link >= 0)
 		close(p->xdp_link);
 	probe_window_end(p);
+	for (int i = 0; i < STACK_PROGS; i++)
+		bpf_link__destroy(p->stack_link[i]);
 	xdp_count_bpf__destroy(p->xdp);
 	free(p->xdp_percpu);
 	livelock_bpf__destroy(p->skel);

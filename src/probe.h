@@ -24,6 +24,7 @@ struct probe_opts {
 	enum probe_xdp xdp;	/* arrival counter; never over someone's XDP program */
 	bool forward;		/* count this device's packets sent out on another */
 	bool stack_time;	/* time each packet's netif_receive_skb / GRO entry -> exit */
+	bool stack_time_auto;	/* ... loaded, attached only by probe_stack_time() */
 	bool sample;		/* attach the per-event programs only inside windows */
 };
 
@@ -42,6 +43,11 @@ int probe_read(struct probe *p, struct lt_sample *out);
  */
 int probe_window_begin(struct probe *p, const char **msg);
 void probe_window_end(struct probe *p);
+/*
+ * With stack_time_auto: attach (on) or detach the per-packet stack timing
+ * now; a no-op when it already is so.  0 or a negative errno.
+ */
+int probe_stack_time(struct probe *p, bool on);
 /* Programs attached in each window (0 without sampling). */
 int probe_window_programs(const struct probe *p);
 /* Which attach variant and which hooks were missing, for -v and the header. */

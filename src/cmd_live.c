@@ -2,17 +2,16 @@
 /* `livelock-trace [options] [IFACE] [INTERVAL [COUNT]]`: live measurement of one NIC. */
 #include <errno.h>
 #include <getopt.h>
-#include <linux/capability.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
+#include "caps.h"
 #include "commands.h"
 #include "estimator.h"
 #include "live_view.h"
@@ -121,20 +120,6 @@ static void usage(FILE *f)
 "  sudo livelock-trace eth1 --record a.jsonl   # then: livelock-trace compare a.jsonl b.jsonl\n"
 "  sudo ip netns exec ns1 livelock-trace veth0 1 10 --raw --json\n",
 		MIN_INTERVAL_S, DEFAULT_INTERVAL_S, EST_MAX_WINDOW, EST_DEFAULT_WINDOW, MIN_WINDOW_S);
-}
-
-/* Root, or CAP_BPF + CAP_PERFMON (5.8+), or CAP_SYS_ADMIN. */
-static bool have_privileges(void)
-{
-	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct d[2] = { 0 };
-	int bpf = 39, perfmon = 38, sysadmin = 21;
-
-	if (syscall(SYS_capget, &h, d))
-		return geteuid() == 0;
-#define HAS(c) (d[(c) / 32].effective & (1u << ((c) % 32)))
-	return HAS(sysadmin) || (HAS(bpf) && HAS(perfmon));
-#undef HAS
 }
 
 static int bad_word(const char *opt, const char *v, const char *words)
@@ -411,7 +396,7 @@ int cmd_live(int argc, char **argv)
 		fprintf(stderr, "livelock-trace: %s\n", nic_strerror(err, o.ifname));
 		goto out;
 	}
-	if (!have_privileges()) {
+	if (!caps_can_trace()) {
 		fprintf(stderr, "livelock-trace: needs root (or CAP_BPF and CAP_PERFMON) to load BPF programs: try 'sudo livelock-trace %s'\n",
 			o.ifname);
 		goto out;

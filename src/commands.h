@@ -15,6 +15,7 @@ int cmd_model(int argc, char **argv);	  /* livelock-trace model ...           */
 int cmd_simulate(int argc, char **argv);  /* livelock-trace simulate ...        */
 int cmd_compare(int argc, char **argv);	  /* livelock-trace compare A B ...     */
 int cmd_sweep(int argc, char **argv);	  /* livelock-trace sweep IFACE ...     */
+int cmd_exporter(int argc, char **argv);  /* livelock-trace exporter [IFACE...] */
 
 /* compare's report of loaded runs (compare.h), shared with sweep: text or JSON, optional SVG. */
 struct cmp_run;

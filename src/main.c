@@ -13,6 +13,7 @@ static const struct {
 	{ "simulate", cmd_simulate },
 	{ "compare",  cmd_compare },
 	{ "sweep",    cmd_sweep },
+	{ "exporter", cmd_exporter },
 };
 
 int main(int argc, char **argv)

@@ -19,7 +19,7 @@ enum client_phase { CLIENT_FREE, CLIENT_READING, CLIENT_WRITING };
 struct http_client {
 	enum client_phase phase;
 	int fd;
-	int64_t deadline_ms;
+	int64_t accepted_ms, deadline_ms;
 	size_t in_len;
 	char in[HTTP_MAX_REQUEST + 1];
 	struct http_buf out;
@@ -317,31 +317,46 @@ static void client_write(struct http_client *c)
 	}
 }
 
+/*
+ * The slot for a new connection: a free one, else the one of the
+ * longest-reading client that has been at it for HTTP_EVICT_MS (a scraper
+ * sends its request at once; what is still reading after that is slow).
+ * -1: none.
+ */
+static int slot_for_new(const struct http_server *s, int64_t now)
+{
+	int old = -1;
+
+	for (int i = 0; i < HTTP_MAX_CLIENTS; i++) {
+		const struct http_client *c = &s->clients[i];
+
+		if (c->phase == CLIENT_FREE)
+			return i;
+		if (c->phase == CLIENT_READING && now - c->accepted_ms >= HTTP_EVICT_MS &&
+		    (old < 0 || c->accepted_ms < s->clients[old].accepted_ms))
+			old = i;
+	}
+	return old;
+}
+
 static void accept_clients(struct http_server *s)
 {
-	for (int i = 0; i < HTTP_MAX_CLIENTS; i++) {
-		struct http_client *c = &s->clients[i];
-		int fd;
+	int64_t now = now_ms();
+	int i;
 
-		if (c->phase != CLIENT_FREE)
-			continue;
-		fd = accept4(s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	while ((i = slot_for_new(s, now)) >= 0) {
+		struct http_client *c = &s->clients[i];
+		int fd = accept4(s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
 		if (fd < 0)
 			return;
+		client_drop(c);	/* a slow reader, if the slot was not free */
 		c->fd = fd;
 		c->phase = CLIENT_READING;
 		c->in_len = 0;
-		c->deadline_ms = now_ms() + HTTP_TIMEOUT_MS;
+		c->accepted_ms = now;
+		c->deadline_ms = now + HTTP_TIMEOUT_MS;
 	}
-}
-
-static int n_busy(const struct http_server *s)
-{
-	int n = 0;
-
-	for (int i = 0; i < HTTP_MAX_CLIENTS; i++)
-		n += s->clients[i].phase != CLIENT_FREE;
-	return n;
 }
 
 int http_poll_fds(struct http_server *s, struct pollfd *fds, int max)
@@ -350,8 +365,8 @@ int http_poll_fds(struct http_server *s, struct pollfd *fds, int max)
 
 	if (max < 1)
 		return 0;
-	/* a full house leaves new connections in the backlog */
-	fds[n++] = (struct pollfd){ .fd = n_busy(s) < HTTP_MAX_CLIENTS ? s->fd : -1,
+	/* a full house of fast clients leaves new connections in the backlog */
+	fds[n++] = (struct pollfd){ .fd = slot_for_new(s, now_ms()) >= 0 ? s->fd : -1,
 				    .events = POLLIN };
 	for (int i = 0; i < HTTP_MAX_CLIENTS && n < max; i++) {
 		struct http_client *c = &s->clients[i];
@@ -390,13 +405,18 @@ void http_poll_events(struct http_server *s, const struct pollfd *fds, int n)
 int http_next_timeout_ms(const struct http_server *s)
 {
 	int64_t now = now_ms(), best = -1;
+	/* with the listener off (all slots busy), wake when a reader becomes evictable */
+	bool listener_off = slot_for_new(s, now) < 0;
 
 	for (int i = 0; i < HTTP_MAX_CLIENTS; i++) {
+		const struct http_client *c = &s->clients[i];
 		int64_t left;
 
-		if (s->clients[i].phase == CLIENT_FREE)
+		if (c->phase == CLIENT_FREE)
 			continue;
-		left = s->clients[i].deadline_ms - now;
+		left = c->deadline_ms - now;
+		if (listener_off && c->phase == CLIENT_READING && c->accepted_ms + HTTP_EVICT_MS - now < left)
+			left = c->accepted_ms + HTTP_EVICT_MS - now;
 		if (left < 0)
 			left = 0;
 		if (best < 0 || left < best)

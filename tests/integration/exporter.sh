@@ -299,6 +299,29 @@ test_device_removed_while_scraped() {
 	rm -f "$out" "$codes"
 }
 
+# What the service unit grants: a non-root user with CAP_BPF and CAP_PERFMON
+# only (no CAP_NET_ADMIN, no CAP_SYS_ADMIN) watches the device and serves it.
+test_runs_with_bpf_and_perfmon_only() {
+	command -v setpriv >/dev/null || { lt_skip "no setpriv (util-linux)"; return; }
+	lt_netns_pair || { lt_fail "setup"; return; }
+	local dir=$(mktemp -d) caps="-all,+bpf,+perfmon" out=$(mktemp) pid
+	chmod 755 "$dir" && cp "$LT_BIN" "$dir/livelock-trace" && chmod 755 "$dir/livelock-trace"
+	EXP_PORT=$(free_port)
+	EXP_ERR=$(mktemp)
+	lt_bg exp ip netns exec "$NS_RX" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		--inh-caps=$caps --ambient-caps=$caps --bounding-set=$caps --no-new-privs \
+		"$dir/livelock-trace" exporter --listen 127.0.0.1:$EXP_PORT "$VETH_RX" 2>"$EXP_ERR"
+	for _ in $(seq 100); do scrape >"$out" 2>/dev/null && break; sleep 0.2; done
+	lt_assert_eq "$(value "$out" livelock_exporter_devices)" 1 "devices watched without root: $(head -c 300 "$EXP_ERR")" || return
+	pid=$(exp_pid)
+	lt_assert_eq "$(awk '/^Uid:/ { print $2 }' /proc/"$pid"/status)" 65534 "uid of the exporter" || return
+	lt_assert_eq "$(awk '/^CapEff:/ { print $2 }' /proc/"$pid"/status)" 000000c000000000 \
+		"effective capabilities (CAP_PERFMON 38 + CAP_BPF 39)" || return
+	grep -q "^livelock_state{device=\"$VETH_RX\",driver=\"veth\",state=\"idle\"} 1" "$out" ||
+		lt_fail "no state series without root"
+	rm -rf "$dir" "$out"
+}
+
 # An address already taken is an environment failure (exit 1), one line.
 test_listen_in_use() {
 	lt_netns_pair || { lt_fail "setup"; return; }

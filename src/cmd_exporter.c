@@ -30,13 +30,15 @@
 #define DEFAULT_SAMPLE		10	/* probes attached 1/10 of each interval */
 #define MAX_SAMPLE		100
 #define MIN_WINDOW_S		0.01
-#define RESCAN_S		30	/* NICs that appear or vanish are found this often */
+#define DEFAULT_RESCAN_S	30	/* NICs that appear or vanish are found this often */
+#define MAX_RESCAN_S		86400
 #define MAX_NICS		64
 #define POLL_FIXED		3	/* signalfd, interval timer, window timer */
 
 struct exp_opts {
 	const char *listen;
 	double interval_s;
+	double rescan_s;
 	unsigned int sample;	/* 1: every probe always on (--full) */
 	bool verbose;
 	const char *ifnames[MAX_NICS];	/* none: every physical NIC */
@@ -63,7 +65,7 @@ struct exporter {
 	double last_scan;
 };
 
-enum { OPT_LISTEN = 1, OPT_INTERVAL, OPT_SAMPLE, OPT_FULL };
+enum { OPT_LISTEN = 1, OPT_INTERVAL, OPT_SAMPLE, OPT_FULL, OPT_RESCAN };
 
 static void usage(FILE *f)
 {
@@ -74,17 +76,20 @@ static void usage(FILE *f)
 "IFACE to Prometheus at http://ADDR:PORT/metrics (text format 0.0.4, or\n"
 "OpenMetrics when the scraper's Accept header asks for it).  With no IFACE:\n"
 "every physical NIC (a /sys/class/net/DEV/device entry), looked for again\n"
-"every %d s.  Read-only; needs CAP_BPF and CAP_PERFMON.  SIGINT, SIGTERM or\n"
-"SIGHUP end it with every probe detached.\n"
+"every --rescan seconds.  Read-only; needs CAP_BPF and CAP_PERFMON.\n"
+"SIGINT, SIGTERM or SIGHUP end it with every probe detached.\n"
 "\n"
 "  --listen ADDR:PORT   where to serve, e.g. 0.0.0.0:9747 or [::1]:9747 [%s]\n"
 "  --interval S         seconds per measurement interval, >= %g [%d]\n"
 "  --sample N           attach the per-event probes for 1/N of each interval\n"
 "                       (one window at a random place), 2..%d [%d]\n"
 "  --full               keep every probe attached: exact counts, full cost\n"
-"  -v, --verbose        libbpf messages and one line per device change\n"
+"  --rescan S           look for devices that appeared, vanished or were\n"
+"                       replaced every S seconds, >= the interval [%d]\n"
+"  -v, --verbose        libbpf messages, and the signal that ended it\n"
 "  -h, --help           this help\n",
-		RESCAN_S, DEFAULT_LISTEN, MIN_INTERVAL_S, DEFAULT_INTERVAL_S, MAX_SAMPLE, DEFAULT_SAMPLE);
+		DEFAULT_LISTEN, MIN_INTERVAL_S, DEFAULT_INTERVAL_S, MAX_SAMPLE, DEFAULT_SAMPLE,
+		DEFAULT_RESCAN_S);
 }
 
 static int parse_args(int argc, char **argv, struct exp_opts *o)
@@ -94,6 +99,7 @@ static int parse_args(int argc, char **argv, struct exp_opts *o)
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "sample", required_argument, NULL, OPT_SAMPLE },
 		{ "full", no_argument, NULL, OPT_FULL },
+		{ "rescan", required_argument, NULL, OPT_RESCAN },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -106,6 +112,7 @@ static int parse_args(int argc, char **argv, struct exp_opts *o)
 
 	o->listen = DEFAULT_LISTEN;
 	o->interval_s = DEFAULT_INTERVAL_S;
+	o->rescan_s = DEFAULT_RESCAN_S;
 	o->sample = DEFAULT_SAMPLE;
 	opterr = 0;
 	optind = 1;
@@ -130,6 +137,10 @@ static int parse_args(int argc, char **argv, struct exp_opts *o)
 			o->sample = (unsigned int)u;
 			sample = true;
 			break;
+		case OPT_RESCAN:
+			if (!num_parse_double(optarg, "--rescan", MIN_INTERVAL_S, MAX_RESCAN_S, &o->rescan_s))
+				return LT_EXIT_USAGE;
+			break;
 		case OPT_FULL: full = true; break;
 		case 'v': o->verbose = true; break;
 		case 'h': usage(stdout); return LT_EXIT_OK;
@@ -149,6 +160,11 @@ static int parse_args(int argc, char **argv, struct exp_opts *o)
 	}
 	if (full)
 		o->sample = 1;
+	if (o->rescan_s < o->interval_s) {
+		fprintf(stderr, "livelock-trace: bad value '%g' for --rescan: expected at least the interval (%g s)\n",
+			o->rescan_s, o->interval_s);
+		return LT_EXIT_USAGE;
+	}
 	if (o->sample > 1 && o->interval_s / o->sample < MIN_WINDOW_S) {
 		fprintf(stderr, "livelock-trace: --sample %u leaves a window of %.3f s in a %g s interval: the window must be >= %g s\n",
 			o->sample, o->interval_s / o->sample, o->interval_s, MIN_WINDOW_S);
@@ -342,7 +358,7 @@ static void on_tick(struct exporter *x)
 
 	if (x->o.sample > 1 && x->phase != WINDOW_NONE)
 		return;	/* the last window is late: skip this interval */
-	if (mono_s() - x->last_scan >= RESCAN_S)
+	if (mono_s() - x->last_scan >= x->o.rescan_s - 1e-3)
 		rescan(x);
 	if (x->o.sample <= 1) {
 		read_nics(x);

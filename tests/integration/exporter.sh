@@ -322,6 +322,28 @@ test_runs_with_bpf_and_perfmon_only() {
 	rm -rf "$dir" "$out"
 }
 
+# A named device that goes and comes back (a new ifindex under the same
+# name) is watched again at the next rescan, its counters from zero.
+test_device_comes_back() {
+	lt_netns_pair || { lt_fail "setup"; return; }
+	exp_start exp --rescan 1 "$VETH_RX" || return
+	local out=$(mktemp) n
+	ip -n "$NS_RX" link del "$VETH_RX"
+	for _ in $(seq 100); do grep -q "disappeared" "$EXP_ERR" && break; sleep 0.2; done
+	ip link add "$VETH_RX" netns "$NS_RX" type veth peer name "$VETH_TX" netns "$NS_TX" || { lt_fail "re-create"; return; }
+	ip -n "$NS_RX" link set "$VETH_RX" up
+	for _ in $(seq 100); do
+		[ "$(grep -c "watching $VETH_RX " "$EXP_ERR")" -ge 2 ] && break
+		sleep 0.2
+	done
+	lt_assert_eq "$(grep -c "watching $VETH_RX " "$EXP_ERR")" 2 "times the device was attached" || return
+	scrape >"$out" || { lt_fail "scrape"; return; }
+	lt_assert_eq "$(value "$out" livelock_exporter_devices)" 1 "devices watched" || return
+	n=$(grep -c "^livelock_state{device=\"$VETH_RX\"" "$out")
+	lt_assert_eq "$n" 5 "state series of the device back"
+	rm -f "$out"
+}
+
 # An address already taken is an environment failure (exit 1), one line.
 test_listen_in_use() {
 	lt_netns_pair || { lt_fail "setup"; return; }

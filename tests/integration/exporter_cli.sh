@@ -11,7 +11,8 @@ test_bad_values() {
 	for a in "--listen foo" "--listen 127.0.0.1" "--listen 127.0.0.1:0" "--listen 127.0.0.1:65536" \
 		 "--listen 127.0.0.1:-1" "--listen 300.1.1.1:9747" "--listen [::1:9747" "--listen ::1:9747" \
 		 "--listen 127.0.0.1:97x" "--listen" "--interval 0" "--interval abc" "--sample 1" \
-		 "--sample 101" "--full --sample 5" "--sample 100 --interval 0.5" "--bogus"; do
+		 "--sample 101" "--full --sample 5" "--sample 100 --interval 0.5" "--rescan 0.5" \
+		 "--rescan 2 --interval 3" "--bogus"; do
 		lt_assert_usage_error "exporter $a" || return
 	done
 }

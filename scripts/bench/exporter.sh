@@ -12,7 +12,9 @@
 #     memory, a scrape's size and time, and the accuracy of its counters
 #     (packets into the stack, delivered) against what was sent and read,
 #     and of the offered-load gauge against the sender's rate (the intervals
-#     wholly inside the traffic).
+#     wholly inside the traffic);
+#  3. a soak of SOAK_S seconds (default 600) of the default mode at 1 scrape/s
+#     under 5,000 pps: resident memory and open fds every 10 s.
 # Writes build/bench/exporter.json.
 set -u
 cd "$(dirname "$0")/../.."
@@ -21,6 +23,7 @@ rounds=${LT_BENCH_ROUNDS:-3}
 packets=${LT_BENCH_E2E_PACKETS:-1000000}
 pps=${LT_BENCH_EXP_PPS:-20000}
 secs=${LT_BENCH_EXP_S:-30}
+soak=${SOAK_S:-600}
 out=build/bench/exporter.json
 raw=build/bench/exporter.raw
 port=19747
@@ -122,6 +125,22 @@ steady_run() {	# MODE
 	rm -f "$sink" "$rdy" "$a" "$b"
 }
 
+soak_run() {
+	local scr=$(mktemp) pid t=0
+	start_exporter default
+	pid=$BG_exp
+	scraper "$scr"
+	lt_bg soaktx ip netns exec "$NS_TX" "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p 9302 -n $((5000 * soak)) -r 5000
+	while [ $t -le "$soak" ]; do
+		echo "soak $t $(awk '/^VmRSS:/ { print $2 }' /proc/"$pid"/status) $(ls /proc/"$pid"/fd | wc -l) $(grep -c . "$scr")" >>"$raw"
+		sleep 10
+		t=$((t + 10))
+	done
+	lt_stop "$BG_soaktx"
+	stop_exporter
+	rm -f "$scr"
+}
+
 for r in $(seq "$rounds"); do
 	for c in baseline exporter baseline exporter_full; do
 		e2e_run $c
@@ -131,6 +150,7 @@ for r in $(seq "$rounds"); do
 done
 steady_run default
 steady_run full
+soak_run
 
 python3 - "$raw" "$out" "$packets" "$rounds" "$pps" "$secs" <<'PY'
 import json, os, statistics, sys
@@ -165,6 +185,12 @@ for r in (r for r in rows if r[0] == "steady"):
         "lambda_gauge_err_pct_median": round(statistics.median(lam_err), 2) if lam_err else None,
         "lambda_gauge_err_pct_max": round(max(lam_err), 2) if lam_err else None,
         "busy_scrapes": len(busy)}
+soak = [list(map(int, r[1:])) for r in rows if r[0] == "soak"]
+if soak:
+    rss = [x[1] for x in soak]
+    res["soak"] = {"seconds": soak[-1][0], "pps": 5000, "scrapes": soak[-1][3],
+                   "rss_kib_start": rss[0], "rss_kib_end": rss[-1], "rss_kib_max": max(rss),
+                   "fds_start": soak[0][2], "fds_end": soak[-1][2], "fds_max": max(x[2] for x in soak)}
 json.dump(res, open(out, "w"), indent=1)
 e = res["e2e"]["conditions"]
 print("end to end (NAPI veth, flat out, 1 scrape/s): untraced %.0f pps" % statistics.median(e["baseline"]["pps"]))
@@ -174,4 +200,7 @@ print("steady %d pps for %d s, 1 scrape/s:" % (pps, secs))
 print("  %-8s %9s %8s %8s %9s %10s %10s %9s %12s" % ("mode", "cpu%core", "rss_KiB", "scrape_B", "scrape_ms", "stack_err%", "deliv_err%", "dev_err%", "lambda_err%"))
 for m, v in res["steady"]["modes"].items():
     print("  %-8s %9.3f %8d %8d %9.2f %10.2f %10.2f %9.2f %5s/%-5s" % (m, v["cpu_pct_of_a_core"], v["rss_kib"], v["scrape_bytes"], v["scrape_ms_median"], v["stack_packets_err_pct"], v["delivered_err_pct"], v["device_rx_err_pct"], v["lambda_gauge_err_pct_median"], v["lambda_gauge_err_pct_max"]))
+if soak:
+    k = res["soak"]
+    print("soak %d s, %d scrapes: RSS %d -> %d KiB (max %d), fds %d -> %d (max %d)" % (k["seconds"], k["scrapes"], k["rss_kib_start"], k["rss_kib_end"], k["rss_kib_max"], k["fds_start"], k["fds_end"], k["fds_max"]))
 PY

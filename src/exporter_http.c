@@ -14,7 +14,9 @@
 #include <unistd.h>
 #include "exporter_http.h"
 
-enum client_phase { CLIENT_FREE, CLIENT_READING, CLIENT_WRITING };
+/* DRAINING: answered and shut down for writing; unread input is read and dropped so
+ * that closing does not reset the connection before the client has the answer. */
+enum client_phase { CLIENT_FREE, CLIENT_READING, CLIENT_WRITING, CLIENT_DRAINING };
 
 struct http_client {
 	enum client_phase phase;
@@ -312,9 +314,22 @@ static void client_write(struct http_client *c)
 	}
 	c->out_off += (size_t)n;
 	if (c->out_off == c->out.len) {
+		int64_t linger = now_ms() + HTTP_LINGER_MS;
+
 		shutdown(c->fd, SHUT_WR);
-		client_drop(c);
+		c->phase = CLIENT_DRAINING;
+		if (linger < c->deadline_ms)
+			c->deadline_ms = linger;
 	}
+}
+
+static void client_drain(struct http_client *c)
+{
+	char sink[4096];
+	ssize_t n = recv(c->fd, sink, sizeof(sink), 0);
+
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+		client_drop(c);
 }
 
 /*
@@ -373,7 +388,7 @@ int http_poll_fds(struct http_server *s, struct pollfd *fds, int max)
 
 		if (c->phase != CLIENT_FREE)
 			fds[n++] = (struct pollfd){ .fd = c->fd,
-				.events = c->phase == CLIENT_READING ? POLLIN : POLLOUT };
+				.events = c->phase == CLIENT_WRITING ? POLLOUT : POLLIN };
 	}
 	return n;
 }
@@ -394,6 +409,8 @@ void http_poll_events(struct http_server *s, const struct pollfd *fds, int n)
 			client_read(s, c);
 		else if (c->phase == CLIENT_WRITING && (fds[k].revents & (POLLOUT | POLLHUP | POLLERR)))
 			client_write(c);
+		else if (c->phase == CLIENT_DRAINING && (fds[k].revents & (POLLIN | POLLHUP | POLLERR)))
+			client_drain(c);
 	}
 	for (int i = 0; i < HTTP_MAX_CLIENTS; i++)
 		if (s->clients[i].phase != CLIENT_FREE && now >= s->clients[i].deadline_ms)

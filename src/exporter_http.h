@@ -18,6 +18,7 @@
 #define HTTP_MAX_REQUEST	8192	/* request line + headers */
 #define HTTP_TIMEOUT_MS		10000	/* a whole exchange, slow clients included */
 #define HTTP_BACKLOG		256
+#define HTTP_LINGER_MS		1000	/* after the answer: unread input dropped this long at most */
 #define HTTP_EVICT_MS		1000	/* a client still reading after this may lose its place */
 
 /* A growing output buffer; `failed` once an allocation failed. */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include "metrics.h"
@@ -133,6 +134,33 @@ void metrics_sample(struct http_buf *b, const char *name, const char *suffix,
 	http_buf_put(b, "\n", 1);
 }
 
+/* A counter per IRQ of each device: `field` the offset of a double[LT_IRQ_SLOTS] in metrics_nic. */
+static void per_irq(struct http_buf *b, bool om, struct metrics_nic *const *nics, int n,
+		    const char *name, const char *help, size_t field)
+{
+	char num[16];
+
+	metrics_family(b, om, name, METRICS_COUNTER, help);
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < nics[i]->n_irq; k++) {
+			const double *v = (const double *)((const char *)nics[i] + field);
+
+			snprintf(num, sizeof(num), "%u", nics[i]->irq_num[k]);
+			metrics_sample(b, name, "_total", nics[i], "irq", num, NULL, NULL, v[k]);
+		}
+}
+
+/* A counter from the device's own statistics (`field`: a double in metrics_nic). */
+static void device_counter(struct http_buf *b, bool om, struct metrics_nic *const *nics, int n,
+			   const char *name, const char *help, size_t field)
+{
+	metrics_family(b, om, name, METRICS_COUNTER, help);
+	for (int i = 0; i < n; i++)
+		if (nics[i]->have_rx)
+			metrics_sample(b, name, "_total", nics[i], NULL, NULL, NULL, NULL,
+				       *(const double *)((const char *)nics[i] + field));
+}
+
 static void render_counters(struct http_buf *b, struct metrics_nic *const *nics, int n, bool om)
 {
 	char num[16];
@@ -144,18 +172,12 @@ static void render_counters(struct http_buf *b, struct metrics_nic *const *nics,
 			       nics[i]->count[METRICS_C_##field]);
 	METRICS_SAMPLE_COUNTERS(X)
 #undef X
-	metrics_family(b, om, "livelock_device_rx_packets", METRICS_COUNTER,
-		       "Packets the device received, from its own statistics (exact also when sampling)");
-	for (int i = 0; i < n; i++)
-		if (nics[i]->have_rx)
-			metrics_sample(b, "livelock_device_rx_packets", "_total", nics[i], NULL, NULL,
-				       NULL, NULL, nics[i]->rx_packets);
-	metrics_family(b, om, "livelock_device_rx_bytes", METRICS_COUNTER,
-		       "Bytes the device received, from its own statistics");
-	for (int i = 0; i < n; i++)
-		if (nics[i]->have_rx)
-			metrics_sample(b, "livelock_device_rx_bytes", "_total", nics[i], NULL, NULL,
-				       NULL, NULL, nics[i]->rx_bytes);
+	device_counter(b, om, nics, n, "livelock_device_rx_packets",
+		       "Packets the device received, from its own statistics (exact also when sampling)",
+		       offsetof(struct metrics_nic, rx_packets));
+	device_counter(b, om, nics, n, "livelock_device_rx_bytes",
+		       "Bytes the device received, from its own statistics",
+		       offsetof(struct metrics_nic, rx_bytes));
 	metrics_family(b, om, "livelock_drops", METRICS_COUNTER,
 		       "Packets of the device dropped, by place: nic (device statistics), backlog, socket, other");
 	for (int i = 0; i < n; i++)
@@ -170,22 +192,10 @@ static void render_counters(struct http_buf *b, struct metrics_nic *const *nics,
 		metrics_sample(b, "livelock_interrupt_cpu_seconds", "_total", nics[i], "priority",
 			       "softirq", NULL, NULL, nics[i]->softirq_s);
 	}
-	metrics_family(b, om, "livelock_irq_interrupts", METRICS_COUNTER,
-		       "Hard interrupts handled, per IRQ of the device");
-	for (int i = 0; i < n; i++)
-		for (int k = 0; k < nics[i]->n_irq; k++) {
-			snprintf(num, sizeof(num), "%u", nics[i]->irq_num[k]);
-			metrics_sample(b, "livelock_irq_interrupts", "_total", nics[i], "irq", num,
-				       NULL, NULL, nics[i]->irq_count[k]);
-		}
-	metrics_family(b, om, "livelock_irq_handler_seconds", METRICS_COUNTER,
-		       "Time in the device's hard IRQ handler, per IRQ");
-	for (int i = 0; i < n; i++)
-		for (int k = 0; k < nics[i]->n_irq; k++) {
-			snprintf(num, sizeof(num), "%u", nics[i]->irq_num[k]);
-			metrics_sample(b, "livelock_irq_handler_seconds", "_total", nics[i], "irq", num,
-				       NULL, NULL, nics[i]->irq_s[k]);
-		}
+	per_irq(b, om, nics, n, "livelock_irq_interrupts", "Hard interrupts handled, per IRQ of the device",
+		offsetof(struct metrics_nic, irq_count));
+	per_irq(b, om, nics, n, "livelock_irq_handler_seconds",
+		"Time in the device's hard IRQ handler, per IRQ", offsetof(struct metrics_nic, irq_s));
 	metrics_family(b, om, "livelock_softirq_cpu_seconds", METRICS_COUNTER,
 		       "NET_RX softirq time that handled the device's packets, per CPU (CPUs that ran any)");
 	for (int i = 0; i < n; i++)

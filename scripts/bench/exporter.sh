@@ -14,7 +14,7 @@
 #     and of the offered-load gauge against the sender's rate (the intervals
 #     wholly inside the traffic);
 #  3. a soak of SOAK_S seconds (default 600) of the default mode at 1 scrape/s
-#     under 5,000 pps: resident memory and open fds every 10 s.
+#     under 5,000 pps: resident memory and open fds every 10 s (SOAK_S=0: none).
 # Writes build/bench/exporter.json.
 set -u
 cd "$(dirname "$0")/../.."
@@ -35,22 +35,16 @@ bench_setup exporter napi
 # A scraper like Prometheus: one GET a second; per scrape a JSON line with its
 # time, size and the offered-load gauge of our device.
 scraper() {	# OUTFILE
-	ip netns exec "$NS_RX" python3 - "$port" "$VETH_RX" >"$1" <<'PY' &
-import json, socket, sys, time
+	ip netns exec "$NS_RX" python3 - "$port" "$VETH_RX" tests/tools >"$1" <<'PY' &
+import json, sys, time
+sys.path.insert(0, sys.argv[3])
+import httpraw
 port, dev = int(sys.argv[1]), sys.argv[2]
 key = 'livelock_offered_packets_per_second{device="%s",' % dev
 while True:
     t0 = time.monotonic()
     try:
-        s = socket.create_connection(("127.0.0.1", port), timeout=10)
-        s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
-        buf = b""
-        while True:
-            c = s.recv(65536)
-            if not c:
-                break
-            buf += c
-        s.close()
+        buf = httpraw.exchange(port, timeout=10)
         lam = None
         for line in buf.decode().splitlines():
             if line.startswith(key):
@@ -130,7 +124,8 @@ soak_run() {
 	start_exporter default
 	pid=$BG_exp
 	scraper "$scr"
-	lt_bg soaktx ip netns exec "$NS_TX" "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p 9302 -n $((5000 * soak)) -r 5000
+	lt_bg soaktx ip netns exec "$NS_TX" "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p 9302 -n $((5000 * soak)) -r 5000 \
+		--max-seconds $((soak + 60))
 	while [ $t -le "$soak" ]; do
 		echo "soak $t $(awk '/^VmRSS:/ { print $2 }' /proc/"$pid"/status) $(ls /proc/"$pid"/fd | wc -l) $(grep -c . "$scr")" >>"$raw"
 		sleep 10
@@ -150,7 +145,7 @@ for r in $(seq "$rounds"); do
 done
 steady_run default
 steady_run full
-soak_run
+[ "$soak" -gt 0 ] && soak_run
 
 python3 - "$raw" "$out" "$packets" "$rounds" "$pps" "$secs" <<'PY'
 import json, os, statistics, sys

@@ -155,21 +155,11 @@ test_full_counts_and_formats() {
 
 # raw HTTP exchanges against the exporter: prints one status code per case
 http_cases() {
-	ip netns exec "$NS_RX" python3 - "$EXP_PORT" <<'PY'
-import socket, sys, time
+	ip netns exec "$NS_RX" python3 - "$EXP_PORT" "$LT_ROOT/tests/tools" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[2])
+import httpraw
 port = int(sys.argv[1])
-def ask(data, close_after=True):
-    s = socket.create_connection(("127.0.0.1", port), timeout=30)
-    s.sendall(data)
-    s.shutdown(socket.SHUT_WR)
-    buf = b""
-    while True:
-        c = s.recv(65536)
-        if not c:
-            break
-        buf += c
-    s.close()
-    return buf.split(b" ", 2)[1].decode() if buf.startswith(b"HTTP/1.1 ") else "none"
 cases = [
     b"GARBAGE\r\n\r\n",
     b"GET /metrics HTTP/1.1\r\n\r\n",                     # no Host
@@ -182,29 +172,22 @@ cases = [
     b"GET / HTTP/1.0\r\n\r\n",
     b"GET /metrics?x=1 HTTP/1.1\r\nHost: x\r\n\r\n",
 ]
-print(" ".join(ask(c) for c in cases))
+print(" ".join(httpraw.status(httpraw.exchange(port, c)) for c in cases))
 PY
 }
 
 # 100 connections opened at once, each asking for /metrics: every one answered in full
 concurrent_scrapes() {
-	ip netns exec "$NS_RX" python3 - "$EXP_PORT" <<'PY'
-import socket, sys, selectors
+	ip netns exec "$NS_RX" python3 - "$EXP_PORT" "$LT_ROOT/tests/tools" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[2])
+import httpraw
 port, n = int(sys.argv[1]), 100
-socks = [socket.create_connection(("127.0.0.1", port), timeout=60) for _ in range(n)]
+socks = [httpraw.connect(port) for _ in range(n)]
 for s in socks:
-    s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
-ok = 0
-for s in socks:
-    buf = b""
-    while True:
-        c = s.recv(65536)
-        if not c:
-            break
-        buf += c
-    s.close()
-    ok += buf.startswith(b"HTTP/1.1 200 ") and b"\nprocess_start_time_seconds " in buf
-print(ok)
+    s.sendall(httpraw.GET_METRICS)
+answers = [httpraw.read_all(s) for s in socks]
+print(sum(httpraw.status(a) == "200" and b"\nprocess_start_time_seconds " in a for a in answers))
 PY
 }
 

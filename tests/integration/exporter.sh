@@ -327,6 +327,51 @@ test_device_comes_back() {
 	rm -f "$out"
 }
 
+# The README's reverse-proxy recipe: nginx with TLS and basic auth in front of
+# the localhost listener answers 401 without the password and the metrics with it.
+test_reverse_proxy_recipe() {
+	command -v nginx >/dev/null || { lt_skip "no nginx (scripts/deps.sh installs nginx-light)"; return; }
+	lt_netns_pair || { lt_fail "setup"; return; }
+	exp_start exp "$VETH_RX" || return
+	local d=$(mktemp -d) pport=$(( EXP_PORT + 1 )) out=$(mktemp) url code
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=livelock \
+		-addext subjectAltName=IP:127.0.0.1 -keyout "$d/key.pem" -out "$d/cert.pem" 2>/dev/null ||
+		{ lt_fail "openssl"; return; }
+	printf 'prometheus:%s\n' "$(openssl passwd -apr1 s3cret)" >"$d/htpasswd"
+	cat >"$d/nginx.conf" <<CONF
+daemon off;
+pid $d/nginx.pid;
+error_log $d/error.log;
+events {}
+http {
+	access_log off;
+	client_body_temp_path $d; proxy_temp_path $d; fastcgi_temp_path $d; uwsgi_temp_path $d; scgi_temp_path $d;
+	server {
+		listen 127.0.0.1:$pport ssl;
+		ssl_certificate     $d/cert.pem;
+		ssl_certificate_key $d/key.pem;
+		location = /metrics {
+			auth_basic           "livelock-trace";
+			auth_basic_user_file $d/htpasswd;
+			proxy_pass           http://127.0.0.1:$EXP_PORT;
+		}
+	}
+}
+CONF
+	lt_bg ngx ip netns exec "$NS_RX" nginx -c "$d/nginx.conf" -p "$d"
+	url=https://127.0.0.1:$pport/metrics
+	for _ in $(seq 50); do
+		code=$(ip netns exec "$NS_RX" curl -s -o /dev/null -w '%{http_code}' --cacert "$d/cert.pem" "$url")
+		[ "$code" = 401 ] && break
+		sleep 0.2
+	done
+	lt_assert_eq "$code" 401 "status without the password" || return
+	ip netns exec "$NS_RX" curl -sf --cacert "$d/cert.pem" -u prometheus:s3cret "$url" >"$out" ||
+		{ lt_fail "no answer with the password"; return; }
+	lt_assert_eq "$(grep -c "^livelock_state{device=\"$VETH_RX\"" "$out")" 5 "state series through the proxy"
+	rm -rf "$d" "$out"
+}
+
 # An address already taken is an environment failure (exit 1), one line.
 test_listen_in_use() {
 	lt_netns_pair || { lt_fail "setup"; return; }

@@ -226,41 +226,46 @@ static void gauge(struct http_buf *b, bool om, struct metrics_nic *const *nics, 
 
 #define EOFF(f) offsetof(struct estimate, f)
 
+/* The gauges of the latest estimate: name, field of struct estimate, factor, help. */
+static const struct {
+	const char *name;
+	size_t offset;
+	double mul;
+	const char *help;
+} gauges[] = {
+	{ "livelock_offered_packets_per_second", EOFF(lambda_pps), 1,
+	  "Offered load lambda in the last interval: packets into the stack plus NIC and backlog drops" },
+	{ "livelock_observed_packets_per_second", EOFF(observed_pps), 1,
+	  "Throughput applications got in the last interval" },
+	{ "livelock_model_isr_seconds", EOFF(mp.isr_s), 1,
+	  "Model parameter 1/r: interrupt service time per busy period" },
+	{ "livelock_model_copy_seconds", EOFF(mp.copy_s), 1,
+	  "Model parameter 1/c: copy time per further packet at interrupt priority (0 with DMA)" },
+	{ "livelock_model_proto_seconds", EOFF(mp.proto_s), 1,
+	  "Model parameter 1/mu: protocol processing and application time per packet" },
+	{ "livelock_model_buffer_packets", EOFF(buffer), 1,
+	  "Model parameter B: packets the buffer holds" },
+	{ "livelock_model_cpu_available_ratio", EOFF(cpu_avail_model), 1,
+	  "CPU share the model leaves for protocol processing at the current load" },
+	{ "livelock_measured_cpu_available_ratio", EOFF(cpu_avail_measured), 1,
+	  "CPU share left for protocol processing, measured" },
+	{ "livelock_forecast_predicted_packets_per_second", EOFF(predicted_pps), 1,
+	  "Throughput the model predicts at the current offered load" },
+	/* capacity: the peak throughput until struct estimate carries its own capacity figure */
+	{ "livelock_forecast_capacity_packets_per_second", EOFF(mlfrr_gamma_pps), 1,
+	  "Highest throughput the model forecasts for this device" },
+	{ "livelock_forecast_mlfrr_packets_per_second", EOFF(mlfrr_pps), 1,
+	  "MLFRR: offered load at which forecast throughput peaks" },
+	{ "livelock_forecast_livelock_point_packets_per_second", EOFF(livelock_pps), 1,
+	  "Offered load at which the model forecasts receive livelock (no-DMA structure only)" },
+	{ "livelock_forecast_load_ratio", EOFF(load_pct), 0.01,
+	  "Offered load as a share of the livelock point (no-DMA) or of the MLFRR (DMA)" },
+};
+
 static void render_estimate(struct http_buf *b, struct metrics_nic *const *nics, int n, bool om)
 {
-	gauge(b, om, nics, n, "livelock_offered_packets_per_second",
-	      "Offered load lambda in the last interval: packets into the stack plus NIC and backlog drops",
-	      EOFF(lambda_pps), 1);
-	gauge(b, om, nics, n, "livelock_observed_packets_per_second",
-	      "Throughput applications got in the last interval", EOFF(observed_pps), 1);
-	gauge(b, om, nics, n, "livelock_model_isr_seconds",
-	      "Model parameter 1/r: interrupt service time per busy period", EOFF(mp.isr_s), 1);
-	gauge(b, om, nics, n, "livelock_model_copy_seconds",
-	      "Model parameter 1/c: copy time per further packet at interrupt priority (0 with DMA)",
-	      EOFF(mp.copy_s), 1);
-	gauge(b, om, nics, n, "livelock_model_proto_seconds",
-	      "Model parameter 1/mu: protocol processing and application time per packet",
-	      EOFF(mp.proto_s), 1);
-	gauge(b, om, nics, n, "livelock_model_buffer_packets",
-	      "Model parameter B: packets the buffer holds", EOFF(buffer), 1);
-	gauge(b, om, nics, n, "livelock_model_cpu_available_ratio",
-	      "CPU share the model leaves for protocol processing at the current load",
-	      EOFF(cpu_avail_model), 1);
-	gauge(b, om, nics, n, "livelock_measured_cpu_available_ratio",
-	      "CPU share left for protocol processing, measured", EOFF(cpu_avail_measured), 1);
-	gauge(b, om, nics, n, "livelock_forecast_predicted_packets_per_second",
-	      "Throughput the model predicts at the current offered load", EOFF(predicted_pps), 1);
-	/* capacity: the peak throughput until struct estimate carries its own capacity figure */
-	gauge(b, om, nics, n, "livelock_forecast_capacity_packets_per_second",
-	      "Highest throughput the model forecasts for this device", EOFF(mlfrr_gamma_pps), 1);
-	gauge(b, om, nics, n, "livelock_forecast_mlfrr_packets_per_second",
-	      "MLFRR: offered load at which forecast throughput peaks", EOFF(mlfrr_pps), 1);
-	gauge(b, om, nics, n, "livelock_forecast_livelock_point_packets_per_second",
-	      "Offered load at which the model forecasts receive livelock (no-DMA structure only)",
-	      EOFF(livelock_pps), 1);
-	gauge(b, om, nics, n, "livelock_forecast_load_ratio",
-	      "Offered load as a share of the livelock point (no-DMA) or of the MLFRR (DMA)",
-	      EOFF(load_pct), 0.01);
+	for (size_t g = 0; g < sizeof(gauges) / sizeof(gauges[0]); g++)
+		gauge(b, om, nics, n, gauges[g].name, gauges[g].help, gauges[g].offset, gauges[g].mul);
 	metrics_family(b, om, "livelock_model_info", METRICS_GAUGE,
 		       "The model structure chosen (dma, nodma or undecided) and the mapping, value 1");
 	for (int i = 0; i < n; i++) {

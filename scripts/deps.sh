@@ -4,7 +4,7 @@
 set -eu
 pkgs=(make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev
       libcmocka-dev iproute2 ethtool python3 libcap2-bin util-linux
-      qemu-system-x86 busybox-static cpio kmod xdp-tools libbpf-tools bpftrace)
+      qemu-system-x86 busybox-static cpio kmod xdp-tools libbpf-tools bpftrace prometheus nginx-light)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -19,6 +19,7 @@ static const struct {
 	{ "compare",  cmd_compare },
 	{ "sweep",    cmd_sweep },
 	{ "forecast", cmd_forecast },
+	{ "exporter", cmd_exporter },
 };
 #define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
 

@@ -765,6 +765,11 @@ const char *probe_delivery(const struct probe *p)
 	return p->delivery;
 }
 
+struct bpf_object *probe_object(const struct probe *p)
+{
+	return p->skel->obj;
+}
+
 const char *probe_missing(const struct probe *p)
 {
 	return p->missing;

@@ -12,6 +12,7 @@
 #include "sample.h"
 
 struct probe;
+struct bpf_object;
 
 enum probe_xdp {
 	PROBE_XDP_OFF,
@@ -57,6 +58,8 @@ const char *probe_missing(const struct probe *p);
 const char *probe_xdp_note(const struct probe *p);
 /* Where deliveries are counted: "socket enqueue" or "read". */
 const char *probe_delivery(const struct probe *p);
+/* The loaded BPF object: its programs' run-time statistics (kernel.bpf_stats_enabled). */
+struct bpf_object *probe_object(const struct probe *p);
 void probe_close(struct probe *p);
 
 #endif

@@ -56,6 +56,8 @@ done
 
 python3 - "$raw" "$out" "$packets" "$rounds" "$sample" <<'PY'
 import json, statistics, sys
+sys.path.insert(0, "scripts/bench")
+import pairs
 rows = [l.split() for l in open(sys.argv[1])]
 conds = ("traced", "traced_xdp", "sampled", "sampled_xdp", "xdp_floor")
 rate = lambda r: int(r[1]) / float(r[2])
@@ -65,26 +67,7 @@ res = {"packets_per_run": int(sys.argv[3]), "rounds": int(sys.argv[4]), "sample"
 for cond in ("baseline",) + conds:
     res["conditions"][cond] = {"pps": [round(x) for c, x in seq if c == cond]}
 for cond in conds:
-    # each run against the mean of the untraced runs just before and after it;
-    # a pair whose two untraced runs differ by more than 3% was disturbed by
-    # something else on the machine and is left out (kept: how many were not)
-    ratios, all_ratios = [], []
-    for i, (c, x) in enumerate(seq):
-        if c != cond or i == 0 or seq[i - 1][0] != "baseline":
-            continue
-        a = seq[i - 1][1]
-        after = i + 1 < len(seq) and seq[i + 1][0] == "baseline"
-        b = seq[i + 1][1] if after else a
-        all_ratios.append(x / ((a + b) / 2))
-        if after and abs(a - b) <= 0.03 * max(a, b):
-            ratios.append(x / ((a + b) / 2))
-    quiet = bool(ratios)
-    ratios = ratios or all_ratios
-    res["conditions"][cond].update(ratio_median=round(statistics.median(ratios), 4),
-                                   ratio_min=round(min(ratios), 4), ratio_max=round(max(ratios), 4),
-                                   loss_pct_median=round(100 * (1 - statistics.median(ratios)), 2),
-                                   pairs_kept=len(ratios) if quiet else 0, pairs=len(all_ratios),
-                                   ratios_all=[round(r, 4) for r in all_ratios])
+    res["conditions"][cond].update(pairs.summary(seq, cond))
 json.dump(res, open(sys.argv[2], "w"), indent=1)
 b = statistics.median(res["conditions"]["baseline"]["pps"])
 print("%-12s %12s %10s %18s %6s" % ("condition", "median pps", "ratio", "ratio min..max", "pairs"))

@@ -1,0 +1,515 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* `livelock-trace exporter`: the live measurement of every NIC served to Prometheus. */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+#include "cli.h"
+#include "commands.h"
+#include "estimator.h"
+#include "exporter_http.h"
+#include "metrics.h"
+#include "nic.h"
+#include "numparse.h"
+#include "probe.h"
+
+#define DEFAULT_LISTEN		"127.0.0.1:9747"
+#define DEFAULT_INTERVAL_S	1
+#define MIN_INTERVAL_S		0.1
+#define MAX_INTERVAL_S		3600
+#define DEFAULT_SAMPLE		10	/* probes attached 1/10 of each interval */
+#define MAX_SAMPLE		100
+#define MIN_WINDOW_S		0.01
+#define DEFAULT_RESCAN_S	30	/* NICs that appear or vanish are found this often */
+#define MAX_RESCAN_S		86400
+#define MAX_NICS		64
+#define POLL_FIXED		3	/* signalfd, interval timer, window timer */
+
+struct exp_opts {
+	const char *listen;
+	double interval_s;
+	double rescan_s;
+	unsigned int sample;	/* 1: every probe always on (--full) */
+	bool verbose;
+	const char *ifnames[MAX_NICS];	/* none: every physical NIC */
+	int n_ifnames;
+};
+
+struct exp_nic {
+	struct nic_info *info;
+	struct probe *probe;
+	struct estimator *est;
+	struct metrics_nic m;
+};
+
+enum window_phase { WINDOW_NONE, WINDOW_WAITING, WINDOW_OPEN };
+
+struct exporter {
+	struct exp_opts o;
+	struct exp_nic *nics[MAX_NICS];
+	int n;
+	struct http_server *http;
+	struct metrics_self self;
+	enum window_phase phase;
+	int wfd;
+	double last_scan;
+};
+
+enum { OPT_LISTEN = 1, OPT_INTERVAL, OPT_SAMPLE, OPT_FULL, OPT_RESCAN };
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: livelock-trace exporter [OPTIONS] [IFACE...]\n"
+"\n"
+"Serves the live measurement and the receive-livelock forecast of each\n"
+"IFACE to Prometheus at http://ADDR:PORT/metrics (text format 0.0.4, or\n"
+"OpenMetrics when the scraper's Accept header asks for it).  With no IFACE:\n"
+"every physical NIC (a /sys/class/net/DEV/device entry), looked for again\n"
+"every --rescan seconds.  Read-only; needs CAP_BPF and CAP_PERFMON.\n"
+"SIGINT, SIGTERM or SIGHUP end it with every probe detached.\n"
+"\n"
+"  --listen ADDR:PORT   where to serve, e.g. 0.0.0.0:9747 or [::1]:9747 [%s]\n"
+"  --interval S         seconds per measurement interval, >= %g [%d]\n"
+"  --sample N           attach the per-event probes for 1/N of each interval\n"
+"                       (one window at a random place), 2..%d [%d]\n"
+"  --full               keep every probe attached: exact counts, full cost\n"
+"  --rescan S           look for devices that appeared, vanished or were\n"
+"                       replaced every S seconds, >= the interval [%d]\n"
+"  -v, --verbose        libbpf messages, and the signal that ended it\n"
+"  -h, --help           this help\n",
+		DEFAULT_LISTEN, MIN_INTERVAL_S, DEFAULT_INTERVAL_S, MAX_SAMPLE, DEFAULT_SAMPLE,
+		DEFAULT_RESCAN_S);
+}
+
+static int parse_args(int argc, char **argv, struct exp_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "listen", required_argument, NULL, OPT_LISTEN },
+		{ "interval", required_argument, NULL, OPT_INTERVAL },
+		{ "sample", required_argument, NULL, OPT_SAMPLE },
+		{ "full", no_argument, NULL, OPT_FULL },
+		{ "rescan", required_argument, NULL, OPT_RESCAN },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sockaddr_storage ss;
+	unsigned int sslen;
+	bool full = false, sample = false;
+	uint64_t u;
+	int opt;
+
+	o->listen = DEFAULT_LISTEN;
+	o->interval_s = DEFAULT_INTERVAL_S;
+	o->rescan_s = DEFAULT_RESCAN_S;
+	o->sample = DEFAULT_SAMPLE;
+	opterr = 0;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_LISTEN:
+			if (!http_parse_listen(optarg, &ss, &sslen)) {
+				fprintf(stderr, "livelock-trace: bad value '%s' for --listen: expected ADDR:PORT with an IPv4 address or [IPv6] and a port 1..65535, e.g. 127.0.0.1:9747\n",
+					optarg);
+				return LT_EXIT_USAGE;
+			}
+			o->listen = optarg;
+			break;
+		case OPT_INTERVAL:
+			if (!num_parse_double(optarg, "--interval", MIN_INTERVAL_S, MAX_INTERVAL_S,
+					      &o->interval_s))
+				return LT_EXIT_USAGE;
+			break;
+		case OPT_SAMPLE:
+			if (!num_parse_u64(optarg, "--sample", 2, MAX_SAMPLE, &u))
+				return LT_EXIT_USAGE;
+			o->sample = (unsigned int)u;
+			sample = true;
+			break;
+		case OPT_RESCAN:
+			if (!num_parse_double(optarg, "--rescan", MIN_INTERVAL_S, MAX_RESCAN_S, &o->rescan_s))
+				return LT_EXIT_USAGE;
+			break;
+		case OPT_FULL: full = true; break;
+		case 'v': o->verbose = true; break;
+		case 'h': usage(stdout); return LT_EXIT_OK;
+		case ':':
+			fprintf(stderr, "livelock-trace: option '%s' needs a value (see exporter --help)\n",
+				argv[optind - 1]);
+			return LT_EXIT_USAGE;
+		default:
+			fprintf(stderr, "livelock-trace: unknown option '%s' (see exporter --help)\n",
+				argv[optind - 1]);
+			return LT_EXIT_USAGE;
+		}
+	}
+	if (full && sample) {
+		fprintf(stderr, "livelock-trace: --full keeps every probe on; drop --sample\n");
+		return LT_EXIT_USAGE;
+	}
+	if (full)
+		o->sample = 1;
+	if (o->rescan_s < o->interval_s) {
+		fprintf(stderr, "livelock-trace: bad value '%g' for --rescan: expected at least the interval (%g s)\n",
+			o->rescan_s, o->interval_s);
+		return LT_EXIT_USAGE;
+	}
+	if (o->sample > 1 && o->interval_s / o->sample < MIN_WINDOW_S) {
+		fprintf(stderr, "livelock-trace: --sample %u leaves a window of %.3f s in a %g s interval: the window must be >= %g s\n",
+			o->sample, o->interval_s / o->sample, o->interval_s, MIN_WINDOW_S);
+		return LT_EXIT_USAGE;
+	}
+	for (int i = optind; i < argc; i++) {
+		if (o->n_ifnames == MAX_NICS || strlen(argv[i]) >= IF_NAMESIZE) {
+			fprintf(stderr, "livelock-trace: bad interface '%s': at most %d names of < %d characters\n",
+				argv[i], MAX_NICS, IF_NAMESIZE);
+			return LT_EXIT_USAGE;
+		}
+		o->ifnames[o->n_ifnames++] = argv[i];
+	}
+	return -1;
+}
+
+static double mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void arm(int fd, double first_s, double every_s)
+{
+	struct itimerspec its = { 0 };
+
+	if (first_s < 1e-3)
+		first_s = 1e-3;	/* 0 would disarm */
+	its.it_value.tv_sec = (time_t)first_s;
+	its.it_value.tv_nsec = (long)((first_s - (double)(time_t)first_s) * 1e9);
+	its.it_interval.tv_sec = (time_t)every_s;
+	its.it_interval.tv_nsec = (long)((every_s - (double)(time_t)every_s) * 1e9);
+	timerfd_settime(fd, 0, &its, NULL);
+}
+
+static int find_nic(const struct exporter *x, const char *name)
+{
+	for (int i = 0; i < x->n; i++)
+		if (!strcmp(x->nics[i]->info->name, name))
+			return i;
+	return -1;
+}
+
+static void nic_free(struct exp_nic *n)
+{
+	if (!n)
+		return;
+	probe_close(n->probe);
+	estimator_free(n->est);
+	free(n->info);
+	free(n);
+}
+
+/* Discovers and attaches one device; 0 or -errno (one line on stderr says why). */
+static int nic_attach(struct exporter *x, const char *name)
+{
+	struct probe_opts po = { .verbose = x->o.verbose, .sample = x->o.sample > 1 };
+	struct est_opts eo = { .mapping = EST_MAP_PAPER };
+	struct exp_nic *n = calloc(1, sizeof(*n));
+	const char *msg = NULL;
+	int err = -ENOMEM;
+
+	if (!n || !(n->info = calloc(1, sizeof(*n->info))) || x->n == MAX_NICS)
+		goto fail;
+	err = nic_discover(name, n->info);
+	if (err) {
+		fprintf(stderr, "livelock-trace: exporter: %s\n", nic_strerror(err, name));
+		goto out;
+	}
+	err = probe_open(n->info, &po, &n->probe, &msg);
+	if (err) {
+		fprintf(stderr, "livelock-trace: exporter: %s: %s: %s\n", name,
+			msg ? msg : "cannot attach", strerror(-err));
+		goto out;
+	}
+	n->est = estimator_new(&eo, n->info->rx_ring);
+	if (!n->est)
+		goto fail;
+	metrics_nic_init(&n->m, n->info->name, n->info->driver, n->probe);
+	x->nics[x->n++] = n;
+	fprintf(stderr, "livelock-trace: exporter: watching %s (driver %s, %d IRQs) via %s\n",
+		n->info->name, *n->info->driver ? n->info->driver : "none", n->info->n_irqs,
+		probe_variant(n->probe));
+	return 0;
+fail:
+	fprintf(stderr, "livelock-trace: exporter: cannot watch %s: %s\n", name,
+		x->n == MAX_NICS ? "too many devices" : "out of memory");
+out:
+	nic_free(n);
+	return err;
+}
+
+static void nic_detach(struct exporter *x, int i, const char *why)
+{
+	fprintf(stderr, "livelock-trace: exporter: %s %s: probes detached\n", x->nics[i]->info->name, why);
+	nic_free(x->nics[i]);
+	memmove(&x->nics[i], &x->nics[i + 1], (size_t)(x->n - i - 1) * sizeof(x->nics[0]));
+	x->n--;
+}
+
+static bool is_physical(const char *name)
+{
+	char path[300];
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/device", name);
+	return access(path, F_OK) == 0;
+}
+
+static bool wanted(const struct exporter *x, const char *name)
+{
+	if (!x->o.n_ifnames)
+		return is_physical(name);
+	for (int i = 0; i < x->o.n_ifnames; i++)
+		if (!strcmp(x->o.ifnames[i], name))
+			return true;
+	return false;
+}
+
+/* Drops devices that vanished (or were replaced under the same name), attaches new ones. */
+static void rescan(struct exporter *x)
+{
+	DIR *d;
+	struct dirent *de;
+
+	x->last_scan = mono_s();
+	for (int i = x->n - 1; i >= 0; i--) {
+		const struct nic_info *ni = x->nics[i]->info;
+
+		if (!nic_exists(ni->name) || if_nametoindex(ni->name) != ni->ifindex)
+			nic_detach(x, i, "disappeared");
+	}
+	d = opendir("/sys/class/net");
+	if (!d)
+		return;
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.' && strlen(de->d_name) < IF_NAMESIZE &&
+		    find_nic(x, de->d_name) < 0 && wanted(x, de->d_name))
+			nic_attach(x, de->d_name);
+	closedir(d);
+}
+
+/* One device's interval (or window) is over: counters, estimate, device statistics. */
+static void read_nics(struct exporter *x)
+{
+	for (int i = x->n - 1; i >= 0; i--) {
+		struct exp_nic *n = x->nics[i];
+		struct nic_stats st;
+		struct lt_sample s;
+		struct estimate e;
+		int err = probe_read(n->probe, &s);
+
+		probe_window_end(n->probe);
+		if (err == -ENODEV || !nic_exists(n->info->name)) {
+			nic_detach(x, i, "disappeared");
+			continue;
+		}
+		if (err) {
+			fprintf(stderr, "livelock-trace: exporter: %s: cannot read the counters: %s\n",
+				n->info->name, strerror(-err));
+			continue;
+		}
+		estimator_update(n->est, &s, &e);
+		metrics_nic_add(&n->m, &s, x->o.sample > 1 && s.interval_s > 0 ?
+				x->o.interval_s / s.interval_s : 1, &e);
+		if (!nic_read_stats(n->info->name, &st))
+			metrics_nic_set_rx(&n->m, (double)st.rx_packets, (double)st.rx_bytes);
+	}
+}
+
+static void open_windows(struct exporter *x)
+{
+	for (int i = x->n - 1; i >= 0; i--) {
+		const char *msg = "cannot open the window";
+		int err = probe_window_begin(x->nics[i]->probe, &msg);
+
+		if (!err)
+			continue;
+		if (!nic_exists(x->nics[i]->info->name))
+			nic_detach(x, i, "disappeared");
+		else
+			fprintf(stderr, "livelock-trace: exporter: %s: %s: %s\n",
+				x->nics[i]->info->name, msg, strerror(-err));
+	}
+}
+
+static void on_tick(struct exporter *x)
+{
+	double w = x->o.interval_s / x->o.sample;
+
+	if (x->o.sample > 1 && x->phase != WINDOW_NONE)
+		return;	/* the last window is late: skip this interval */
+	if (mono_s() - x->last_scan >= x->o.rescan_s - 1e-3)
+		rescan(x);
+	if (x->o.sample <= 1) {
+		read_nics(x);
+		return;
+	}
+	x->phase = WINDOW_WAITING;
+	arm(x->wfd, (x->o.interval_s - w) * drand48(), 0);
+}
+
+static void on_window_timer(struct exporter *x)
+{
+	if (x->phase == WINDOW_WAITING) {
+		open_windows(x);
+		x->phase = WINDOW_OPEN;
+		arm(x->wfd, x->o.interval_s / x->o.sample, 0);
+	} else if (x->phase == WINDOW_OPEN) {
+		read_nics(x);
+		x->phase = WINDOW_NONE;
+	}
+}
+
+static bool serve(void *ctx, const struct http_request *rq, struct http_buf *body,
+		  const char **type)
+{
+	struct exporter *x = ctx;
+	struct metrics_nic *m[MAX_NICS];
+
+	if (!strcmp(rq->path, "/")) {
+		http_buf_printf(body, "<html><head><title>livelock-trace exporter</title></head><body>"
+				"<h1>livelock-trace exporter</h1><p><a href=\"/metrics\">Metrics</a></p>"
+				"</body></html>\n");
+		*type = "text/html; charset=utf-8";
+		return true;
+	}
+	if (strcmp(rq->path, "/metrics"))
+		return false;
+	for (int i = 0; i < x->n; i++)
+		m[i] = &x->nics[i]->m;
+	x->self.devices = x->n;
+	x->self.requests = http_requests(x->http);
+	metrics_render(body, m, x->n, &x->self, rq->openmetrics);
+	*type = rq->openmetrics ? METRICS_OM_CONTENT_TYPE : METRICS_CONTENT_TYPE;
+	return true;
+}
+
+static int make_signalfd(void)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL))
+		return -1;
+	signal(SIGPIPE, SIG_IGN);
+	return signalfd(-1, &mask, SFD_CLOEXEC);
+}
+
+static int run(struct exporter *x, int sfd, int tfd)
+{
+	for (;;) {
+		struct pollfd fds[POLL_FIXED + 1 + HTTP_MAX_CLIENTS] = {
+			{ .fd = sfd, .events = POLLIN }, { .fd = tfd, .events = POLLIN },
+			{ .fd = x->wfd, .events = POLLIN },
+		};
+		int nh = http_poll_fds(x->http, fds + POLL_FIXED, 1 + HTTP_MAX_CLIENTS);
+		uint64_t ticks;
+
+		if (poll(fds, (nfds_t)(POLL_FIXED + nh), http_next_timeout_ms(x->http)) < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "livelock-trace: exporter: poll: %s\n", strerror(errno));
+			return LT_EXIT_ENV;
+		}
+		if (fds[0].revents) {
+			struct signalfd_siginfo si;
+
+			if (read(sfd, &si, sizeof(si)) == sizeof(si) && x->o.verbose)
+				fprintf(stderr, "livelock-trace: exporter: signal %u: stopping\n", si.ssi_signo);
+			return LT_EXIT_OK;
+		}
+		if (fds[1].revents && read(tfd, &ticks, sizeof(ticks)) == sizeof(ticks))
+			on_tick(x);
+		if (fds[2].revents && read(x->wfd, &ticks, sizeof(ticks)) == sizeof(ticks))
+			on_window_timer(x);
+		http_poll_events(x->http, fds + POLL_FIXED, nh);
+	}
+}
+
+int cmd_exporter(int argc, char **argv)
+{
+	struct exporter *x = calloc(1, sizeof(*x));
+	struct sockaddr_storage ss;
+	unsigned int sslen = 0;
+	int rc, err, sfd = -1, tfd = -1;
+
+	if (!x)
+		return LT_EXIT_ENV;
+	x->wfd = -1;
+	rc = parse_args(argc, argv, &x->o);
+	if (rc >= 0)
+		goto out;
+	rc = LT_EXIT_ENV;
+	http_parse_listen(x->o.listen, &ss, &sslen);
+	for (int i = 0; i < x->o.n_ifnames; i++) {
+		if (!nic_exists(x->o.ifnames[i])) {
+			fprintf(stderr, "livelock-trace: %s\n", nic_strerror(-ENODEV, x->o.ifnames[i]));
+			goto out;
+		}
+	}
+	if (cli_need_privilege(CLI_PRIV_TRACE, "exporter"))
+		goto out;
+	sfd = make_signalfd();
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	x->wfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	if (sfd < 0 || tfd < 0 || x->wfd < 0) {
+		fprintf(stderr, "livelock-trace: exporter: cannot set up timers and signals: %s\n",
+			strerror(errno));
+		goto out;
+	}
+	x->http = http_listen(&ss, sslen, serve, x, &err);
+	if (!x->http) {
+		fprintf(stderr, "livelock-trace: exporter: cannot listen on %s: %s\n", x->o.listen,
+			strerror(-err));
+		goto out;
+	}
+	srand48((long)getpid() ^ (long)time(NULL));
+	x->self.interval_s = x->o.interval_s;
+	x->self.sampling_ratio = 1.0 / x->o.sample;
+	x->self.start_time_s = (double)time(NULL);
+	rescan(x);
+	if (x->o.n_ifnames && x->n < x->o.n_ifnames) {
+		rc = LT_EXIT_ENV;	/* a named device that cannot be watched: said above */
+		goto out;
+	}
+	fprintf(stderr, "livelock-trace: exporter: serving http://%s/metrics, %d device%s, %s\n",
+		x->o.listen, x->n, x->n == 1 ? "" : "s",
+		x->o.sample > 1 ? "sampled" : "every probe on (--full)");
+	arm(tfd, x->o.interval_s, x->o.interval_s);
+	rc = run(x, sfd, tfd);
+out:
+	while (x->n > 0)
+		nic_free(x->nics[--x->n]);
+	http_close(x->http);
+	if (sfd >= 0)
+		close(sfd);
+	if (tfd >= 0)
+		close(tfd);
+	if (x->wfd >= 0)
+		close(x->wfd);
+	free(x);
+	return rc;
+}

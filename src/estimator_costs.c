@@ -76,15 +76,15 @@ static bool rx_costs(const struct lt_sample *s, struct est_params *p, struct fc_
 	if (s->sirq_gap_n >= EST_MIN_FIT_N) {
 		c->rx_pkt_ns = per((double)s->sirq_gap_ns, (double)s->sirq_gap_n);
 		p->rx_pkt_how = EST_COST_GAPS;
-	} else if (slope_usable(&p->sirq_fit, mean_pkt)) {
-		c->rx_pkt_ns = p->sirq_fit.slope_ns;
-		p->rx_pkt_how = EST_COST_FIT;
+	} else if (s->stack_timed >= EST_MIN_MEAN_N) {	/* direct, though without the driver's part */
+		c->rx_pkt_ns = fmin(per((double)s->stack_ns, (double)s->stack_timed), mean_pkt);
+		p->rx_pkt_how = EST_COST_STACK;
 	} else if (s->sirq_gap_n >= EST_MIN_MEAN_N) {	/* a few runs held two: still measured */
 		c->rx_pkt_ns = per((double)s->sirq_gap_ns, (double)s->sirq_gap_n);
 		p->rx_pkt_how = EST_COST_GAPS;
-	} else if (s->stack_timed >= EST_MIN_MEAN_N) {
-		c->rx_pkt_ns = fmin(per((double)s->stack_ns, (double)s->stack_timed), mean_pkt);
-		p->rx_pkt_how = EST_COST_STACK;
+	} else if (slope_usable(&p->sirq_fit, mean_pkt)) {
+		c->rx_pkt_ns = p->sirq_fit.slope_ns;
+		p->rx_pkt_how = EST_COST_FIT;
 	} else {
 		c->rx_pkt_ns = mean_pkt;
 		p->rx_pkt_how = EST_COST_BOUND;

@@ -174,9 +174,9 @@ static void test_softirq_mapping_recovers_napi(void **state)
 	assert_near(e.predicted_pps, model_throughput(MODEL_NODMA, &e.mp, e.lambda_pps), 1e-6);
 	/* the forecast: its costs recovered, its capacity from them (forecast.h) */
 	assert_true(e.valid & EST_V_FORECAST);
-	assert_rel(e.win.costs.rx_pkt_ns, 2000, 0.02);
-	assert_int_equal(e.win.rx_pkt_how, EST_COST_FIT);
-	assert_rel(e.win.costs.rx_fixed_ns, 10000, 0.05);	/* 5 us a run, two runs an interrupt */
+	/* the stack's own time per packet, measured directly, before the regression */
+	assert_rel(e.win.costs.rx_pkt_ns, 1500, 1e-6);
+	assert_int_equal(e.win.rx_pkt_how, EST_COST_STACK);
 	assert_rel(e.win.costs.irq_fixed_ns, 2000, 0.05);
 	assert_rel(e.win.costs.app_dgram_ns, 8000, 1e-6);
 	assert_near(e.capacity_pps, fc_summarize(&e.win.costs).capacity_pps, 1e-6);
@@ -184,6 +184,30 @@ static void test_softirq_mapping_recovers_napi(void **state)
 	assert_rel(e.load_pct, 100 * e.lambda_pps / e.mlfrr_pps, 1e-9);
 	assert_rel(e.mp.buffer, 256, 0);
 	assert_string_equal(e.buffer_source, "rx ring");
+}
+
+/* Without stack timing nor in-run gaps, the slope of run time against its packets. */
+static void test_costs_from_regression(void **state)
+{
+	struct est_opts o = { .mapping = EST_MAP_SOFTIRQ, .no_calibrate = true };
+	struct estimator *est = estimator_new(&o, 256);
+	struct estimate e;
+	struct lt_sample s;
+	(void)state;
+	synth(&s, &napi);
+	s.stack_timed = s.stack_ns = 0;
+	s.stack_ns_sq = 0;
+	estimator_update(est, &s, &e);
+	assert_rel(e.win.costs.rx_pkt_ns, 2000, 0.02);
+	assert_int_equal(e.win.rx_pkt_how, EST_COST_FIT);
+	assert_rel(e.win.costs.rx_fixed_ns, 10000, 0.05);	/* 5 us a run, two runs an interrupt */
+	/* in-run gaps, when runs hold two packets or more, come first */
+	s.sirq_gap_n = 1000;
+	s.sirq_gap_ns = 1000 * 1800;
+	estimator_update(est, &s, &e);
+	assert_int_equal(e.cur.rx_pkt_how, EST_COST_GAPS);
+	assert_rel(e.cur.costs.rx_pkt_ns, 1800, 1e-9);
+	estimator_free(est);
 }
 
 static void test_calibration_matches_measured_share(void **state)
@@ -548,6 +572,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fit_exact_and_degenerate),
 		cmocka_unit_test(test_softirq_mapping_recovers_napi),
+		cmocka_unit_test(test_costs_from_regression),
 		cmocka_unit_test(test_calibration_matches_measured_share),
 		cmocka_unit_test(test_paper_mapping_nodma_nic),
 		cmocka_unit_test(test_paper_mapping_dma_nic),

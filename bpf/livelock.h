@@ -60,6 +60,30 @@ struct lt_irq_stat {
 	__u64 count, ns, none, reserved;	/* squares: in isr_fit.syy */
 };
 
+/*
+ * The costs split into a fixed and a marginal part, measured directly (the
+ * forecast's inputs, DESIGN section 8): one list, which makes the BPF
+ * counters, the sample's fields, their deltas, window sums and JSON keys
+ * (probe.c, sample.h, estimator_sums.c, raw_view.c).  A gap is the time from
+ * one event to the next of the same kind inside one handler, softirq run or
+ * reader slice; a reader's is its on-CPU time minus interrupt work on top.
+ *   X(field, JSON key of the interval's delta, what it counts)
+ */
+#define LT_COST_COUNTERS(X)							\
+	X(app_reads,	"app_reads",		"datagrams read by reader threads")		\
+	X(app_sleeps,	"app_sleeps",		"reader sleeps: one wakeup each")		\
+	X(app_gap_n,	"app_gaps",		"reader spans from one read to the next, or to its wait call") \
+	X(app_gap_ns,	"app_gap_ns_total",	"their time")					\
+	X(app_gap_ns_sq, "app_gap_ns_sq_total",	"their squares")				\
+	X(app_tail_n,	"app_tails",		"reader spans from its last read to its sleep")	\
+	X(app_tail_ns,	"app_tail_ns_total",	"their time")					\
+	X(sirq_gap_n,	"softirq_gaps",		"from one of our packets entering the stack to the next, in one NET_RX run") \
+	X(sirq_gap_ns,	"softirq_gap_ns_total",	"their time")					\
+	X(irq_first_n,	"irq_first_packets",	"handlers that passed a packet up (netif_rx)")	\
+	X(irq_first_ns,	"irq_first_ns_total",	"their entry to the first packet")		\
+	X(irq_gap_n,	"irq_gaps",		"from one netif_rx to the next in one handler")	\
+	X(irq_gap_ns,	"irq_gap_ns_total",	"their time")
+
 struct lt_counters {
 	/* hard IRQ handlers of the NIC's IRQs: totals are the sums of irq[] */
 	__u64 irq_packets;		/* netif_rx inside our handler  */
@@ -81,24 +105,11 @@ struct lt_counters {
 	/* timed IRQ and softirq work that ran on top of a reader thread: its
 	 * on-CPU span includes it, the application's time must not */
 	__u64 reader_stolen_ns;
-	/*
-	 * The costs split into a fixed and a marginal part, measured directly
-	 * (the forecast's inputs, DESIGN section 8).  Application: datagrams a
-	 * reader read, its sleeps (one wakeup each), and its on-CPU time from one
-	 * read to its next read or its sleep, minus interrupt work on top of it:
-	 * the marginal cost of a datagram.  app_oncpu_ns per CPU says where the
-	 * application runs.
-	 */
-	__u64 app_reads, app_sleeps;
-	__u64 app_gap_n, app_gap_ns, app_gap_ns_sq;
-	__u64 app_tail_n, app_tail_ns;	/* from the last read to the sleep: ends a wakeup */
-	__u64 app_oncpu_ns;
+#define X(field, key, doc) __u64 field;
+	LT_COST_COUNTERS(X)
+#undef X
+	__u64 app_oncpu_ns;	/* readers' on-CPU time on this CPU: where the application runs */
 	__u64 idle_ns;		/* this CPU's idle time: what other tasks leave the application */
-	/* NET_RX: time between two of our packets entering the stack in one run */
-	__u64 sirq_gap_n, sirq_gap_ns;
-	/* hard IRQ of drivers that pass packets up inside it (netif_rx): entry
-	 * to the first packet, and between packets */
-	__u64 irq_first_n, irq_first_ns, irq_gap_n, irq_gap_ns;
 	__u64 drops[LT_DROP_PLACES];
 	__u64 isr_hist[LT_HIST_SLOTS];
 	__u64 batch_hist[LT_BATCH_SLOTS];

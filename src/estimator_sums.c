@@ -161,22 +161,12 @@ void est_sample_add(struct lt_sample *a, const struct lt_sample *b)
 	a->app_timed += b->app_timed;
 	a->app_ns += b->app_ns;
 	a->app_ns_sq += b->app_ns_sq;
-	a->app_reads += b->app_reads;
-	a->app_sleeps += b->app_sleeps;
-	a->app_gap_n += b->app_gap_n;
-	a->app_gap_ns += b->app_gap_ns;
-	a->app_gap_ns_sq += b->app_gap_ns_sq;
-	a->app_tail_n += b->app_tail_n;
-	a->app_tail_ns += b->app_tail_ns;
+#define X(field, key, doc) a->field += b->field;
+	LT_COST_COUNTERS(X)
+#undef X
 	a->app_oncpu_ns += b->app_oncpu_ns;
 	a->app_oncpu_rx_ns += b->app_oncpu_rx_ns;
 	a->app_oncpu_other_ns += b->app_oncpu_other_ns;
-	a->sirq_gap_n += b->sirq_gap_n;
-	a->sirq_gap_ns += b->sirq_gap_ns;
-	a->irq_first_n += b->irq_first_n;
-	a->irq_first_ns += b->irq_first_ns;
-	a->irq_gap_n += b->irq_gap_n;
-	a->irq_gap_ns += b->irq_gap_ns;
 }
 
 unsigned int est_rx_cpus(const struct lt_sample *s)

@@ -709,19 +709,9 @@ int probe_read(struct probe *p, struct lt_sample *o)
 	o->app_timed = o->app_ns ? o->delivered_packets : 0;
 	o->app_ns_sq = NAN;
 	o->delivered_bytes = D(delivered_bytes);
-	o->app_reads = D(app_reads);
-	o->app_sleeps = D(app_sleeps);
-	o->app_gap_n = D(app_gap_n);
-	o->app_gap_ns = D(app_gap_ns);
-	o->app_gap_ns_sq = (double)D(app_gap_ns_sq);
-	o->app_tail_n = D(app_tail_n);
-	o->app_tail_ns = D(app_tail_ns);
-	o->sirq_gap_n = D(sirq_gap_n);
-	o->sirq_gap_ns = D(sirq_gap_ns);
-	o->irq_first_n = D(irq_first_n);
-	o->irq_first_ns = D(irq_first_ns);
-	o->irq_gap_n = D(irq_gap_n);
-	o->irq_gap_ns = D(irq_gap_ns);
+#define X(field, key, doc) o->field = D(field);
+	LT_COST_COUNTERS(X)
+#undef X
 	o->drops_backlog = D(drops[LT_DROP_BACKLOG]);
 	o->drops_socket = D(drops[LT_DROP_SOCKET]);
 	o->drops_other = D(drops[LT_DROP_OTHER]);

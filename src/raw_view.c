@@ -29,21 +29,12 @@ void raw_view_json_fields(struct json *j, const struct lt_sample *s)
 	json_u64(j, "softirq_packets", s->softirq_packets);
 	json_u64(j, "stack_timed", s->stack_timed);
 	json_u64(j, "stack_ns_total", s->stack_ns);
-	json_u64(j, "app_reads", s->app_reads);
-	json_u64(j, "app_sleeps", s->app_sleeps);
-	json_u64(j, "app_gaps", s->app_gap_n);
-	json_u64(j, "app_gap_ns_total", s->app_gap_ns);
-	json_u64(j, "app_tails", s->app_tail_n);
-	json_u64(j, "app_tail_ns_total", s->app_tail_ns);
+#define X(field, key, doc) json_u64(j, key, s->field);
+	LT_COST_COUNTERS(X)
+#undef X
 	json_dbl(j, "app_oncpu_ns_total", s->app_oncpu_ns);
 	json_dbl(j, "app_oncpu_rx_ns_total", s->app_oncpu_rx_ns);
 	json_dbl(j, "app_oncpu_other_ns_total", s->app_oncpu_other_ns);
-	json_u64(j, "softirq_gaps", s->sirq_gap_n);
-	json_u64(j, "softirq_gap_ns_total", s->sirq_gap_ns);
-	json_u64(j, "irq_first_packets", s->irq_first_n);
-	json_u64(j, "irq_first_ns_total", s->irq_first_ns);
-	json_u64(j, "irq_gaps", s->irq_gap_n);
-	json_u64(j, "irq_gap_ns_total", s->irq_gap_ns);
 	json_arr(j, "irqs_by_irq");
 	for (int i = 0; i < s->n_irq; i++) {
 		json_obj(j, NULL);

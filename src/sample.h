@@ -94,17 +94,12 @@ struct lt_sample {
 	 * the forecast's inputs.  A gap is a span from one event to the next of
 	 * the same kind inside one handler, softirq run or reader slice.
 	 */
-	uint64_t app_reads;		/* datagrams read by reader threads          */
-	uint64_t app_sleeps;		/* reader sleeps: wakeups                    */
-	uint64_t app_gap_n, app_gap_ns;	/* reader time from one read to the next or to its sleep */
-	double   app_gap_ns_sq;
-	uint64_t app_tail_n, app_tail_ns;	/* reader time from its last read to its sleep */
+#define X(field, key, doc) uint64_t field;
+	LT_COST_COUNTERS(X)	/* bpf/livelock.h */
+#undef X
 	double   app_oncpu_ns;		/* readers' on-CPU time (all CPUs)          */
 	double   app_oncpu_rx_ns;	/* ... weighted by the NIC's interrupt-priority work on that CPU (0..1) */
 	double   app_oncpu_other_ns;	/* ... weighted by the share other tasks took of that CPU (0..1) */
-	uint64_t sirq_gap_n, sirq_gap_ns;	/* between our packets entering the stack in one NET_RX run */
-	uint64_t irq_first_n, irq_first_ns;	/* handler entry to its first netif_rx */
-	uint64_t irq_gap_n, irq_gap_ns;		/* between netif_rx calls in one handler */
 };
 
 #endif

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "json.h"
 #include "live_view.h"
+#include "raw_view.h"
 
 static const char *const required[] = {
 	"\"lambda_pps\":", "\"observed_pps\":", "\"predicted_pps\":", "\"error_pct\":",
@@ -219,6 +221,33 @@ static void test_json_summary_clean(void **state)
 	free(out);
 }
 
+/* Every cost counter of the one list reaches the JSON, with its own value. */
+static void test_cost_counters_in_json(void **state)
+{
+	struct lt_sample smp = { .interval_s = 1 };
+	uint64_t v = 1000;
+	char *buf = NULL, want[96];
+	size_t len = 0, n = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct json j;
+	(void)state;
+#define X(field, key, doc) smp.field = v++;
+	LT_COST_COUNTERS(X)
+#undef X
+	json_begin(&j, f);
+	raw_view_json_fields(&j, &smp);
+	json_end(&j);
+	fclose(f);
+	v = 1000;
+#define X(field, key, doc) \
+	snprintf(want, sizeof(want), "\"%s\":%llu,", key, (unsigned long long)v++); \
+	assert_non_null(strstr(buf, want)); n++;
+	LT_COST_COUNTERS(X)
+#undef X
+	assert_true(n >= 10);
+	free(buf);
+}
+
 static void test_per_cpu(void **state)
 {
 	uint64_t runs[3] = { 1500, 0, 500 }, ns[3] = { 30000000, 0, 10000000 },
@@ -253,6 +282,7 @@ int main(void)
 		cmocka_unit_test(test_table_and_summary),
 		cmocka_unit_test(test_json_summary_clean),
 		cmocka_unit_test(test_per_cpu),
+		cmocka_unit_test(test_cost_counters_in_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include "estimator.h"
 
 #define NS		1e-9
+#define LIST_SHARE	0.05	/* a marginal NET_RX cost under this share of the mean: lists (see rx_costs) */
 #define SHARE_UNKNOWN	1.0	/* no reader time seen: assume it shares the RX CPU (pessimistic) */
 
 const char *est_cost_how_name(enum est_cost_how h)
@@ -66,20 +67,31 @@ static void irq_costs(const struct lt_sample *s, struct est_params *p, struct fc
 static bool rx_costs(const struct lt_sample *s, struct est_params *p, struct fc_costs *c,
 		     double *periods)
 {
-	double pk = (double)s->softirq_packets, mean_pkt = per((double)s->softirq_ns, pk);
+	double pk = (double)s->softirq_packets, mean_pkt = per((double)s->softirq_ns, pk), gap, stack;
+	bool gap_ok, stack_ok;
 
 	c->rx_fixed_ns = c->rx_pkt_ns = 0;
 	p->rx_pkt_how = EST_COST_NONE;
 	*periods = s->napi_polls && s->irqs >= EST_MIN_MEAN_N ? (double)s->irqs : (double)s->softirqs;
 	if (pk < EST_MIN_MEAN_N || !(*periods > 0))
 		return false;
-	if (s->sirq_gap_n >= EST_MIN_FIT_N) {
-		c->rx_pkt_ns = per((double)s->sirq_gap_ns, (double)s->sirq_gap_n);
+	/*
+	 * Drivers that pass packets up in lists (GRO's batch, virtio) let a
+	 * list's packets enter the stack together and do their protocol work
+	 * after: their gaps, and their GRO call times, say nothing of it.  A
+	 * marginal cost under LIST_SHARE of the mean time per packet is that.
+	 */
+	gap = per((double)s->sirq_gap_ns, (double)s->sirq_gap_n);
+	stack = per((double)s->stack_ns, (double)s->stack_timed);
+	gap_ok = gap >= LIST_SHARE * mean_pkt;
+	stack_ok = stack >= LIST_SHARE * mean_pkt;
+	if (s->sirq_gap_n >= EST_MIN_FIT_N && gap_ok) {
+		c->rx_pkt_ns = gap;
 		p->rx_pkt_how = EST_COST_GAPS;
-	} else if (s->stack_timed >= EST_MIN_MEAN_N) {	/* direct, though without the driver's part */
-		c->rx_pkt_ns = fmin(per((double)s->stack_ns, (double)s->stack_timed), mean_pkt);
+	} else if (s->stack_timed >= EST_MIN_MEAN_N && stack_ok) {	/* direct, without the driver's part */
+		c->rx_pkt_ns = fmin(stack, mean_pkt);
 		p->rx_pkt_how = EST_COST_STACK;
-	} else if (s->sirq_gap_n >= EST_MIN_MEAN_N) {	/* a few runs held two: still measured */
+	} else if (s->sirq_gap_n >= EST_MIN_MEAN_N && gap_ok) {	/* a few runs held two: still measured */
 		c->rx_pkt_ns = per((double)s->sirq_gap_ns, (double)s->sirq_gap_n);
 		p->rx_pkt_how = EST_COST_GAPS;
 	} else if (slope_usable(&p->sirq_fit, mean_pkt)) {

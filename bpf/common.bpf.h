@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * What every program of livelock.bpf.c shares: the target, the sampling
+ * epoch, the maps, the per-CPU state and the small helpers.  Included once,
+ * by livelock.bpf.c.
+ */
+#ifndef LT_COMMON_BPF_H
+#define LT_COMMON_BPF_H
+
+#define NET_RX_VEC	3	/* NET_RX_SOFTIRQ */
+#define IRQ_NONE_RET	0
+#define IPPROTO_UDP_NR	17
+#define ETH_P_IP_NR	0x0800
+
+const volatile __u32 targ_ifindex = 0;
+const volatile __u64 targ_netns = 0;
+
+/*
+ * Sampling (`--sample N`): userspace attaches the per-event programs for one
+ * window in each interval and bumps window_epoch before each window.  The
+ * first program to run on a CPU in a new window forgets that CPU's half-done
+ * state (an entry whose exit fell outside the last window, the time of the
+ * last arrival); sched_switch stays attached and keeps its own fields.
+ */
+volatile __u64 window_epoch = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, LT_MAX_IRQS);
+	__type(key, __u32);
+	__type(value, __u8);
+} irq_filter SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct lt_counters);
+} counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, LT_NAPI_MAX);
+	__type(key, __u32);
+	__type(value, struct lt_napi_stat);
+} napi_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, LT_MAX_READERS);
+	__type(key, __u32);
+	__type(value, struct lt_reader);
+} readers SEC(".maps");
+
+/*
+ * Which threads are readers, by thread id modulo READER_SLOTS: the slot holds
+ * the reader's tid, or READER_SHARED once two readers met in it.  sched_switch
+ * fires on every context switch of the machine and looks next up in `readers`
+ * (a hash) only when its slot names it; mark_reader skips the hash when the
+ * slot already does.  A stale slot only costs a lookup, and is cleared when
+ * the lookup misses (the LRU let the reader go) so that it is marked again.
+ */
+#define READER_SLOTS	16384
+#define READER_SHARED	0xffffffffu
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, READER_SLOTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} reader_slots SEC(".maps");
+
+/*
+ * Sockets that our packets were queued to (sock:sk_data_ready), as (netns,
+ * protocol, local port) in a slot picked by the port: lets
+ * sock:sock_recv_length recognise a reader that never sleeps, so is never
+ * woken (an application behind its queue, or one already busy when we
+ * attached).  Sockets sharing a port (SO_REUSEPORT, accepted TCP) share the
+ * key; a collision only delays a reader's discovery.
+ */
+#define SOCK_SLOTS	4096
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SOCK_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} sock_slots SEC(".maps");
+
+static __always_inline struct lt_counters *ctr(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&counters, &zero);
+}
+
+static __always_inline struct lt_cpu_state *st(void)
+{
+	struct lt_counters *c = ctr();
+	struct lt_cpu_state *s;
+	__u64 epoch = window_epoch;
+
+	if (!c)
+		return NULL;
+	s = &c->scratch;
+	if (s->epoch != epoch) {
+		s->irq_active = s->sirq_active = s->stack_depth = 0;
+		s->pending_ours = s->last_arrival = s->sirq_nested = 0;
+		s->epoch = epoch;
+	}
+	return s;
+}
+
+/* The counters of the scratch s (both live in one per-CPU value). */
+#define CTR_OF(s) container_of(s, struct lt_counters, scratch)
+
+/*
+ * Reading kernel memory: a tp_btf program may follow BTF pointers directly
+ * (plain loads, faults read as 0), a raw_tp one must call a probe-read
+ * helper per hop.  Handlers take `btf`, a constant in each program, and the
+ * compiler keeps only the branch that program can use.
+ */
+#define RD(btf, direct, ...) ((btf) ? (direct) : BPF_CORE_READ(__VA_ARGS__))
+
+static __always_inline bool dev_is_ours(const struct net_device *dev, const bool btf)
+{
+	if (!dev || RD(btf, dev->ifindex, dev, ifindex) != targ_ifindex)
+		return false;
+	return RD(btf, dev->nd_net.net->ns.inum, dev, nd_net.net, ns.inum) == targ_netns;
+}
+
+/* floor(log2(v)), 0 for v <= 1, at most LT_HIST_SLOTS - 1: five steps, no loop */
+static __always_inline __u32 log2_slot(__u64 v)
+{
+	__u32 r = 0;
+
+	if (v >> 32) { v >>= 32; r += 32; }
+	if (v >> 16) { v >>= 16; r += 16; }
+	if (v >> 8) { v >>= 8; r += 8; }
+	if (v >> 4) { v >>= 4; r += 4; }
+	if (v >> 2) { v >>= 2; r += 2; }
+	if (v >> 1)
+		r += 1;
+	return r < LT_HIST_SLOTS - 1 ? r : LT_HIST_SLOTS - 1;
+}
+
+static __always_inline void fit_add(struct lt_fit *f, __u64 x, __u64 y)
+{
+	f->n++;
+	f->sx += x;
+	f->sy += y;
+	f->sxx += x * x;
+	f->sxy += x * y;
+	f->syy += y * y;
+}
+
+#endif

@@ -47,10 +47,13 @@ link_ids() {
 }
 
 # fds of a process other than BPF links (sampling windows open and close those)
-fds_but_links() {
+fds_but_links() {	# PID: its open fds less BPF links and the perf events of tracepoint links (they come and go with the sampling windows)
 	local n=0 f
 	for f in /proc/"$1"/fd/*; do
-		[ "$(readlink "$f" 2>/dev/null)" = "anon_inode:bpf_link" ] || n=$((n + 1))
+		case "$(readlink "$f" 2>/dev/null)" in
+		"anon_inode:bpf_link"|"anon_inode:[perf_event]") ;;
+		*) n=$((n + 1)) ;;
+		esac
 	done
 	echo $n
 }

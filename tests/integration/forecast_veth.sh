@@ -62,7 +62,9 @@ busy = [r for r in ivals if r["state"] != "idle"]
 steady = busy[1:-1]
 assert len(steady) >= 3, "only %d steady overload intervals" % len(steady)
 sustained = sum(r["observed_pps"] for r in steady) / len(steady)
-cpu = sum(r["raw"]["app_ns_total"] / 1e9 / r["interval_s"] for r in steady) / len(steady)	# running slices included
+# the share of each second the reader spent on its datagrams (its read-to-read spans):
+# what it got of its CPU, whatever the slice accounting says
+cpu = sum(r["raw"]["app_gap_ns_total"] / 1e9 / r["interval_s"] for r in steady) / len(steady)
 caps = [fc[p]["capacity_pps"] for p in (10, 25, 50)]
 print("    forecast capacity from 10/25/50%%: %s pps; sustained at %.0f pps offered: %.0f pps; reader on CPU %.0f%%"
       % (", ".join("%.0f" % c for c in caps), steady[0]["lambda_pps"], sustained, 100 * cpu), file=sys.stderr)

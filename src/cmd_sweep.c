@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "cli.h"
 #include "commands.h"
 #include "json.h"
 #include "nic.h"
@@ -24,6 +25,7 @@
 #define DEFAULT_PER_S		10
 #define DEFAULT_INTERVAL_S	1
 #define MAX_PER_S		86400
+#define DEFAULT_BOUND_US	1000	/* --goal cpu: p99 latency bound */
 
 static void usage(FILE *f)
 {
@@ -159,7 +161,12 @@ static bool parse_adaptive(const char *s, struct sweep_opts *o)
 }
 
 enum { OPT_RX_USECS = 1, OPT_RX_FRAMES, OPT_ADAPTIVE, OPT_PER, OPT_INTERVAL, OPT_SAVE, OPT_RECORD_DIR,
-       OPT_JSON, OPT_PLOT, OPT_RESTORE, OPT_SHOW };
+       OPT_JSON, OPT_PLOT, OPT_RESTORE, OPT_SHOW, OPT_PREDICT, OPT_FROM, OPT_RATE, OPT_GOAL, OPT_BOUND };
+
+static const struct cli_word goal_words[] = {
+	{ "throughput", WHATIF_GOAL_THROUGHPUT }, { "cpu", WHATIF_GOAL_CPU }, { "latency", WHATIF_GOAL_LATENCY },
+	{ NULL, 0 },
+};
 
 static const struct option longopts[] = {
 	{ "rx-usecs", required_argument, NULL, OPT_RX_USECS },
@@ -173,6 +180,11 @@ static const struct option longopts[] = {
 	{ "plot", required_argument, NULL, OPT_PLOT },
 	{ "restore", required_argument, NULL, OPT_RESTORE },
 	{ "show", no_argument, NULL, OPT_SHOW },
+	{ "predict", no_argument, NULL, OPT_PREDICT },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "goal", required_argument, NULL, OPT_GOAL },
+	{ "latency-bound", required_argument, NULL, OPT_BOUND },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -222,6 +234,20 @@ static int parse_option(int opt, char **argv, struct sweep_opts *o)
 	case OPT_PLOT: o->plot = optarg; return 0;
 	case OPT_RESTORE: o->restore = optarg; return 0;
 	case OPT_SHOW: o->show = true; return 0;
+	case OPT_PREDICT: o->predict = true; return 0;
+	case OPT_FROM: o->from = optarg; return 0;
+	case OPT_RATE:
+		return num_parse_double(optarg, "--rate", 1, 1e9, &o->rate_pps) ? 0 : LT_EXIT_USAGE;
+	case OPT_GOAL: {
+		int g;
+
+		if (!cli_word(optarg, "--goal", goal_words, &g))
+			return LT_EXIT_USAGE;
+		o->goal = (enum whatif_goal)g;
+		return 0;
+	}
+	case OPT_BOUND:
+		return num_parse_double(optarg, "--latency-bound", 1, 1e9, &o->bound_us) ? 0 : LT_EXIT_USAGE;
 	case 'h': usage(stdout); return -1;
 	case ':': return usage_error("option needs a value:", argv[optind - 1]);
 	default: return usage_error("unknown option", argv[optind - 1]);
@@ -232,8 +258,26 @@ static int parse_option(int opt, char **argv, struct sweep_opts *o)
 static int check_request(char **argv, int dash, struct sweep_opts *o)
 {
 	if (o->restore) {
-		if (optind != dash || o->n_usecs || o->n_frames || o->n_adaptive || o->show)
+		if (optind != dash || o->n_usecs || o->n_frames || o->n_adaptive || o->show || o->predict)
 			return usage_error("--restore FILE takes nothing else", NULL);
+		return 0;
+	}
+	if ((o->from || o->rate_pps > 0) && !o->predict)
+		return usage_error(o->from ? "--from forecasts from a record: it needs --predict" :
+				   "--rate is a load to forecast at: it needs --predict", NULL);
+	if (o->bound_us > 0 && o->goal != WHATIF_GOAL_CPU)
+		return usage_error("--latency-bound is the bound of --goal cpu", NULL);
+	if (o->goal == WHATIF_GOAL_CPU && !(o->bound_us > 0))
+		o->bound_us = DEFAULT_BOUND_US;
+	if (o->predict && (o->save || o->show || o->plot))
+		return usage_error(o->save ? "--predict changes nothing: it takes no --save" :
+				   o->show ? "--predict and --show exclude each other" :
+				   "--plot draws a measured sweep; --predict --json gives the forecast's numbers", NULL);
+	if (o->predict && o->goal == WHATIF_GOAL_NONE && o->bound_us > 0)
+		return usage_error("--latency-bound needs --goal cpu", NULL);
+	if (o->predict && o->from && optind == dash) {
+		if (!o->n_usecs && !o->n_frames && !o->n_adaptive)
+			return usage_error("give at least one of --rx-usecs, --rx-frames, --adaptive", NULL);
 		return 0;
 	}
 	if (optind == dash)
@@ -350,5 +394,7 @@ int cmd_sweep(int argc, char **argv)
 		return cmd_restore(o.restore);
 	if (o.show)
 		return cmd_show(&o);
+	if (o.predict)
+		return sweep_predict(&o);
 	return sweep_run(&o);
 }

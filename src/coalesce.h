@@ -101,21 +101,32 @@ void coal_default_path(const char *ifname, char *buf, size_t len);
  * at most, at offered load lambda (1 without coalescing), or NAN when the
  * setting is adaptive or one of the driver's dynamic modes.
  *
- * coal_predict, from the reference setting's measurement (the least
- * coalesced one: its interrupts per packet, hard-IRQ time per interrupt,
- * 1/mu, B, CPUs): interrupts per packet = min(reference, cap); packets per
- * interrupt its inverse; CPU share at interrupt priority = lambda x
- * interrupts/packet x hard-IRQ time / CPUs; delivered gamma = the model with
- * DMA at lambda, 1/r = hard-IRQ time x interrupts per packet (an interrupt's
- * cost spread over the packets it brings in).  false when nothing can be said.
  */
-struct coal_ref {
-	double irqs_per_pkt, hardirq_us, proto_us, buffer, cpus;
-};
+/* What the sweep table shows as predicted for a setting (from whatif.h). */
 struct coal_pred {
 	double irqs_per_pkt, pkts_per_irq, irq_share_pct, gamma_pps;
 };
 double coal_irq_cap(const struct ethtool_coalesce *ec, const char *driver, double lambda_pps);
-bool coal_predict(const struct coal_ref *ref, double cap, double lambda_pps, struct coal_pred *out);
+
+/*
+ * The delay coalescing adds before a packet reaches the stack, Poisson
+ * arrivals at lambda.  Two kinds of timer:
+ * - throttle (e1000, igb, ixgbe, i40e, ice: an interrupt throttle rate):
+ *   rx-usecs U is the least gap between two interrupts.  A packet that finds
+ *   the gap over interrupts at once; one that comes sooner waits for its end.
+ *   Light load adds almost nothing; at lambda.U >> 1, U/2 on average.
+ * - delay (the others): the timer starts on the first packet, which waits U
+ *   (or until rx-frames packets are there); the later ones wait less.
+ * *mean_s and *p99_s (the delay 99% of packets stay under, COAL_TAIL);
+ * closed form for the mean, bisection on the closed-form tail for p99.
+ * NAPI's masking is not in it: a packet arriving while a poll runs is
+ * picked up by that poll, so these are upper bounds under heavy load.
+ */
+#define COAL_TAIL	0.01
+enum coal_timer { COAL_TIMER_THROTTLE, COAL_TIMER_DELAY };
+enum coal_timer coal_timer_of(const char *driver);
+const char *coal_timer_name(enum coal_timer t);
+bool coal_added_delay(enum coal_timer t, double usecs, double frames, double lambda_pps,
+		      double *mean_s, double *p99_s);
 
 #endif

@@ -83,6 +83,7 @@ void fc_at(const struct fc_costs *c, double lambda, struct fc_point *o)
 	o->lambda_pps = lambda;
 	o->limit = "offered";
 	o->batch = NAN;
+	o->app_mu_pps = NAN;
 	if (!(l > 0) || !fc_costs_valid(c))
 		return;
 	irqs = interrupts_per_s(c, l, &batch);
@@ -123,6 +124,7 @@ void fc_at(const struct fc_costs *c, double lambda, struct fc_point *o)
 		g = kern;
 	} else if (!(avail > 0)) {
 		g = 0;
+		o->app_mu_pps = 0;
 	} else {
 		double ba = c->app_dgram_ns * NS / avail, sa = c->app_wakeup_ns * NS / avail, mu;
 
@@ -130,6 +132,7 @@ void fc_at(const struct fc_costs *c, double lambda, struct fc_point *o)
 			mu = INFINITY;
 		else
 			mu = kern * ba >= 1 ? 1 / ba : (1 + kern * sa) / (sa + ba);
+		o->app_mu_pps = mu;
 		g = isfinite(mu) ? model_mm1b_throughput(kern, mu, c->buffer) : kern;
 		o->cpu_app = isfinite(mu) ? fmin(avail, g * avail / mu) : 0;
 	}

@@ -59,6 +59,7 @@ struct fc_point {
 	double batch;			/* packets per interrupt (INFINITY: never re-enabled) */
 	double cpu_irq, cpu_rx, cpu_app;	/* shares of one RX CPU */
 	double kernel_pps;		/* packets NET_RX gets to the sockets, all copies */
+	double app_mu_pps;		/* the application's service rate per copy, wakeups amortised; NAN: none */
 	bool deferred;			/* most NET_RX work deferred to ksoftirqd (or threaded) */
 	const char *limit;		/* what bounds gamma: "offered", "application", "kernel", "interrupts" */
 };
@@ -81,5 +82,26 @@ struct fc_summary fc_summarize(const struct fc_costs *c);
 double fc_setup_from_batch(double lambda_pps, double n_pkts, double b_ns, double floor_ns, bool capped);
 /* The marginal cost that keeps a busy period going: the poll's with NAPI, else the handler's. */
 double fc_busy_marginal_ns(const struct fc_costs *c);
+
+/*
+ * --- forecast_latency.c: how long a packet takes from the stack to the read ---
+ *
+ * Stack: the per-packet work at interrupt priority (irq_pkt + rx_pkt).
+ * Socket: an M/M/1/B queue (the model's) with the arrivals NET_RX passes up
+ * and the application's service rate of fc_at: the mean by Little's law
+ * (L over the admitted rate) and p99 from the sojourn-time distribution of
+ * an admitted packet (an Erlang of the packets it finds, plus its own).  A
+ * packet also waits behind the others of its interrupt's batch when the
+ * application reads slower than the stack delivers: (batch - 1)/2 times the
+ * difference on average, (batch - 1) times it at most (added to p99).
+ * Times in seconds; false (NANs) where no application was measured.
+ */
+struct fc_latency {
+	double stack_s, socket_mean_s, socket_p99_s;
+};
+bool fc_latency_at(const struct fc_costs *c, const struct fc_point *p, struct fc_latency *out);
+/* M/M/1/B, per copy: mean packets in the system, and P(sojourn > t) of an admitted packet. */
+double fc_mm1b_mean(double lambda, double mu, double buffer);
+double fc_mm1b_sojourn_tail(double lambda, double mu, double buffer, double t_s);
 
 #endif

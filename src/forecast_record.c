@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,8 +80,13 @@ static void take_line(struct fc_record *r, const struct jv *o, struct fc_costs *
 	r->intervals++;
 	if (state && strcmp(state, "idle"))
 		busy_add(b, jv_num(o, "lambda_pps"), jv_num(o, "observed_pps"));
-	if (fc_costs_read(o, "costs", &rows[*nrows % MAX_COST_ROWS]))
+	if (fc_costs_read(o, "costs", &rows[*nrows % MAX_COST_ROWS])) {
+		struct fc_costs *c = &rows[*nrows % MAX_COST_ROWS];
+
+		if (state && strcmp(state, "idle") && fc_costs_valid(c))
+			r->samples[r->n_samples++ % FCR_SAMPLES] = *c;
 		(*nrows)++;
+	}
 }
 
 int fc_record_load(const char *path, struct fc_record *r, FILE *err)
@@ -129,6 +135,12 @@ int fc_record_load(const char *path, struct fc_record *r, FILE *err)
 			}
 			snprintf(r->device, sizeof(r->device), "%s", jv_str(o, "device.name") ? jv_str(o, "device.name") : "");
 			snprintf(r->driver, sizeof(r->driver), "%s", jv_str(o, "device.driver") ? jv_str(o, "device.driver") : "");
+			r->coalesce_known = jv_true(o, "coalesce.supported");
+			r->rx_usecs = jv_num(o, "coalesce.rx_usecs");
+			r->rx_frames = jv_num(o, "coalesce.rx_frames");
+			r->adaptive_rx = jv_true(o, "coalesce.adaptive_rx");
+			r->coalesce_known = r->coalesce_known && r->rx_usecs >= 0 && r->rx_usecs <= UINT32_MAX &&
+					    r->rx_frames >= 0 && r->rx_frames <= UINT32_MAX;
 		} else {
 			take_line(r, o, rows, &nrows, &b);
 		}
@@ -142,6 +154,8 @@ int fc_record_load(const char *path, struct fc_record *r, FILE *err)
 		r->costs_from = "intervals (median)";
 	}
 	free(rows);
+	if (r->n_samples > FCR_SAMPLES)
+		r->n_samples = FCR_SAMPLES;
 	if (rc)
 		return rc;
 	r->busy = b.n;

@@ -13,6 +13,7 @@
 #include "forecast.h"
 
 #define FCR_MAX_LINE	(1 << 20)	/* a longer line is not ours */
+#define FCR_SAMPLES	64		/* busy intervals' own costs kept (the last ones), for spreads */
 
 struct fc_record {
 	char device[64], driver[32];
@@ -22,6 +23,11 @@ struct fc_record {
 	unsigned int intervals, busy;	/* all, and steady busy ones (first and last busy left out) */
 	double lambda_pps, observed_pps;	/* means over the steady busy intervals */
 	double capacity_pps;		/* what the live tool said (the summary's), NAN if none */
+	struct fc_costs samples[FCR_SAMPLES];	/* busy intervals' costs, complete ones only */
+	unsigned int n_samples;
+	/* the coalescing settings the record was made under (header) */
+	bool coalesce_known, adaptive_rx;
+	double rx_usecs, rx_frames;
 };
 
 /* 0, or 1 after one line on err saying what is wrong with the file. */

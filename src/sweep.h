@@ -16,6 +16,8 @@
 #include <linux/ethtool.h>
 #include "coalesce.h"
 #include "compare.h"
+#include "json.h"
+#include "whatif.h"
 
 #define SWEEP_MAX_VALUES	16	/* values per list on the command line */
 #define SWEEP_MAX_PASSTHROUGH	32	/* live options after "--" */
@@ -27,6 +29,11 @@ struct sweep_opts {
 	bool adaptive[2];
 	double per_s, interval_s;
 	bool json, show;
+	bool predict;			/* forecast only, change nothing */
+	const char *from;		/* --from RECORD: the observation */
+	double rate_pps;		/* --rate: also forecast at this load; 0 none */
+	enum whatif_goal goal;
+	double bound_us;		/* --latency-bound for --goal cpu */
 	int n_pass;
 	char *pass[SWEEP_MAX_PASSTHROUGH];
 };
@@ -40,6 +47,8 @@ struct sweep_point {
 	struct cmp_run run;
 	double cap;			/* interrupts per packet at most (coal_irq_cap) */
 	struct coal_pred pred;
+	struct whatif_result fc;	/* forecast from the reference setting's record */
+	int fc_ref;			/* that setting, -1 none */
 	int moved;			/* interrupts/packet against the previous point: -1, 0, +1; 2 unknown */
 	int prev;			/* that previous measured point, -1 none */
 };
@@ -50,6 +59,14 @@ struct sweep_point {
 int sweep_parse_list(const char *s, const char *opt, uint32_t max, uint32_t *out, int cap);
 
 /* --- sweep_engine.c --- */
+
+/* Every combination of the lists as points (want filled); how many. */
+int sweep_build_points(const struct sweep_opts *o, struct sweep_point *p);
+/*
+ * Measure the current setting for --per with the live command (--record),
+ * changing nothing; the record's path in record.  0 or an exit code.
+ */
+int sweep_observe(const struct sweep_opts *o, char *record, size_t len);
 
 /* The whole sweep of o->ifname: an exit code (commands.h, or 128 + signal). */
 int sweep_run(const struct sweep_opts *o);
@@ -64,6 +81,13 @@ const char *sweep_driver_of(const char *ifname, char *buf, size_t len);
 void sweep_current_str(const struct ethtool_coalesce *ec, char *buf, size_t len);
 /* "rx-usecs, adaptive-rx": the parameters of an enum coal_param mask. */
 void sweep_mask_str(uint32_t mask, char *buf, size_t len);
+
+/* --- sweep_predict.c --- */
+
+/* --predict: forecast each setting from one observation; changes nothing.  An exit code. */
+int sweep_predict(const struct sweep_opts *o);
+/* One whatif_result as a JSON object under key. */
+void sweep_whatif_json(struct json *j, const char *key, const struct whatif_result *r);
 
 /* --- sweep_report.c --- */
 

@@ -41,15 +41,17 @@ struct sweep_state {
 	int sfd, sig;			/* signalfd; the first signal that came */
 };
 
-static int build_points(const struct sweep_opts *o, struct sweep_point *p)
+int sweep_build_points(const struct sweep_opts *o, struct sweep_point *p)
 {
 	int n = 0;
 
 	for (int u = 0; u < (o->n_usecs ? o->n_usecs : 1); u++)
 		for (int f = 0; f < (o->n_frames ? o->n_frames : 1); f++)
 			for (int a = 0; a < (o->n_adaptive ? o->n_adaptive : 1); a++) {
-				struct coal_setting *s = &p[n++].want;
+				struct coal_setting *s = &p[n].want;
 
+				p[n].fc_ref = -1;
+				p[n++].pred = (struct coal_pred){ NAN, NAN, NAN, NAN };
 				s->has_usecs = o->n_usecs > 0;
 				s->rx_usecs = o->n_usecs ? o->usecs[u] : 0;
 				s->has_frames = o->n_frames > 0;
@@ -360,6 +362,45 @@ static int wait_live(struct sweep_state *st, pid_t pid)
 	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
+int sweep_observe(const struct sweep_opts *o, char *record, size_t len)
+{
+	struct sweep_state st = { .o = o, .sfd = -1 };
+	sigset_t mask;
+	pid_t pid;
+	int status;
+
+	if (make_record_dir(o, st.dir, sizeof(st.dir)))
+		return LT_EXIT_ENV;
+	snprintf(record, len, "%s/observation.jsonl", st.dir);
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &mask, &st.old);
+	st.sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	if (st.sfd < 0) {
+		fprintf(stderr, "livelock-trace: sweep: signalfd: %s\n", strerror(errno));
+		sigprocmask(SIG_SETMASK, &st.old, NULL);
+		return LT_EXIT_ENV;
+	}
+	fprintf(stderr, "livelock-trace: sweep: observing %s at its current setting for %g s (nothing is changed); record %s\n",
+		o->ifname, o->per_s, record);
+	pid = spawn_live(&st, record);
+	status = pid < 0 ? -1 : wait_live(&st, pid);
+	close(st.sfd);
+	sigprocmask(SIG_SETMASK, &st.old, NULL);
+	if (st.sig) {
+		fprintf(stderr, "livelock-trace: sweep: stopped by %s while observing\n", strsignal(st.sig));
+		return 128 + st.sig;
+	}
+	if (status != 0) {
+		fprintf(stderr, "livelock-trace: sweep: the observation failed (exit %d)\n", status);
+		return LT_EXIT_ENV;
+	}
+	return 0;
+}
+
 /* ---- the settings ---- */
 
 /* Apply point i and read it back; 0 or an exit code.  A setting not taken is said, not fatal. */
@@ -446,7 +487,7 @@ int sweep_run(const struct sweep_opts *o)
 	int rc;
 
 	memset(points, 0, sizeof(points));
-	st.n = build_points(o, points);
+	st.n = sweep_build_points(o, points);
 	sweep_driver_of(o->ifname, st.driver, sizeof(st.driver));
 	rc = preflight(&st);
 	if (rc)

@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "compare.h"
 #include "compare_report.h"
+#include "forecast_record.h"
 #include "json.h"
 #include "sweep.h"
 
@@ -51,8 +52,8 @@ static void print_table(const struct sweep_point *p, int n)
 		printf("%-34.34s %-5s %9s %9s %9s %8s %8s %8s %8s %7s %7s %9s\n", rb,
 		       q->taken ? "yes" : "NO", c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9]);
 	}
-	printf("(pred/s: the model fitted in that setting; the other pred columns: from the least coalesced\n"
-	       " setting's measurement and the setting's interrupt cap, see --help)\n\n");
+	printf("(pred/s: the model fitted in that setting; the other pred columns: forecast from the first\n"
+	       " setting's record with each setting's interrupt cap, at its measured load; see --help)\n\n");
 }
 
 /* One setting of the JSON object: requested, read back, measured, predicted. */
@@ -98,6 +99,10 @@ static void json_point(struct json *j, const struct sweep_point *q, int i)
 	json_dbl(j, "irq_share_pct", q->pred.irq_share_pct);
 	json_dbl(j, "gamma_pps", q->pred.gamma_pps);
 	json_obj_end(j);
+	if (q->busy && q->fc_ref >= 0) {
+		json_u64(j, "forecast_from_setting", (uint64_t)q->fc_ref);
+		sweep_whatif_json(j, "forecast", &q->fc);
+	}
 	json_obj_end(j);
 }
 
@@ -163,23 +168,36 @@ void sweep_assess(struct sweep_point *p, int i, const char *driver)
 		set, q->run.m[CMP_LAMBDA].mean, q->run.m[CMP_OBSERVED].mean, q->run.m[CMP_IRQS_PKT].mean);
 }
 
-/* Predictions from the least coalesced measured setting (largest cap). */
-static void predict(struct sweep_point *p, int n)
+/*
+ * Forecasts from the first measured setting's record (whatif.h): every
+ * other setting is then out of sample.  Each at its own measured load.
+ */
+static void predict(struct sweep_point *p, int n, const char *driver)
 {
+	static struct fc_record rec;
 	int ref = -1;
 
-	for (int i = 0; i < n; i++)
-		if (p[i].busy && isfinite(p[i].cap) && (ref < 0 || p[i].cap > p[ref].cap))
+	for (int i = 0; i < n && ref < 0; i++)
+		if (p[i].busy && p[i].measured && !fc_record_load(p[i].record, &rec, stderr) && rec.have_costs)
 			ref = i;
 	if (ref < 0)
 		return;
 	for (int i = 0; i < n; i++) {
-		const struct cmp_run *r = &p[ref].run;
-		struct coal_ref cr = { .irqs_per_pkt = r->m[CMP_IRQS_PKT].mean, .hardirq_us = r->m[CMP_ISR_US].mean,
-				       .proto_us = r->m[CMP_PROTO_US].mean, .buffer = r->buffer, .cpus = r->cpus };
+		struct whatif_obs ob = { .costs = rec.costs, .samples = rec.samples, .n_samples = rec.n_samples,
+					 .driver = driver, .lambda_pps = p[i].run.m[CMP_LAMBDA].mean, .rate_pps = NAN };
+		struct whatif_result *r = &p[i].fc;
+		double lam = ob.lambda_pps;
 
-		if (p[i].busy)
-			coal_predict(&cr, p[i].cap, p[i].run.m[CMP_LAMBDA].mean, &p[i].pred);
+		if (!p[i].busy)
+			continue;
+		whatif_forecast(&ob, &p[ref].rb, &p[i].want, r);
+		p[i].fc_ref = ref;
+		if (!r->predicted)
+			continue;
+		p[i].pred.irqs_per_pkt = lam > 0 ? r->now.irqs_pps / lam : NAN;
+		p[i].pred.pkts_per_irq = r->now.pkts_per_irq;
+		p[i].pred.irq_share_pct = r->now.cpu_intr_pct;
+		p[i].pred.gamma_pps = r->now.gamma_pps;
 	}
 }
 
@@ -218,7 +236,7 @@ int sweep_report(const struct sweep_opts *o, const char *driver, const struct et
 	struct cmp_run runs[CMP_MAX_RUNS];
 	int m = 0;
 
-	predict(p, n);
+	predict(p, n, driver);
 	flag_ignored(p, n);
 	if (o->json)
 		print_json(o, driver, orig, p, n, dir);

@@ -3,7 +3,7 @@
  * Coalescing settings (src/coalesce*.c) without a NIC: settings and their
  * read-back check, the save file (round trip, exclusive create,
  * foreign files), the ethtool netlink reply that says which parameters a
- * driver accepts, the driver notes, and the prediction from a reference run.
+ * driver accepts, the driver notes, the interrupt cap and the delay a setting adds.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -187,35 +187,50 @@ static void test_irq_cap(void **state)
 	assert_true(isnan(coal_irq_cap(&ec, "e1000", 20000)));
 }
 
-static void test_predict(void **state)
+/* Within pct % of a reference (an absolute floor for values near 0). */
+static bool near(double got, double want, double pct)
 {
-	/* the reference: 0.1682 interrupts/packet, 4 us per interrupt, 1/mu 30 us, one CPU */
-	struct coal_ref ref = { .irqs_per_pkt = 0.1682, .hardirq_us = 4, .proto_us = 30, .buffer = 256, .cpus = 1 };
-	struct coal_pred p;
-	(void)state;
-	assert_true(coal_predict(&ref, 1.0, 20000, &p));
-	assert_true(fabs(p.irqs_per_pkt - 0.1682) < 1e-12);		/* the cap does not bind */
-	assert_true(fabs(p.pkts_per_irq - 1 / 0.1682) < 1e-9);
-	assert_true(fabs(p.irq_share_pct - 100 * 20000 * 0.1682 * 4e-6) < 1e-9);
-	/* rho = 20000 x 30 us = 0.6 with p00 = 1/(1 + 20000 x 4 us x 0.1682): below saturation, gamma ~ lambda */
-	assert_true(p.gamma_pps > 19990 && p.gamma_pps <= 20000);
-	assert_true(coal_predict(&ref, 0.01, 20000, &p));		/* rx-usecs 5000 */
-	assert_true(fabs(p.irqs_per_pkt - 0.01) < 1e-12);
-	assert_true(fabs(p.pkts_per_irq - 100) < 1e-9);
-	assert_true(fabs(p.irq_share_pct - 0.08) < 1e-9);
-	/* overload: 50 kpps against mu = 33.3 kpps; less interrupt work leaves more for protocol processing */
-	{
-		struct coal_pred a, b;
+	return fabs(got - want) <= fmax(fabs(want) * pct / 100, 0.05e-6);
+}
 
-		assert_true(coal_predict(&ref, 1.0, 50000, &a));
-		assert_true(coal_predict(&ref, 0.01, 50000, &b));
-		assert_true(b.gamma_pps > a.gamma_pps);
-		assert_true(b.gamma_pps < 1e6 / 30 + 1);
+static void test_added_delay(void **state)
+{
+	/* each row: the simulation of tests/unit/coalesce_delay_mc.py (mean, p99 in us) */
+	static const struct { enum coal_timer t; double u, l, f, mean, p99; } rows[] = {
+		{ COAL_TIMER_THROTTLE, 100, 1000, 0, 4.975, 89.955 },
+		{ COAL_TIMER_THROTTLE, 100, 20000, 0, 46.830, 98.915 },
+		{ COAL_TIMER_THROTTLE, 1000, 5000, 0, 498.690, 989.836 },
+		{ COAL_TIMER_THROTTLE, 500, 500, 0, 60.803, 479.369 },
+		{ COAL_TIMER_DELAY, 100, 1000, 0, 95.485, 100.0 },
+		{ COAL_TIMER_DELAY, 100, 20000, 0, 66.640, 100.0 },
+		{ COAL_TIMER_DELAY, 1000, 20000, 8, 175.131, 596.994 },
+	};
+	double m, p;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_true(coal_added_delay(rows[i].t, rows[i].u, rows[i].f, rows[i].l, &m, &p));
+		assert_true(near(m * 1e6, rows[i].mean, 2));
+		assert_true(near(p * 1e6, rows[i].p99, 2));
 	}
-	assert_false(coal_predict(&ref, NAN, 20000, &p));		/* adaptive: nothing said */
-	assert_true(isnan(p.gamma_pps) && isnan(p.irqs_per_pkt));
-	ref.irqs_per_pkt = NAN;
-	assert_false(coal_predict(&ref, 1.0, 20000, &p));
+	/* hand limits: a throttle adds lambda.U^2/2 at light load, U/2 under heavy load */
+	assert_true(coal_added_delay(COAL_TIMER_THROTTLE, 100, 0, 10, &m, &p));
+	assert_true(near(m, 10 * 100e-6 * 100e-6 / 2, 1));
+	assert_true(p == 0);					/* 99.9% interrupt at once */
+	assert_true(coal_added_delay(COAL_TIMER_THROTTLE, 100, 0, 1e7, &m, &p));
+	assert_true(near(m, 50e-6, 1));
+	/* a delay timer holds a lone packet the whole U */
+	assert_true(coal_added_delay(COAL_TIMER_DELAY, 250, 0, 1e-3, &m, &p));
+	assert_true(near(m, 250e-6, 0.1) && near(p, 250e-6, 0.1));
+	/* rx-frames 1: an interrupt per frame; no timer, no traffic: nothing added */
+	assert_true(coal_added_delay(COAL_TIMER_DELAY, 250, 1, 5000, &m, &p) && m == 0 && p == 0);
+	assert_true(coal_added_delay(COAL_TIMER_THROTTLE, 0, 0, 5000, &m, &p) && m == 0 && p == 0);
+	assert_true(coal_added_delay(COAL_TIMER_THROTTLE, 100, 0, 0, &m, &p) && m == 0);
+	assert_false(coal_added_delay(COAL_TIMER_THROTTLE, NAN, 0, 5000, &m, &p));
+	assert_false(coal_added_delay(COAL_TIMER_DELAY, 100, 0, INFINITY, &m, &p));
+	assert_true(isnan(m) && isnan(p));
+	assert_int_equal(coal_timer_of("e1000e"), COAL_TIMER_THROTTLE);
+	assert_int_equal(coal_timer_of("mlx5_core"), COAL_TIMER_DELAY);
 }
 
 int main(void)
@@ -227,7 +242,7 @@ int main(void)
 		cmocka_unit_test(test_netlink_reply),
 		cmocka_unit_test(test_usecs_note),
 		cmocka_unit_test(test_irq_cap),
-		cmocka_unit_test(test_predict),
+		cmocka_unit_test(test_added_delay),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Coalescing what-if: each setting forecast from one observation (see whatif.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "whatif.h"
+
+#define US	1e6
+#define MAX_SPREAD	256	/* per-interval forecasts the spread looks at */
+
+/*
+ * The costs under a setting: a throttle caps interrupts at 1e6/U a second;
+ * a delay timer holds each interrupt U after its first packet, which adds
+ * U to the busy period's setup (the batching law then gives 1 + lambda.U
+ * more packets per interrupt); a frame count caps the interrupts at one per F.
+ */
+static void costs_under(const struct fc_costs *obs, enum coal_timer t, double u, double f,
+			struct fc_costs *c)
+{
+	*c = *obs;
+	c->irq_cap_pps = INFINITY;
+	c->frames_per_irq = f > 1 ? f : 0;
+	if (u > 0 && t == COAL_TIMER_THROTTLE)
+		c->irq_cap_pps = US / u;
+	else if (u > 0)
+		c->setup_ns += u * 1e3;
+}
+
+static void load_at(const struct fc_costs *c, enum coal_timer t, double u, double f, double lambda,
+		    struct whatif_load *w)
+{
+	struct fc_point p;
+	struct fc_latency lat;
+	double cm, cp;
+
+	memset(w, 0, sizeof(*w));
+	w->lambda_pps = lambda;
+	w->limit = "-";
+	if (!(lambda > 0)) {
+		double *v[] = { &w->irqs_pps, &w->pkts_per_irq, &w->cpu_irq_pct, &w->cpu_intr_pct, &w->gamma_pps,
+				&w->coal_mean_us, &w->coal_p99_us, &w->stack_us, &w->socket_mean_us,
+				&w->socket_p99_us, &w->latency_mean_us, &w->latency_p99_us };
+
+		for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+			*v[i] = NAN;
+		return;
+	}
+	fc_at(c, lambda, &p);
+	w->irqs_pps = p.irqs_pps;
+	w->pkts_per_irq = p.irqs_pps > 0 ? lambda / p.irqs_pps : INFINITY;
+	w->cpu_irq_pct = 100 * p.cpu_irq;
+	w->cpu_intr_pct = 100 * fmin(1, p.cpu_irq + p.cpu_rx);
+	w->gamma_pps = p.gamma_pps;
+	w->limit = p.limit;
+	coal_added_delay(t, u, f, lambda / c->cpus, &cm, &cp);
+	w->coal_mean_us = cm * US;
+	w->coal_p99_us = cp * US;
+	fc_latency_at(c, &p, &lat);
+	w->stack_us = lat.stack_s * US;
+	w->socket_mean_us = lat.socket_mean_s * US;
+	w->socket_p99_us = lat.socket_p99_s * US;
+	w->latency_mean_us = w->coal_mean_us + w->stack_us + w->socket_mean_us;
+	w->latency_p99_us = w->coal_p99_us + w->stack_us + w->socket_p99_us;
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* 10th and 90th percentile of the finite values in v[0..n). */
+static void spread(double *v, unsigned int n, double *lo, double *hi)
+{
+	unsigned int m = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		if (isfinite(v[i]))
+			v[m++] = v[i];
+	*lo = *hi = NAN;
+	if (!m)
+		return;
+	qsort(v, m, sizeof(double), cmp_dbl);
+	*lo = v[(m - 1) / 10];
+	*hi = v[(m - 1) - (m - 1) / 10];
+}
+
+static void spread_of(const struct whatif_obs *ob, enum coal_timer t, double u, double f, double lambda,
+		      struct whatif_result *r)
+{
+	static double g[MAX_SPREAD], cpu[MAX_SPREAD], p99[MAX_SPREAD], cap[MAX_SPREAD];
+	unsigned int n = 0, first = ob->n_samples > MAX_SPREAD ? ob->n_samples - MAX_SPREAD : 0;
+
+	for (unsigned int i = first; ob->samples && i < ob->n_samples; i++) {
+		struct fc_costs c;
+		struct whatif_load w;
+
+		if (!fc_costs_valid(&ob->samples[i]))
+			continue;
+		costs_under(&ob->samples[i], t, u, f, &c);
+		load_at(&c, t, u, f, lambda, &w);
+		g[n] = w.gamma_pps;
+		cpu[n] = w.cpu_intr_pct;
+		p99[n] = w.latency_p99_us;
+		cap[n] = fc_summarize(&c).capacity_pps;
+		n++;
+	}
+	spread(g, n, &r->gamma_lo, &r->gamma_hi);
+	spread(cpu, n, &r->cpu_lo, &r->cpu_hi);
+	spread(p99, n, &r->p99_lo, &r->p99_hi);
+	spread(cap, n, &r->capacity_lo, &r->capacity_hi);
+}
+
+void whatif_forecast(const struct whatif_obs *ob, const struct ethtool_coalesce *orig,
+		     const struct coal_setting *s, struct whatif_result *r)
+{
+	struct ethtool_coalesce ec = *orig;
+	enum coal_timer t = coal_timer_of(ob->driver);
+	struct fc_costs c;
+	double judged;
+
+	memset(r, 0, sizeof(*r));
+	r->sum = (struct fc_summary){ NAN, NAN, NAN };
+	coal_setting_to(s, &ec);
+	r->usecs = ec.rx_coalesce_usecs;
+	r->frames = ec.rx_max_coalesced_frames;
+	if (ec.use_adaptive_rx_coalesce) {
+		r->why = "adaptive coalescing follows the load: not forecast";
+		return;
+	}
+	if (coal_usecs_note(ob->driver, ec.rx_coalesce_usecs)) {
+		r->why = "a dynamic interrupt-throttling mode of the driver: not forecast";
+		return;
+	}
+	if (!fc_costs_valid(&ob->costs)) {
+		r->why = "the observation has no complete costs (too little traffic?)";
+		return;
+	}
+	costs_under(&ob->costs, t, r->usecs, r->frames, &c);
+	r->predicted = true;
+	load_at(&c, t, r->usecs, r->frames, ob->lambda_pps, &r->now);
+	load_at(&c, t, r->usecs, r->frames, ob->rate_pps, &r->at_rate);
+	r->sum = fc_summarize(&c);
+	judged = ob->rate_pps > 0 ? ob->rate_pps : ob->lambda_pps;
+	spread_of(ob, t, r->usecs, r->frames, judged, r);
+}
+
+const char *whatif_goal_name(enum whatif_goal g)
+{
+	static const char *const names[] = { "none", "throughput", "cpu", "latency" };
+
+	return g >= 0 && g <= WHATIF_GOAL_LATENCY ? names[g] : "none";
+}
+
+static const struct whatif_load *judged(const struct whatif_result *r)
+{
+	return r->at_rate.lambda_pps > 0 ? &r->at_rate : &r->now;
+}
+
+int whatif_recommend(const struct whatif_result *r, int n, enum whatif_goal g, double bound_us,
+		     const char **why)
+{
+	double best_gamma = -1;
+	int pick = -1;
+
+	*why = NULL;
+	for (int i = 0; i < n; i++)
+		if (r[i].predicted && judged(&r[i])->gamma_pps > best_gamma)
+			best_gamma = judged(&r[i])->gamma_pps;
+	if (best_gamma < 0) {
+		*why = "no setting could be forecast";
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		const struct whatif_load *w, *b;
+
+		if (!r[i].predicted)
+			continue;
+		w = judged(&r[i]);
+		if (g != WHATIF_GOAL_THROUGHPUT && w->gamma_pps < (1 - WHATIF_SAME_GAMMA) * best_gamma)
+			continue;
+		if (g == WHATIF_GOAL_CPU && !(w->latency_p99_us <= bound_us))
+			continue;
+		if (pick < 0) {
+			pick = i;
+			continue;
+		}
+		b = judged(&r[pick]);
+		switch (g) {
+		case WHATIF_GOAL_THROUGHPUT:
+			if (r[i].sum.capacity_pps > r[pick].sum.capacity_pps * (1 + WHATIF_SAME_GAMMA) ||
+			    (r[i].sum.capacity_pps >= r[pick].sum.capacity_pps * (1 - WHATIF_SAME_GAMMA) &&
+			     w->cpu_intr_pct < b->cpu_intr_pct))
+				pick = i;
+			break;
+		case WHATIF_GOAL_CPU:
+			if (w->cpu_intr_pct < b->cpu_intr_pct)
+				pick = i;
+			break;
+		default:
+			if (w->latency_p99_us < b->latency_p99_us)
+				pick = i;
+			break;
+		}
+	}
+	if (pick < 0)
+		*why = g == WHATIF_GOAL_CPU ? "no setting keeps p99 latency within the bound at the best delivered rate"
+					    : "no setting qualifies";
+	return pick;
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# `sweep --predict`: forecasts and changes nothing.  From a record it needs
+# no privilege at all (run as nobody) and writes nothing: no save file, no
+# record directory; its numbers follow the interrupt cap of each setting.
+# Live on a veth (no coalescing) it is refused before anything is attached.
+LT_NEEDS_ROOT=1
+. "$(dirname "$0")/../lib.sh"
+
+REC=$LT_ROOT/tests/fixtures/records/whatif-e1000.jsonl
+NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
+
+test_from_record_as_nobody() {
+	local out=$(mktemp) err=$(mktemp) rc before
+	chmod 644 "$REC"
+	before=$(ls -A /run/livelock-trace 2>/dev/null | wc -l)
+	(cd / && $NOBODY "$LT_BIN" sweep --predict --from "$REC" --rx-usecs 0,100,500,1000,5000 \
+		--rate 40000 --goal cpu --json >"$out" 2>"$err"); rc=$?
+	lt_assert_eq "$rc" 0 "exit code ($(head -c 300 "$err"))" &&
+	lt_assert_eq "$(lt_json "$out" changed)" False "says it changed nothing" &&
+	lt_assert_eq "$(ls -A /run/livelock-trace 2>/dev/null | wc -l)" "$before" "no save file" &&
+	lt_assert_eq "$(python3 - "$out" <<'PY'
+import json, sys
+o = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+s = [x["forecast"] for x in o["settings"]]
+bad = []
+if len(s) != 5 or not all(x["predicted"] for x in s):
+    bad.append("5 forecasts")
+us = [0, 100, 500, 1000, 5000]
+for u, x in zip(us, s):
+    for at in ("now", "at_rate"):
+        w = x[at]
+        # a throttle of U us: at most 1e6/U interrupts a second
+        if u and w["irqs_per_s"] > 1e6 / u * (1 + 1e-9):
+            bad.append("cap %d %s" % (u, at))
+        if abs(w["irqs_per_s"] * w["pkts_per_irq"] - w["lambda_pps"]) > 1e-6 * w["lambda_pps"]:
+            bad.append("irqs x batch = lambda at %d" % u)
+        if not (w["coalesce_delay_mean_us"] <= u / 2 + 1e-9 or u == 0):
+            bad.append("throttle delay above U/2 at %d" % u)
+irq = [x["at_rate"]["irqs_per_s"] for x in s]
+if irq != sorted(irq, reverse=True):
+    bad.append("interrupts fall as rx-usecs grows: %s" % irq)
+if s[0]["at_rate"]["lambda_pps"] != 40000:
+    bad.append("rate")
+rec = o["recommendation"]
+if rec["goal"] != "cpu" or rec["setting"] is None:
+    bad.append("recommendation %s" % rec)
+else:
+    pick = s[rec["setting"]]["at_rate"]
+    if pick["latency_p99_us"] > rec["latency_bound_us"]:
+        bad.append("pick over the bound")
+print("; ".join(bad) or "ok")
+PY
+)" ok "forecasts follow each setting's cap"
+	rm -f "$out" "$err"
+}
+
+test_table_names_the_pick() {
+	local out=$(mktemp) rc
+	"$LT_BIN" sweep --predict --from "$REC" --rx-usecs 0,100,1000 --goal latency >"$out" 2>/dev/null; rc=$?
+	lt_assert_eq "$rc" 0 "exit code" &&
+	lt_assert_eq "$(grep -c '^rx-usecs' "$out")" 3 "a row per setting" &&
+	lt_assert_eq "$(grep -c '<-' "$out")" 1 "one setting marked" &&
+	lt_assert_eq "$(grep -c '^goal latency: rx-usecs' "$out")" 1 "the goal's line" &&
+	lt_assert_eq "$(grep -c 'nothing' "$out")" 1 "says nothing was changed"
+	rm -f "$out"
+}
+
+test_refused_on_veth_nothing_attached() {
+	lt_netns_pair || { lt_fail "setup"; return; }
+	local err=$(mktemp) tmp=$(mktemp -d) rc links
+	links=$(bpftool link list 2>/dev/null | grep -c '^[0-9]')
+	ip netns exec "$NS_RX" "$LT_BIN" sweep "$VETH_RX" --predict --rx-usecs 0,100 --per 1s \
+		--record-dir "$tmp/rec" >/dev/null 2>"$err"; rc=$?
+	lt_assert_eq "$rc" 1 "exit code" &&
+	lt_assert_eq "$(wc -l <"$err")" 1 "one line on stderr" &&
+	lt_assert_eq "$(grep -c 'has no interrupt-coalescing settings' "$err")" 1 "says why" &&
+	lt_assert_eq "$(ls -A "$tmp")" "" "no record directory" &&
+	lt_assert_le "$(bpftool link list 2>/dev/null | grep -c '^[0-9]')" "$links" "no BPF link left"
+	rm -rf "$err" "$tmp"
+}
+
+test_bad_usage() {
+	lt_assert_usage_error "sweep --predict --from $REC --rx-usecs 0 --save /tmp/x" &&
+	lt_assert_usage_error "sweep --predict --from $REC --rx-usecs 0 --goal fast" &&
+	lt_assert_usage_error "sweep --predict --from $REC --rx-usecs 0 --rate -5" &&
+	lt_assert_usage_error "sweep --predict --from $REC --rx-usecs 0 --latency-bound 100" &&
+	lt_assert_usage_error "sweep eth9 --rx-usecs 0 --from $REC" &&
+	lt_assert_usage_error "sweep --predict --rx-usecs 0"
+}
+
+test_not_a_record() {
+	local err=$(mktemp) rc
+	"$LT_BIN" sweep --predict --from /etc/passwd --rx-usecs 0 >/dev/null 2>"$err"; rc=$?
+	lt_assert_eq "$rc" 1 "exit code" && lt_assert_eq "$(wc -l <"$err")" 1 "one line"
+	"$LT_BIN" sweep --predict --from "$LT_ROOT/tests/fixtures/records/forecast-light.jsonl" --rx-usecs 0 >/dev/null 2>"$err"; rc=$?
+	lt_assert_eq "$rc" 1 "no coalescing in the record: exit code" &&
+	lt_assert_eq "$(grep -c 'without coalescing settings' "$err")" 1 "says why"
+	rm -f "$err"
+}
+
+lt_run_tests

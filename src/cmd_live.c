@@ -338,6 +338,7 @@ static int live_out_open(struct live_out *lo, const struct live_opts *o,
 	nic_rx_facts(nic, &fx);
 	eo.irq_cap_pps = fx.irq_cap_pps;
 	eo.frames_per_irq = fx.frames_per_irq;
+	eo.irq_dynamic = fx.irq_dynamic;
 	eo.rx_threaded = fx.threaded_napi || fx.preempt_rt;
 	eo.defer_us = (double)fx.budget_usecs;
 	lo->est = estimator_new(&eo, nic->rx_ring);

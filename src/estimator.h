@@ -66,6 +66,7 @@ struct est_opts {
 	/* what the kernel does, for the forecast (0 / false: not known or none) */
 	double irq_cap_pps;	/* coalescing timer: interrupts/s per queue at most */
 	double frames_per_irq;	/* coalescing frame count */
+	bool irq_dynamic;	/* the driver throttles interrupts by a rule of its own (adaptive, dynamic ITR) */
 	bool rx_threaded;	/* NET_RX in threads: threaded NAPI or PREEMPT_RT */
 	double defer_us;	/* net.core.netdev_budget_usecs: softirq time before ksoftirqd */
 };

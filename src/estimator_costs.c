@@ -162,8 +162,9 @@ bool est_costs_from(const struct lt_sample *s, const struct est_opts *o, double 
 	batch = (double)s->softirq_packets / periods;
 	/* arrivals during the busy period's own fixed work join its batch (the paper's 1/r) */
 	floor = c->irq_fixed_ns + (c->napi ? c->rx_fixed_ns : 0);
-	capped = isfinite(c->irq_cap_pps) && s->interval_s > 0 &&
-		 (double)s->irqs / s->interval_s / p->cpus >= 0.9 * c->irq_cap_pps;
+	/* a batch a throttle set (a fixed one at its cap, or the driver's own rule) says nothing of S */
+	capped = o->irq_dynamic || (isfinite(c->irq_cap_pps) && s->interval_s > 0 &&
+		 (double)s->irqs / s->interval_s / p->cpus >= 0.9 * c->irq_cap_pps);
 	c->setup_ns = fc_setup_from_batch(lam, batch, fc_busy_marginal_ns(c), floor, capped);
 	/* NET_RX already in ksoftirqd at this load: deferral starts at this busy period */
 	if (p->ksoftirqd_frac >= 0.5) {

@@ -97,6 +97,7 @@ struct nic_rx_facts {
 	long budget_usecs;	/* net.core.netdev_budget_usecs */
 	double irq_cap_pps;	/* coalescing timer: interrupts/s at most */
 	double frames_per_irq;	/* coalescing frame count */
+	bool irq_dynamic;	/* adaptive or a driver's dynamic throttling mode: a cap that follows the load */
 };
 void nic_rx_facts(const struct nic_info *nic, struct nic_rx_facts *out);
 

@@ -37,6 +37,7 @@ void nic_rx_facts(const struct nic_info *nic, struct nic_rx_facts *out)
 	if (co->supported && !co->adaptive_rx && co->rx_usecs > 0 &&
 	    !coal_usecs_note(nic->driver, co->rx_usecs))
 		out->irq_cap_pps = 1e6 / co->rx_usecs;
+	out->irq_dynamic = co->supported && (co->adaptive_rx || coal_usecs_note(nic->driver, co->rx_usecs));
 	if (co->supported && co->rx_frames > 1)
 		out->frames_per_irq = co->rx_frames;
 }

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "compare.h"
+#include "forecast_io.h"
 #include "forecast_record.h"
 #include "json.h"
 #include "sweep.h"
@@ -234,6 +235,8 @@ static void print_json(const struct predict_state *ps, int pick, const char *why
 	json_dbl(&j, "irq_share_pct", ps->have_run ? m[CMP_IRQ_SHARE].mean : NAN);
 	json_u64(&j, "intervals", ps->rec.busy);
 	json_obj_end(&j);
+	fc_costs_json(&j, "costs", &ps->rec.costs);
+	json_str(&j, "costs_from", ps->rec.costs_from);
 	json_dbl(&j, "rate_pps", o->rate_pps > 0 ? o->rate_pps : NAN);
 	json_bool(&j, "changed", false);
 	json_arr(&j, "settings");

@@ -339,6 +339,7 @@ static int live_out_open(struct live_out *lo, const struct live_opts *o,
 	eo.irq_cap_pps = fx.irq_cap_pps;
 	eo.frames_per_irq = fx.frames_per_irq;
 	eo.irq_dynamic = fx.irq_dynamic;
+	eo.irq_dynamic_floor_pps = fx.irq_dynamic_floor_pps;
 	eo.rx_threaded = fx.threaded_napi || fx.preempt_rt;
 	eo.defer_us = (double)fx.budget_usecs;
 	lo->est = estimator_new(&eo, nic->rx_ring);

@@ -154,6 +154,14 @@ const char *coal_param_name(uint32_t p)
 
 /* --- driver quirks --- */
 
+double coal_dynamic_floor_pps(const char *driver)
+{
+	/* e1000_set_itr, e1000e's alike: lowest latency 70,000, low 20,000, bulk 4,000 interrupts/s */
+	if (driver && (!strcmp(driver, "e1000") || !strcmp(driver, "e1000e")))
+		return 4000;
+	return 0;
+}
+
 const char *coal_usecs_note(const char *driver, uint32_t u)
 {
 	/* from each driver's set_coalesce: small values select a dynamic ITR mode */

@@ -74,6 +74,12 @@ const char *coal_param_name(uint32_t one_param);	/* "rx-usecs", ... */
  * microseconds (dynamic interrupt throttling modes): a sentence, else NULL.
  */
 const char *coal_usecs_note(const char *driver, uint32_t rx_usecs);
+/*
+ * The lowest interrupt rate a driver's dynamic mode holds a queue to (its
+ * "bulk" class), interrupts/s; 0 when unknown.  Below it the throttle did
+ * not bind, and the batch is NAPI's own.
+ */
+double coal_dynamic_floor_pps(const char *driver);
 
 /* --- coalesce_save.c --- */
 

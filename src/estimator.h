@@ -67,6 +67,7 @@ struct est_opts {
 	double irq_cap_pps;	/* coalescing timer: interrupts/s per queue at most */
 	double frames_per_irq;	/* coalescing frame count */
 	bool irq_dynamic;	/* the driver throttles interrupts by a rule of its own (adaptive, dynamic ITR) */
+	double irq_dynamic_floor_pps;	/* below this interrupt rate that rule did not bind; 0 unknown */
 	bool rx_threaded;	/* NET_RX in threads: threaded NAPI or PREEMPT_RT */
 	double defer_us;	/* net.core.netdev_budget_usecs: softirq time before ksoftirqd */
 };

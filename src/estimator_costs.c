@@ -145,7 +145,7 @@ bool est_costs_from(const struct lt_sample *s, const struct est_opts *o, double 
 		    struct est_params *p)
 {
 	struct fc_costs *c = &p->costs;
-	double periods, lam = p->lambda_pps / p->cpus, batch, floor, l_busy;
+	double periods, lam = p->lambda_pps / p->cpus, batch, floor, l_busy, irq_rate;
 	bool capped;
 
 	memset(c, 0, sizeof(*c));
@@ -162,9 +162,14 @@ bool est_costs_from(const struct lt_sample *s, const struct est_opts *o, double 
 	batch = (double)s->softirq_packets / periods;
 	/* arrivals during the busy period's own fixed work join its batch (the paper's 1/r) */
 	floor = c->irq_fixed_ns + (c->napi ? c->rx_fixed_ns : 0);
-	/* a batch a throttle set (a fixed one at its cap, or the driver's own rule) says nothing of S */
-	capped = o->irq_dynamic || (isfinite(c->irq_cap_pps) && s->interval_s > 0 &&
-		 (double)s->irqs / s->interval_s / p->cpus >= 0.9 * c->irq_cap_pps);
+	/*
+	 * A batch a throttle set says nothing of S: a fixed one at its cap, or
+	 * the driver's own rule unless the interrupts stayed below the lowest
+	 * rate that rule holds to.
+	 */
+	irq_rate = s->interval_s > 0 ? (double)s->irqs / s->interval_s / p->cpus : 0;
+	capped = (isfinite(c->irq_cap_pps) && irq_rate >= 0.9 * c->irq_cap_pps) ||
+		 (o->irq_dynamic && !(irq_rate < 0.9 * o->irq_dynamic_floor_pps));
 	c->setup_ns = fc_setup_from_batch(lam, batch, fc_busy_marginal_ns(c), floor, capped);
 	/* NET_RX already in ksoftirqd at this load: deferral starts at this busy period */
 	if (p->ksoftirqd_frac >= 0.5) {

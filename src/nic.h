@@ -98,6 +98,7 @@ struct nic_rx_facts {
 	double irq_cap_pps;	/* coalescing timer: interrupts/s at most */
 	double frames_per_irq;	/* coalescing frame count */
 	bool irq_dynamic;	/* adaptive or a driver's dynamic throttling mode: a cap that follows the load */
+	double irq_dynamic_floor_pps;	/* the lowest rate that mode holds to (coal_dynamic_floor_pps), 0 unknown */
 };
 void nic_rx_facts(const struct nic_info *nic, struct nic_rx_facts *out);
 

@@ -38,6 +38,7 @@ void nic_rx_facts(const struct nic_info *nic, struct nic_rx_facts *out)
 	    !coal_usecs_note(nic->driver, co->rx_usecs))
 		out->irq_cap_pps = 1e6 / co->rx_usecs;
 	out->irq_dynamic = co->supported && (co->adaptive_rx || coal_usecs_note(nic->driver, co->rx_usecs));
+	out->irq_dynamic_floor_pps = out->irq_dynamic && !co->adaptive_rx ? coal_dynamic_floor_pps(nic->driver) : 0;
 	if (co->supported && co->rx_frames > 1)
 		out->frames_per_irq = co->rx_frames;
 }

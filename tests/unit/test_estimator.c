@@ -210,6 +210,29 @@ static void test_costs_from_regression(void **state)
 	estimator_free(est);
 }
 
+/*
+ * A driver's dynamic throttle: the batch says something of the setup S only
+ * while the interrupts stay below the lowest rate that rule holds to.
+ */
+static void test_dynamic_throttle_setup(void **state)
+{
+	struct est_opts o = { .mapping = EST_MAP_SOFTIRQ, .no_calibrate = true };
+	struct estimate free_run, below, unknown;
+	double floor_ns;
+	(void)state;
+	run(&napi, &o, &free_run);
+	floor_ns = free_run.win.costs.irq_fixed_ns + (free_run.win.costs.napi ? free_run.win.costs.rx_fixed_ns : 0);
+	assert_true(free_run.win.costs.setup_ns > floor_ns);	/* the batch set S */
+	o.irq_dynamic = true;
+	o.irq_dynamic_floor_pps = 1e9;			/* far above what ran: the rule did not bind */
+	run(&napi, &o, &below);
+	assert_rel(below.win.costs.setup_ns, free_run.win.costs.setup_ns, 1e-12);
+	o.irq_dynamic_floor_pps = 0;			/* a rule of unknown reach: S at its floor */
+	run(&napi, &o, &unknown);
+	assert_rel(unknown.win.costs.setup_ns, floor_ns, 1e-3);
+	assert_true(unknown.win.costs.setup_ns < free_run.win.costs.setup_ns / 10);
+}
+
 static void test_calibration_matches_measured_share(void **state)
 {
 	struct est_opts o = { .mapping = EST_MAP_SOFTIRQ };
@@ -573,6 +596,7 @@ int main(void)
 		cmocka_unit_test(test_fit_exact_and_degenerate),
 		cmocka_unit_test(test_softirq_mapping_recovers_napi),
 		cmocka_unit_test(test_costs_from_regression),
+		cmocka_unit_test(test_dynamic_throttle_setup),
 		cmocka_unit_test(test_calibration_matches_measured_share),
 		cmocka_unit_test(test_paper_mapping_nodma_nic),
 		cmocka_unit_test(test_paper_mapping_dma_nic),

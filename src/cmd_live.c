@@ -108,7 +108,6 @@ static void usage(FILE *f)
 "                     cost on the traced path about N-fold, for sampling error\n"
 "                     (README \"Benchmarks\") [1 = always attached]\n"
 "  -v, --verbose      libbpf messages, attach variant, missing tracepoints\n"
-"  --exit-after-attach  attach, report, detach and exit (for tests)\n"
 "  -h, --help         this help\n"
 "\n"
 "Columns: lambda = packets offered/s (stack + NIC drops), observed = delivered/s,\n"
@@ -156,12 +155,21 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int opt, pos;
+	int opt, pos, neg, before, first;
 	uint64_t u;
+	double d;
 	char *end;
 
 	o->interval_s = DEFAULT_INTERVAL_S;
 	o->est.mapping = EST_MAP_PAPER;	/* the lab's verdict: see README "From Linux events to the model's symbols" */
+	/* a negative INTERVAL or COUNT looks like an option to getopt: a range error instead */
+	neg = cli_negative_operand(argc, argv, longopts, &before, &first);
+	if (neg && (before >= 2 || (before == 1 && (strtod(argv[first], &end), *end == '\0')))) {
+		if (!num_parse_u64(argv[neg], "COUNT", 0, UINT64_MAX / 2, &u))
+			return LT_EXIT_USAGE;
+	} else if (neg && !num_parse_double(argv[neg], "INTERVAL", MIN_INTERVAL_S, MAX_INTERVAL_S, &d)) {
+		return LT_EXIT_USAGE;
+	}
 	opterr = 0;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, ":vhC", longopts, NULL)) != -1) {
@@ -328,7 +336,7 @@ static int live_out_open(struct live_out *lo, const struct live_opts *o,
 			 const struct nic_info *nic, int argc)
 {
 	struct live_view_opts vo = { .json = o->json, .per_cpu = o->per_cpu, .est = o->est,
-				     .sample = o->sample };
+				     .sample = o->sample, .interval_s = o->interval_s };
 	struct record_opts ro = { .argc = argc, .argv = lo->argv, .interval_s = o->interval_s,
 				  .est = &o->est, .xdp = xdp_words[o->xdp], .sample = o->sample };
 
@@ -512,7 +520,7 @@ int cmd_live(int argc, char **argv)
 			break;
 		}
 		if (o.raw)
-			raw_view_interval(stdout, o.json, line, &s);
+			raw_view_interval(stdout, o.json, line, o.interval_s, &s);
 		else
 			live_out_interval(lo, nic, &s);
 		stack_time_for(probe, &s);

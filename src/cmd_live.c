@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,6 +19,7 @@
 #include "probe.h"
 #include "raw_view.h"
 #include "record.h"
+#include "signals.h"
 
 #define MIN_INTERVAL_S	0.1
 #define MAX_INTERVAL_S	86400
@@ -260,19 +260,12 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 	return -1;
 }
 
-static int make_fds(double interval_s, int *tfd, int *sfd)
+static int make_timer(double interval_s, int *tfd)
 {
 	struct itimerspec its = { 0 };
-	sigset_t mask;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	if (sigprocmask(SIG_BLOCK, &mask, NULL))
-		return -errno;
-	*sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	*tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
-	if (*sfd < 0 || *tfd < 0)
+	if (*tfd < 0)
 		return -errno;
 	its.it_value.tv_sec = its.it_interval.tv_sec = (time_t)interval_s;
 	its.it_value.tv_nsec = its.it_interval.tv_nsec =
@@ -280,7 +273,7 @@ static int make_fds(double interval_s, int *tfd, int *sfd)
 	return timerfd_settime(*tfd, 0, &its, NULL) ? -errno : 0;
 }
 
-/* Sleeps for `seconds`; true when SIGINT or SIGTERM came first (left pending for the loop). */
+/* Sleeps for `seconds`; true when SIGINT, SIGTERM or SIGHUP came first (left pending for the loop). */
 static bool wait_or_signal(int sfd, double seconds)
 {
 	struct pollfd pf = { .fd = sfd, .events = POLLIN };
@@ -415,6 +408,12 @@ int cmd_live(int argc, char **argv)
 	unsigned long line = 0;
 	bool clean = false;
 
+	/* before anything is loaded: a signal from now on ends the run cleanly */
+	sfd = signals_route();
+	if (sfd < 0) {
+		fprintf(stderr, "livelock-trace: cannot set up the signals: %s\n", strerror(-sfd));
+		return LT_EXIT_ENV;
+	}
 	if (!nic || !lo) {
 		rc = LT_EXIT_ENV;
 		goto out;
@@ -475,7 +474,7 @@ int cmd_live(int argc, char **argv)
 	}
 	if (!o.raw && live_out_open(lo, &o, nic, argc))
 		goto out;
-	err = make_fds(o.interval_s, &tfd, &sfd);
+	err = make_timer(o.interval_s, &tfd);
 	if (err) {
 		fprintf(stderr, "livelock-trace: cannot set up the interval timer: %s\n", strerror(-err));
 		goto out;
@@ -490,7 +489,11 @@ int cmd_live(int argc, char **argv)
 				continue;
 			break;
 		}
-		if (fds[1].revents) {	/* SIGINT or SIGTERM: end cleanly */
+		if (fds[1].revents) {	/* SIGINT, SIGTERM or SIGHUP: the summary, then exit */
+			int sig = signals_take(sfd);
+
+			if (o.verbose)
+				fprintf(stderr, "livelock-trace: %s: stopping\n", signals_name(sig));
 			rc = LT_EXIT_OK;
 			clean = true;
 			break;
@@ -498,11 +501,12 @@ int cmd_live(int argc, char **argv)
 		if (!fds[0].revents || read(tfd, &ticks, sizeof(ticks)) != sizeof(ticks))
 			continue;
 		if (o.sample > 1 && (err = open_window(probe, sfd, &o, &msg)) != 0) {
-			if (err > 0) {	/* SIGINT or SIGTERM */
+			if (err > 0) {	/* a signal */
 				rc = LT_EXIT_OK;
 				clean = true;
 			} else if (!nic_exists(nic->name)) {
-				fprintf(stderr, "livelock-trace: interface %s disappeared; stopping\n", nic->name);
+				fprintf(stderr, "livelock-trace: interface %s disappeared; stopping with the summary of the run so far\n", nic->name);
+				clean = true;
 			} else {
 				fprintf(stderr, "livelock-trace: %s: %s\n", msg, strerror(-err));
 			}
@@ -511,8 +515,9 @@ int cmd_live(int argc, char **argv)
 		err = probe_read(probe, &s);
 		probe_window_end(probe);
 		if (err == -ENODEV || !nic_exists(nic->name)) {
-			fprintf(stderr, "livelock-trace: interface %s disappeared; stopping\n", nic->name);
+			fprintf(stderr, "livelock-trace: interface %s disappeared; stopping with the summary of the run so far\n", nic->name);
 			rc = LT_EXIT_ENV;
+			clean = true;	/* summary and the record's summary line, then exit 1 */
 			break;
 		}
 		if (err) {

@@ -402,8 +402,8 @@ int cmd_live(int argc, char **argv)
 	struct probe *probe = NULL;
 	struct nic_info *nic = calloc(1, sizeof(*nic));
 	struct live_out *lo = calloc(1, sizeof(*lo));
-	char defname[IF_NAMESIZE];
-	const char *msg;
+	char defname[IF_NAMESIZE], lower[NIC_DESCRIBE_LEN];
+	const char *msg, *gone = NULL;
 	int rc, err, tfd = -1, sfd = -1;
 	unsigned long line = 0;
 	bool clean = false;
@@ -436,7 +436,7 @@ int cmd_live(int argc, char **argv)
 		}
 		o.ifname = defname;
 	}
-	err = nic_discover(o.ifname, nic);
+	err = nic_discover_lower(o.ifname, nic);	/* a bridge, bond, VLAN, macvlan: its lower devices */
 	if (err) {
 		fprintf(stderr, "livelock-trace: %s\n", nic_strerror(err, o.ifname));
 		goto out;
@@ -462,6 +462,8 @@ int cmd_live(int argc, char **argv)
 			fprintf(stderr, "%s%u %s", i ? ", " : ": ", nic->irqs[i].irq, nic->irqs[i].name);
 		fprintf(stderr, ") via %s, deliveries at %s\n", probe_variant(probe),
 			probe_delivery(probe));
+		if (nic_set_describe(lower, sizeof(lower), nic))
+			fprintf(stderr, "livelock-trace: %s\n", lower);
 		if (o.sample > 1)
 			fprintf(stderr, "livelock-trace: sampling: %d programs attached for %.3f s of every %g s\n",
 				probe_window_programs(probe), o.interval_s / o.sample, o.interval_s);
@@ -504,8 +506,8 @@ int cmd_live(int argc, char **argv)
 			if (err > 0) {	/* a signal */
 				rc = LT_EXIT_OK;
 				clean = true;
-			} else if (!nic_exists(nic->name)) {
-				fprintf(stderr, "livelock-trace: interface %s disappeared; stopping with the summary of the run so far\n", nic->name);
+			} else if ((gone = nic_set_gone(nic))) {
+				fprintf(stderr, "livelock-trace: interface %s disappeared; stopping with the summary of the run so far\n", gone);
 				clean = true;
 			} else {
 				fprintf(stderr, "livelock-trace: %s: %s\n", msg, strerror(-err));
@@ -514,8 +516,9 @@ int cmd_live(int argc, char **argv)
 		}
 		err = probe_read(probe, &s);
 		probe_window_end(probe);
-		if (err == -ENODEV || !nic_exists(nic->name)) {
-			fprintf(stderr, "livelock-trace: interface %s disappeared; stopping with the summary of the run so far\n", nic->name);
+		if (err == -ENODEV || (gone = nic_set_gone(nic))) {
+			fprintf(stderr, "livelock-trace: interface %s disappeared; stopping with the summary of the run so far\n",
+				gone ? gone : nic->name);
 			rc = LT_EXIT_ENV;
 			clean = true;	/* summary and the record's summary line, then exit 1 */
 			break;

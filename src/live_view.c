@@ -75,9 +75,12 @@ static const char *state_color(enum est_state s)
 void live_view_header(FILE *f, struct live_view *v, const struct nic_info *nic)
 {
 	const struct nic_coalesce *co = &nic->coalesce;
+	char lower[NIC_DESCRIBE_LEN];
 
 	if (v->o.json)
 		return;
+	if (nic_set_describe(lower, sizeof(lower), nic))
+		fprintf(f, "# %s\n", lower);
 	fprintf(f, "# %s: driver %s%s%s, %d IRQ%s", nic->name, *nic->driver ? nic->driver : "none",
 		*nic->bus_info ? " at " : "", nic->bus_info, nic->n_irqs, nic->n_irqs == 1 ? "" : "s");
 	for (int i = 0; i < nic->n_irqs && i < 8; i++)

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <net/if.h>
+#include <linux/ethtool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,22 +124,26 @@ static void follow(const char *root, const char *dev, int depth, struct nic_devs
 			out->truncated = true;
 }
 
+/* DEVTYPE of its uevent (bridge, bond, vlan), else its driver's name (macvlan, ipvlan). */
 static void device_kind(const char *root, const char *dev, char *kind, size_t len)
 {
+	struct ethtool_drvinfo di = { .cmd = ETHTOOL_GDRVINFO };
 	char path[PATH_MAX], line[NIC_KIND_LEN + 8];
 	FILE *f;
 
 	*kind = '\0';
 	snprintf(path, sizeof(path), "%s/%s/uevent", root, dev);
-	if (!(f = fopen(path, "r")))
-		return;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "DEVTYPE=", 8)) {
-			line[strcspn(line, "\n")] = '\0';
-			snprintf(kind, len, "%.*s", NIC_KIND_LEN - 1, line + 8);
-			break;
-		}
-	fclose(f);
+	if ((f = fopen(path, "r"))) {
+		while (fgets(line, sizeof(line), f))
+			if (!strncmp(line, "DEVTYPE=", 8)) {
+				line[strcspn(line, "\n")] = '\0';
+				snprintf(kind, len, "%.*s", NIC_KIND_LEN - 1, line + 8);
+				break;
+			}
+		fclose(f);
+	}
+	if (!*kind && !nic_ethtool_ioctl(dev, &di) && !strchr(di.driver, ' '))
+		snprintf(kind, len, "%.*s", NIC_KIND_LEN - 1, di.driver);
 }
 
 int nic_lower_devices(const char *root, const char *ifname, struct nic_devset *out)

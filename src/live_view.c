@@ -81,7 +81,10 @@ void live_view_header(FILE *f, struct live_view *v, const struct nic_info *nic)
 		return;
 	if (nic_set_describe(lower, sizeof(lower), nic))
 		fprintf(f, "# %s\n", lower);
-	fprintf(f, "# %s: driver %s%s%s, %d IRQ%s", nic->name, *nic->driver ? nic->driver : "none",
+	fprintf(f, "# %s", nic->name);
+	for (int i = 1; i < nic->set.n_traced; i++)	/* lower devices merged: all named */
+		fprintf(f, ", %s", nic->set.traced[i].name);
+	fprintf(f, ": driver %s%s%s, %d IRQ%s", *nic->driver ? nic->driver : "none",
 		*nic->bus_info ? " at " : "", nic->bus_info, nic->n_irqs, nic->n_irqs == 1 ? "" : "s");
 	for (int i = 0; i < nic->n_irqs && i < 8; i++)
 		fprintf(f, "%s%u %s", i ? ", " : ": ", nic->irqs[i].irq, nic->irqs[i].name);

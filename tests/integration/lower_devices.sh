@@ -106,6 +106,43 @@ test_bridge() {
 	run_traced lthdb$R bridge "lthdr1$R" "$LTX1:lthdt1$R"
 }
 
+# No IFACE: the default route's device is a bridge; its port is traced and named.
+test_default_route_bridge() {
+	R=$((RANDOM % 10000))
+	lower_ns 1 && lower_veth 1 "$LTX1" || { lt_fail "setup"; return; }
+	ip -n "$LNS" link add lthdb$R type bridge && ip -n "$LNS" link set lthdr1$R master lthdb$R &&
+	ip -n "$LNS" link set lthdr1$R up && lower_up lthdb$R &&
+	ip -n "$LNS" route add default via 198.18.7.2 dev lthdb$R || { lt_fail "bridge setup"; return; }
+	local err rc
+	err=$(ip netns exec "$LNS" "$LT_BIN" --exit-after-attach 2>&1 >/dev/null); rc=$?
+	lt_assert_eq "$rc" 0 "exit code" &&
+	lt_assert_eq "$(printf '%s\n' "$err" | grep -c "^livelock-trace: watching lthdr1$R (ifindex ")" 1 "the port is what is traced" &&
+	lt_assert_eq "$(printf '%s\n' "$err" | grep -c "^livelock-trace: lthdb$R (bridge) → lthdr1$R: its lower device is traced$")" 1 \
+		"the line naming the bridge and its port"
+}
+
+# The bridge deleted mid-run (its port stays): the summary, one line naming it, exit 1.
+test_upper_vanishes() {
+	R=$((RANDOM % 10000))
+	lower_ns 1 && lower_veth 1 "$LTX1" || { lt_fail "setup"; return; }
+	ip -n "$LNS" link add lthdb$R type bridge && ip -n "$LNS" link set lthdr1$R master lthdb$R &&
+	ip -n "$LNS" link set lthdr1$R up && lower_up lthdb$R || { lt_fail "bridge setup"; return; }
+	local out=$(mktemp) err=$(mktemp) rec=$(mktemp -u).jsonl pid rc
+	ip netns exec "$LNS" "$LT_BIN" lthdb$R 0.2 0 --record "$rec" >"$out" 2>"$err" &
+	pid=$!
+	for _ in $(seq 100); do [ -f "$rec" ] && [ "$(wc -l <"$rec")" -ge 3 ] && break; sleep 0.1; done
+	ip -n "$LNS" link del lthdb$R
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	kill -0 "$pid" 2>/dev/null && { kill -KILL "$pid"; lt_fail "still running 5 s after the bridge went"; return; }
+	wait "$pid"; rc=$?
+	lt_assert_eq "$rc" 1 "exit code" &&
+	lt_assert_eq "$(wc -l <"$err")" 1 "stderr lines" &&
+	lt_assert_eq "$(grep -c "interface lthdb$R disappeared" "$err")" 1 "the line names the bridge" &&
+	lt_assert_eq "$(grep -c '^Summary of ' "$out")" 1 "summary on stdout" &&
+	lt_assert_eq "$(lt_json "$rec" summary)" True "the record's summary line"
+	rm -f "$out" "$err" "$rec"
+}
+
 # Two ports, one sender on each: both traced, their counts summed.
 test_bridge_two_ports() {
 	lt_need_traffic || return

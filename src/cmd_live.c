@@ -412,7 +412,8 @@ int cmd_live(int argc, char **argv)
 	sfd = signals_route();
 	if (sfd < 0) {
 		fprintf(stderr, "livelock-trace: cannot set up the signals: %s\n", strerror(-sfd));
-		return LT_EXIT_ENV;
+		rc = LT_EXIT_ENV;
+		goto out;
 	}
 	if (!nic || !lo) {
 		rc = LT_EXIT_ENV;

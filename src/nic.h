@@ -127,6 +127,8 @@ int nic_lower_devices(const char *root, const char *ifname, struct nic_devset *o
  * NAPI instances, queues and ring sizes of all), with out->set filled.
  */
 int nic_discover_lower(const char *ifname, struct nic_info *out);
+/* One more lower device b into a: IRQs (RX first, each once), NAPI instances, queues, rings. */
+void nic_merge_lower(struct nic_info *a, const struct nic_info *b);
 /* Receive statistics summed over the traced devices. */
 int nic_set_read_stats(const struct nic_info *nic, struct nic_stats *out);
 /*

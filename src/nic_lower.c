@@ -163,6 +163,22 @@ int nic_lower_devices(const char *root, const char *ifname, struct nic_devset *o
 	return 0;
 }
 
+static bool has_irq(const struct nic_irq *irqs, int n, unsigned int irq)
+{
+	for (int i = 0; i < n; i++)
+		if (irqs[i].irq == irq)
+			return true;
+	return false;
+}
+
+/* irqs[from, to) onto all[*n], each IRQ once (two ports of one card may share a line) */
+static void take_irqs(struct nic_irq *all, int *n, const struct nic_irq *irqs, int from, int to)
+{
+	for (int i = from; i < to && *n < NIC_MAX_IRQS; i++)
+		if (!has_irq(all, *n, irqs[i].irq))
+			all[(*n)++] = irqs[i];
+}
+
 /* Appends b's IRQs to a, RX ones after a's RX ones, keeping "RX first". */
 static void merge_irqs(struct nic_info *a, const struct nic_info *b)
 {
@@ -171,21 +187,17 @@ static void merge_irqs(struct nic_info *a, const struct nic_info *b)
 
 	if (!all)
 		return;
-	for (int i = 0; i < a_rx && n < NIC_MAX_IRQS; i++)
-		all[n++] = a->irqs[i];
-	for (int i = 0; i < b->n_rx_irqs && n < NIC_MAX_IRQS; i++)
-		all[n++] = b->irqs[i];
+	take_irqs(all, &n, a->irqs, 0, a_rx);
+	take_irqs(all, &n, b->irqs, 0, b->n_rx_irqs);
 	a->n_rx_irqs = n;
-	for (int i = a_rx; i < a->n_irqs && n < NIC_MAX_IRQS; i++)
-		all[n++] = a->irqs[i];
-	for (int i = b->n_rx_irqs; i < b->n_irqs && n < NIC_MAX_IRQS; i++)
-		all[n++] = b->irqs[i];
+	take_irqs(all, &n, a->irqs, a_rx, a->n_irqs);
+	take_irqs(all, &n, b->irqs, b->n_rx_irqs, b->n_irqs);
 	memcpy(a->irqs, all, (size_t)n * sizeof(*all));
 	a->n_irqs = n;
 	free(all);
 }
 
-static void merge(struct nic_info *a, const struct nic_info *b)
+void nic_merge_lower(struct nic_info *a, const struct nic_info *b)
 {
 	merge_irqs(a, b);
 	for (int i = 0; i < b->n_napi && a->n_napi < NIC_MAX_NAPI; i++)
@@ -215,7 +227,7 @@ int nic_discover_lower(const char *ifname, struct nic_info *out)
 	for (int i = 1; i < set.n_traced; i++) {
 		if ((err = nic_discover(set.traced[i].name, one)))
 			break;
-		merge(out, one);
+		nic_merge_lower(out, one);
 	}
 	free(one);
 	out->set = set;

@@ -3,7 +3,7 @@
  * nic_lower_devices on a sysfs tree made here (a directory per device with
  * ifindex, uevent, lower_* links, brif/, bonding/slaves): a bridge over a
  * bond of two NICs and a VLAN, a macvlan, a loop, a lower device that is
- * not in this namespace, a plain NIC, and the describe line.
+ * not in this namespace, a plain NIC, the describe line, and two NICs merged.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -200,6 +200,41 @@ static void test_describe(void **state)
 	free(ni);
 }
 
+static void irq(struct nic_info *n, unsigned int num, bool rx)
+{
+	n->irqs[n->n_irqs].irq = num;
+	n->irqs[n->n_irqs].rx = rx;
+	n->n_irqs++;
+	n->n_rx_irqs += rx;
+}
+
+/* Two NICs merged: RX vectors of both first, a shared line once, rings and queues summed. */
+static void test_merge(void **state)
+{
+	struct nic_info *a = calloc(1, sizeof(*a)), *b = calloc(1, sizeof(*b));
+	unsigned int want[] = { 10, 11, 20, 12, 21 };
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	irq(a, 10, true), irq(a, 11, true), irq(a, 12, false);
+	irq(b, 20, true), irq(b, 12, false), irq(b, 21, false);
+	a->rx_ring = 256, b->rx_ring = 512;
+	a->rx_queues = 2, b->rx_queues = 1;
+	a->n_napi = 1, a->napis[0].napi_id = 8193;
+	b->n_napi = 1, b->napis[0].napi_id = 8200;
+	nic_merge_lower(a, b);
+	assert_int_equal(a->n_irqs, 5);
+	assert_int_equal(a->n_rx_irqs, 3);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(a->irqs[i].irq, want[i]);
+	assert_int_equal(a->rx_ring, 768);
+	assert_int_equal(a->rx_queues, 3);
+	assert_int_equal(a->n_napi, 2);
+	assert_int_equal(a->napis[1].napi_id, 8200);
+	free(a);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +246,7 @@ int main(void)
 		cmocka_unit_test(test_macvlan),
 		cmocka_unit_test(test_loop_and_elsewhere),
 		cmocka_unit_test(test_describe),
+		cmocka_unit_test(test_merge),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -43,6 +43,8 @@ test_early_sigint_never_lost() {
 			>"$out" 2>&1 &
 		pid=$!
 		sleep "0.0$((2 + RANDOM % 7))"
+		# the same process execs ip, then the tool: the SIGINT is for the tool, not for ip
+		for _ in $(seq 100); do [ "$(cat /proc/$pid/comm 2>/dev/null)" = livelock-trace ] && break; sleep 0.01; done
 		kill -INT "$pid"
 		ended=0
 		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || { ended=1; break; }; sleep 0.1; done

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,6 +19,7 @@
 #include "probe.h"
 #include "raw_view.h"
 #include "record.h"
+#include "signals.h"
 
 #define MIN_INTERVAL_S	0.1
 #define MAX_INTERVAL_S	86400
@@ -108,7 +108,6 @@ static void usage(FILE *f)
 "                     cost on the traced path about N-fold, for sampling error\n"
 "                     (README \"Benchmarks\") [1 = always attached]\n"
 "  -v, --verbose      libbpf messages, attach variant, missing tracepoints\n"
-"  --exit-after-attach  attach, report, detach and exit (for tests)\n"
 "  -h, --help         this help\n"
 "\n"
 "Columns: lambda = packets offered/s (stack + NIC drops), observed = delivered/s,\n"
@@ -156,12 +155,21 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int opt, pos;
+	int opt, pos, neg, before, first;
 	uint64_t u;
+	double d;
 	char *end;
 
 	o->interval_s = DEFAULT_INTERVAL_S;
 	o->est.mapping = EST_MAP_PAPER;	/* the lab's verdict: see README "From Linux events to the model's symbols" */
+	/* a negative INTERVAL or COUNT looks like an option to getopt: a range error instead */
+	neg = cli_negative_operand(argc, argv, longopts, &before, &first);
+	if (neg && (before >= 2 || (before == 1 && (strtod(argv[first], &end), *end == '\0')))) {
+		if (!num_parse_u64(argv[neg], "COUNT", 0, UINT64_MAX / 2, &u))
+			return LT_EXIT_USAGE;
+	} else if (neg && !num_parse_double(argv[neg], "INTERVAL", MIN_INTERVAL_S, MAX_INTERVAL_S, &d)) {
+		return LT_EXIT_USAGE;
+	}
 	opterr = 0;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, ":vhC", longopts, NULL)) != -1) {
@@ -252,19 +260,12 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 	return -1;
 }
 
-static int make_fds(double interval_s, int *tfd, int *sfd)
+static int make_timer(double interval_s, int *tfd)
 {
 	struct itimerspec its = { 0 };
-	sigset_t mask;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	if (sigprocmask(SIG_BLOCK, &mask, NULL))
-		return -errno;
-	*sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	*tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
-	if (*sfd < 0 || *tfd < 0)
+	if (*tfd < 0)
 		return -errno;
 	its.it_value.tv_sec = its.it_interval.tv_sec = (time_t)interval_s;
 	its.it_value.tv_nsec = its.it_interval.tv_nsec =
@@ -272,7 +273,7 @@ static int make_fds(double interval_s, int *tfd, int *sfd)
 	return timerfd_settime(*tfd, 0, &its, NULL) ? -errno : 0;
 }
 
-/* Sleeps for `seconds`; true when SIGINT or SIGTERM came first (left pending for the loop). */
+/* Sleeps for `seconds`; true when SIGINT, SIGTERM or SIGHUP came first (left pending for the loop). */
 static bool wait_or_signal(int sfd, double seconds)
 {
 	struct pollfd pf = { .fd = sfd, .events = POLLIN };
@@ -328,7 +329,7 @@ static int live_out_open(struct live_out *lo, const struct live_opts *o,
 			 const struct nic_info *nic, int argc)
 {
 	struct live_view_opts vo = { .json = o->json, .per_cpu = o->per_cpu, .est = o->est,
-				     .sample = o->sample };
+				     .sample = o->sample, .interval_s = o->interval_s };
 	struct record_opts ro = { .argc = argc, .argv = lo->argv, .interval_s = o->interval_s,
 				  .est = &o->est, .xdp = xdp_words[o->xdp], .sample = o->sample };
 
@@ -403,12 +404,19 @@ int cmd_live(int argc, char **argv)
 	struct probe *probe = NULL;
 	struct nic_info *nic = calloc(1, sizeof(*nic));
 	struct live_out *lo = calloc(1, sizeof(*lo));
-	char defname[IF_NAMESIZE];
-	const char *msg;
+	char defname[IF_NAMESIZE], lower[NIC_DESCRIBE_LEN];
+	const char *msg, *gone = NULL;
 	int rc, err, tfd = -1, sfd = -1;
 	unsigned long line = 0;
 	bool clean = false;
 
+	/* before anything is loaded: a signal from now on ends the run cleanly */
+	sfd = signals_route();
+	if (sfd < 0) {
+		fprintf(stderr, "livelock-trace: cannot set up the signals: %s\n", strerror(-sfd));
+		rc = LT_EXIT_ENV;
+		goto out;
+	}
 	if (!nic || !lo) {
 		rc = LT_EXIT_ENV;
 		goto out;
@@ -431,7 +439,7 @@ int cmd_live(int argc, char **argv)
 		}
 		o.ifname = defname;
 	}
-	err = nic_discover(o.ifname, nic);
+	err = nic_discover_lower(o.ifname, nic);	/* a bridge, bond, VLAN, macvlan: its lower devices */
 	if (err) {
 		fprintf(stderr, "livelock-trace: %s\n", nic_strerror(err, o.ifname));
 		goto out;
@@ -457,6 +465,8 @@ int cmd_live(int argc, char **argv)
 			fprintf(stderr, "%s%u %s", i ? ", " : ": ", nic->irqs[i].irq, nic->irqs[i].name);
 		fprintf(stderr, ") via %s, deliveries at %s\n", probe_variant(probe),
 			probe_delivery(probe));
+		if (nic_set_describe(lower, sizeof(lower), nic))
+			fprintf(stderr, "livelock-trace: %s\n", lower);
 		if (o.sample > 1)
 			fprintf(stderr, "livelock-trace: sampling: %d programs attached for %.3f s of every %g s\n",
 				probe_window_programs(probe), o.interval_s / o.sample, o.interval_s);
@@ -469,7 +479,7 @@ int cmd_live(int argc, char **argv)
 	}
 	if (!o.raw && live_out_open(lo, &o, nic, argc))
 		goto out;
-	err = make_fds(o.interval_s, &tfd, &sfd);
+	err = make_timer(o.interval_s, &tfd);
 	if (err) {
 		fprintf(stderr, "livelock-trace: cannot set up the interval timer: %s\n", strerror(-err));
 		goto out;
@@ -484,7 +494,11 @@ int cmd_live(int argc, char **argv)
 				continue;
 			break;
 		}
-		if (fds[1].revents) {	/* SIGINT or SIGTERM: end cleanly */
+		if (fds[1].revents) {	/* SIGINT, SIGTERM or SIGHUP: the summary, then exit */
+			int sig = signals_take(sfd);
+
+			if (o.verbose)
+				fprintf(stderr, "livelock-trace: %s: stopping\n", signals_name(sig));
 			rc = LT_EXIT_OK;
 			clean = true;
 			break;
@@ -492,11 +506,12 @@ int cmd_live(int argc, char **argv)
 		if (!fds[0].revents || read(tfd, &ticks, sizeof(ticks)) != sizeof(ticks))
 			continue;
 		if (o.sample > 1 && (err = open_window(probe, sfd, &o, &msg)) != 0) {
-			if (err > 0) {	/* SIGINT or SIGTERM */
+			if (err > 0) {	/* a signal */
 				rc = LT_EXIT_OK;
 				clean = true;
-			} else if (!nic_exists(nic->name)) {
-				fprintf(stderr, "livelock-trace: interface %s disappeared; stopping\n", nic->name);
+			} else if ((gone = nic_set_gone(nic))) {
+				fprintf(stderr, "livelock-trace: interface %s disappeared; stopping with the summary of the run so far\n", gone);
+				clean = true;
 			} else {
 				fprintf(stderr, "livelock-trace: %s: %s\n", msg, strerror(-err));
 			}
@@ -504,9 +519,11 @@ int cmd_live(int argc, char **argv)
 		}
 		err = probe_read(probe, &s);
 		probe_window_end(probe);
-		if (err == -ENODEV || !nic_exists(nic->name)) {
-			fprintf(stderr, "livelock-trace: interface %s disappeared; stopping\n", nic->name);
+		if (err == -ENODEV || (gone = nic_set_gone(nic))) {
+			fprintf(stderr, "livelock-trace: interface %s disappeared; stopping with the summary of the run so far\n",
+				gone ? gone : nic->name);
 			rc = LT_EXIT_ENV;
+			clean = true;	/* summary and the record's summary line, then exit 1 */
 			break;
 		}
 		if (err) {
@@ -514,7 +531,7 @@ int cmd_live(int argc, char **argv)
 			break;
 		}
 		if (o.raw)
-			raw_view_interval(stdout, o.json, line, &s);
+			raw_view_interval(stdout, o.json, line, o.interval_s, &s);
 		else
 			live_out_interval(lo, nic, &s);
 		stack_time_for(probe, &s);

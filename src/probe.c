@@ -18,6 +18,7 @@
 #include "probe.h"
 
 _Static_assert(sizeof(struct lt_counters) % 8 == 0, "per-CPU values are 8-byte aligned");
+_Static_assert(NIC_MAX_DEVS == LT_MAX_DEVS, "a device set fits the BPF filter");
 
 #include "probe_priv.h"
 
@@ -162,24 +163,55 @@ static void wait_calls(struct livelock_bpf *s)
 		bpf_program__set_autoload(w[i].prog, tp_in_tracefs(w[i].tp));
 }
 
+/* The traced devices: the set of nic_discover_lower(), else the device alone. */
+static int traced_devs(const struct nic_info *nic, struct nic_dev *out)
+{
+	if (!nic->set.n_traced) {
+		snprintf(out[0].name, sizeof(out[0].name), "%s", nic->name);
+		out[0].ifindex = nic->ifindex;
+		return 1;
+	}
+	memcpy(out, nic->set.traced, (size_t)nic->set.n_traced * sizeof(*out));
+	return nic->set.n_traced;
+}
+
+/* The BPF filter: the traced devices, and the ifindexes their packets carry up to the watched one. */
+static void set_targets(struct livelock_bpf *k, const struct nic_info *nic)
+{
+	struct nic_dev d[NIC_MAX_DEVS];
+	int n = traced_devs(nic, d), m = 0;
+
+	for (int i = 0; i < n; i++) {
+		k->rodata->targ_ifindex[i] = d[i].ifindex;
+		k->rodata->targ_iif[m++] = d[i].ifindex;
+	}
+	for (int i = 0; i < nic->set.n_above && m < LT_MAX_DEVS; i++)
+		k->rodata->targ_iif[m++] = nic->set.above[i].ifindex;
+	k->rodata->targ_n_ifindex = (__u32)n;
+	k->rodata->targ_n_iif = (__u32)m;
+}
+
 /*
- * The XDP arrival counter, through a bpf_link so that it goes with the process.
+ * The XDP arrival counter, through a bpf_link so that it goes with the
+ * process; one program on every traced device, its counters their sum.
  * Never over an XDP program someone else attached: then tracepoints count.
  */
 static void xdp_attach(struct probe *p, enum probe_xdp mode)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, lo);
+	struct nic_dev d[NIC_MAX_DEVS];
+	int n = traced_devs(&p->nic, d);
 	__u32 id = 0;
-	int fd;
 
 	if (mode == PROBE_XDP_OFF)
 		return;
-	if (!bpf_xdp_query_id(p->nic.ifindex, 0, &id) && id) {
-		snprintf(p->xdp_note, sizeof(p->xdp_note),
-			 "XDP program %u is already attached to %s: left alone, arrivals from tracepoints",
-			 id, p->nic.name);
-		return;
-	}
+	for (int i = 0; i < n; i++)
+		if (!bpf_xdp_query_id(d[i].ifindex, 0, &id) && id) {
+			snprintf(p->xdp_note, sizeof(p->xdp_note),
+				 "XDP program %u is already attached to %s: left alone, arrivals from tracepoints",
+				 id, d[i].name);
+			return;
+		}
 	p->xdp = xdp_count_bpf__open_and_load();
 	p->xdp_percpu = calloc(p->ncpus, sizeof(__u64));
 	if (!p->xdp || !p->xdp_percpu) {
@@ -188,17 +220,20 @@ static void xdp_attach(struct probe *p, enum probe_xdp mode)
 		return;
 	}
 	lo.flags = mode == PROBE_XDP_GENERIC ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
-	fd = bpf_link_create(bpf_program__fd(p->xdp->progs.xdp_count), p->nic.ifindex,
-			     BPF_XDP, &lo);
-	if (fd < 0) {
-		snprintf(p->xdp_note, sizeof(p->xdp_note), "cannot attach XDP (%s) to %s: %s",
-			 mode == PROBE_XDP_GENERIC ? "generic" : "native", p->nic.name,
-			 strerror(errno));
-		return;
-	}
-	p->xdp_link = fd;
-}
+	for (int i = 0; i < n; i++) {
+		int fd = bpf_link_create(bpf_program__fd(p->xdp->progs.xdp_count), d[i].ifindex,
+					 BPF_XDP, &lo);
 
+		if (fd < 0) {
+			snprintf(p->xdp_note, sizeof(p->xdp_note), "cannot attach XDP (%s) to %s: %s",
+				 mode == PROBE_XDP_GENERIC ? "generic" : "native", d[i].name,
+				 strerror(errno));
+			probe_xdp_detach(p);	/* all or none: a partial count is no count */
+			return;
+		}
+		p->xdp_link[p->n_xdp_link++] = fd;
+	}
+}
 
 /*
  * Sampling: sched_switch attached for good (a reader's time on a CPU starts
@@ -285,7 +320,6 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 	*msg = NULL;
 	if (!p)
 		return -ENOMEM;
-	p->xdp_link = -1;
 	verbose = opts->verbose;
 	libbpf_set_print(print_fn);
 	p->nic = *nic;
@@ -315,7 +349,7 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 		*msg = "cannot open the BPF object";
 		goto fail;
 	}
-	p->skel->rodata->targ_ifindex = nic->ifindex;
+	set_targets(p->skel, nic);
 	p->skel->rodata->targ_netns = nic->netns_ino;
 
 	n = hooks_of(p->skel, hooks);
@@ -408,9 +442,9 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 		}
 	}
 	xdp_attach(p, opts->xdp);
-	if (p->xdp_link >= 0)
+	if (p->n_xdp_link)
 		probe_xdp_total(p, &p->xdp_prev);
-	nic_read_stats(nic->name, &p->prev_stats);
+	nic_set_read_stats(nic, &p->prev_stats);
 	p->prev_t = cli_now_s();
 	btf__free(vmlinux);
 	*out = p;
@@ -446,12 +480,17 @@ const char *probe_missing(const struct probe *p)
 	return p->missing;
 }
 
+void probe_xdp_detach(struct probe *p)
+{
+	while (p->n_xdp_link > 0)
+		close(p->xdp_link[--p->n_xdp_link]);
+}
+
 void probe_close(struct probe *p)
 {
 	if (!p)
 		return;
-	if (p->xdp_link >= 0)
-		close(p->xdp_link);
+	probe_xdp_detach(p);
 	probe_window_end(p);
 	for (int i = 0; i < STACK_PROGS; i++)
 		bpf_link__destroy(p->stack_link[i]);

@@ -31,7 +31,8 @@ struct probe {
 	bool use_btf;
 	const char *delivery;	/* "socket enqueue" or "read" */
 	struct xdp_count_bpf *xdp;
-	int xdp_link;		/* bpf_link fd: closed, it detaches */
+	int xdp_link[LT_MAX_DEVS];	/* bpf_link fds, one per traced device: closed, they detach */
+	int n_xdp_link;
 	__u64 *xdp_percpu, xdp_prev;
 	char xdp_note[160];
 	char missing[MISSING_MAX];
@@ -46,6 +47,8 @@ struct probe {
 	bool stack_auto, stack_on;		/* stack timing attached on demand, and now */
 	struct bpf_link *stack_link[STACK_PROGS];
 };
+
+void probe_xdp_detach(struct probe *p);
 
 /* probe_read.c */
 int probe_xdp_total(struct probe *p, __u64 *total);	/* the XDP counter over queues and CPUs */

@@ -74,6 +74,14 @@ int record_write_header(FILE *f, const struct nic_info *nic, const struct record
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
+	if (nic->set.n_above) {	/* watched: an upper device; traced: its lower ones */
+		json_str(&j, "upper", nic->set.above[0].name);
+		json_str(&j, "upper_kind", *nic->set.kind ? nic->set.kind : NULL);
+		json_arr(&j, "lower");
+		for (int i = 0; i < nic->set.n_traced; i++)
+			json_str(&j, NULL, nic->set.traced[i].name);
+		json_arr_end(&j);
+	}
 	json_obj_end(&j);
 
 	json_obj(&j, "coalesce");

@@ -99,6 +99,8 @@ struct nic_rx_facts {
 	double frames_per_irq;	/* coalescing frame count */
 };
 void nic_rx_facts(const struct nic_info *nic, struct nic_rx_facts *out);
+/* One line: which receive work runs at strict priority, for the header. */
+void nic_rx_priority_note(const struct nic_rx_facts *fx, char *buf, size_t len);
 
 /* The interface carrying the IPv4 default route (from /proc/net/route). */
 int nic_default_ifname(char *buf, size_t len);

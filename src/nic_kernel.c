@@ -40,3 +40,23 @@ void nic_rx_facts(const struct nic_info *nic, struct nic_rx_facts *out)
 	if (co->supported && co->rx_frames > 1)
 		out->frames_per_irq = co->rx_frames;
 }
+
+/* The header's line on which receive work preempts the application, and what the forecast does with it. */
+void nic_rx_priority_note(const struct nic_rx_facts *fx, char *buf, size_t len)
+{
+	if (fx->preempt_rt)
+		snprintf(buf, len, "PREEMPT_RT: hard-IRQ handlers and NET_RX run in kernel threads "
+			 "(irq/N-NAME, ksoftirqd) under the scheduler, not at strict priority; the forecast "
+			 "shares NET_RX fairly with the application at every load");
+	else if (fx->threaded_napi)
+		snprintf(buf, len, "threaded NAPI: NET_RX polls run in kernel threads (napi/NAME-ID) under "
+			 "the scheduler, only the hard IRQ keeps strict priority; the forecast shares NET_RX "
+			 "fairly with the application at every load");
+	else if (fx->budget_usecs > 0)
+		snprintf(buf, len, "hard IRQ and NET_RX softirq preempt threads (strict priority) until NET_RX "
+			 "is deferred to ksoftirqd after %ld us; the forecast models that deferral",
+			 fx->budget_usecs);
+	else	/* netdev_budget_usecs is not visible from every network namespace */
+		snprintf(buf, len, "hard IRQ and NET_RX softirq preempt threads (strict priority) until NET_RX "
+			 "is deferred to ksoftirqd; the forecast models that deferral");
+}

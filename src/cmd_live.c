@@ -367,13 +367,16 @@ static int live_out_open(struct live_out *lo, const struct live_opts *o,
 	nic_rx_facts(nic, &fx);
 	ro.preempt_rt = fx.preempt_rt;
 	ro.threaded_napi = fx.threaded_napi;
+	ro.rx_thread = fx.rx_thread_pid > 0 ? fx.rx_thread : NULL;
+	ro.rx_thread_policy = fx.rx_thread_policy;
+	ro.rx_fair = fx.rx_fair;
 	nic_rx_priority_note(&fx, lo->rx_priority, sizeof(lo->rx_priority));
 	snprintf(lo->probes, sizeof(lo->probes), "%d programs as %s (%s); kernel types from %s%s; deliveries at %s",
 		 probe_programs(p), probe_variant(p), probe_variant_reason(p), probe_btf_path(p),
 		 probe_btf_external(p) ? " (external)" : "", probe_delivery(p));
 	eo.irq_cap_pps = fx.irq_cap_pps;
 	eo.frames_per_irq = fx.frames_per_irq;
-	eo.rx_threaded = fx.threaded_napi || fx.preempt_rt;
+	eo.rx_threaded = fx.rx_fair;	/* threads under the normal scheduler: NET_RX shares the CPU */
 	eo.defer_us = (double)fx.budget_usecs;
 	lo->est = estimator_new(&eo, nic->rx_ring);
 	if (!lo->est) {
@@ -493,6 +496,12 @@ int cmd_live(int argc, char **argv)
 		fprintf(stderr, ") via %s (%s), %d programs, types from %s, deliveries at %s\n",
 			probe_variant(probe), probe_variant_reason(probe), probe_programs(probe),
 			probe_btf_path(probe), probe_delivery(probe));
+		struct nic_rx_facts fx;
+		char note[400];
+
+		nic_rx_facts(nic, &fx);
+		nic_rx_priority_note(&fx, note, sizeof(note));
+		fprintf(stderr, "livelock-trace: interrupt work: %s\n", note);
 		if (o.sample > 1)
 			fprintf(stderr, "livelock-trace: sampling: %d programs attached for %.3f s of every %g s\n",
 				probe_window_programs(probe), o.interval_s / o.sample, o.interval_s);

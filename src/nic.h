@@ -94,6 +94,16 @@ int nic_discover(const char *ifname, struct nic_info *out);
 struct nic_rx_facts {
 	bool threaded_napi;	/* /sys/class/net/DEV/threaded */
 	bool preempt_rt;	/* /sys/kernel/realtime: interrupts are threads */
+	/*
+	 * The thread that runs NET_RX for this NIC, when it is a thread: an IRQ
+	 * thread (irq/N-NAME, PREEMPT_RT) or a NAPI thread (napi/NAME-ID).  Its
+	 * pid, name and policy (SCHED_OTHER, SCHED_FIFO ...; -1 unknown), and
+	 * whether NET_RX then shares the CPU fairly with applications
+	 * (rx_fair: a normal policy) or still preempts them (a real-time one).
+	 */
+	int rx_thread_pid, rx_thread_policy, rx_thread_prio;
+	char rx_thread[40];
+	bool rx_fair;
 	long budget_usecs;	/* net.core.netdev_budget_usecs */
 	double irq_cap_pps;	/* coalescing timer: interrupts/s at most */
 	double frames_per_irq;	/* coalescing frame count */

@@ -141,6 +141,9 @@ int record_write_header(FILE *f, const struct nic_info *nic, const struct record
 	json_obj(&j, "rx_threads");
 	json_bool(&j, "preempt_rt", o->preempt_rt);
 	json_bool(&j, "threaded_napi", o->threaded_napi);
+	json_str(&j, "thread", o->rx_thread);
+	json_i64(&j, "policy", o->rx_thread_policy);
+	json_bool(&j, "fair", o->rx_fair);
 	json_obj_end(&j);
 	json_end(&j);
 	return ferror(f) ? -EIO : 0;

@@ -10,7 +10,8 @@
  *               (the device-wide sysfs values; null where absent),
  *               "options":{argv:[...], interval_s, mapping, model, deliver,
  *               buffer, window, xdp}}, "probes":{attach, attach_reason, btf,
- *               btf_external}, "rx_threads":{preempt_rt, threaded_napi}
+ *               btf_external}, "rx_threads":{preempt_rt, threaded_napi,
+ *               thread, policy, fair}
  *   lines 2..   one interval each: exactly the objects `--json` prints
  *   last line   the summary object ({"summary":true, ...}) when the run ended
  *               cleanly; a file without it was cut short.
@@ -34,6 +35,9 @@ struct record_opts {
 	const char *btf;	/* the BTF file the programs were relocated against */
 	bool btf_external;	/* not the kernel's own */
 	bool preempt_rt, threaded_napi;	/* receive work in kernel threads */
+	const char *rx_thread;	/* the thread running NET_RX (irq/N-NAME, napi/NAME-ID), or NULL */
+	int rx_thread_policy;	/* its SCHED_* policy, -1 unknown */
+	bool rx_fair;		/* NET_RX shares the CPU with applications (forecast: threaded) */
 };
 
 /* Write the header line; returns 0 or -errno. */

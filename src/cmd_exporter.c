@@ -237,6 +237,14 @@ static int nic_attach(struct exporter *x, const char *name)
 		fprintf(stderr, "livelock-trace: exporter: %s\n", nic_strerror(err, name));
 		goto out;
 	}
+	/* the live command's --attach and --btf, from the environment */
+	if (getenv("LIVELOCK_TRACE_ATTACH") && !probe_parse_attach(getenv("LIVELOCK_TRACE_ATTACH"), &po.attach)) {
+		fprintf(stderr, "livelock-trace: exporter: bad LIVELOCK_TRACE_ATTACH '%s': expected auto or raw_tp\n",
+			getenv("LIVELOCK_TRACE_ATTACH"));
+		err = -EINVAL;
+		goto out;
+	}
+	po.btf = getenv("LIVELOCK_TRACE_BTF") && *getenv("LIVELOCK_TRACE_BTF") ? getenv("LIVELOCK_TRACE_BTF") : NULL;
 	err = probe_open(n->info, &po, &n->probe, &msg);
 	if (err) {
 		fprintf(stderr, "livelock-trace: exporter: %s: %s: %s\n", name,

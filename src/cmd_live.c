@@ -37,13 +37,15 @@ struct live_opts {
 	bool json, raw, verbose, exit_after_attach, per_cpu, stack_time, stack_time_off;
 	unsigned int sample;	/* --sample N: probes attached 1/N of each interval; 0, 1 = always */
 	enum probe_xdp xdp;
+	enum probe_attach attach;	/* --attach, else LIVELOCK_TRACE_ATTACH */
+	const char *btf;	/* --btf FILE, else LIVELOCK_TRACE_BTF */
 	const char *record;	/* --record FILE */
 	struct est_opts est;
 };
 
 enum { OPT_JSON = 1, OPT_RAW, OPT_EXIT_AFTER_ATTACH, OPT_XDP, OPT_RECORD, OPT_MAPPING,
        OPT_MODEL, OPT_DELIVER, OPT_BUFFER, OPT_WINDOW, OPT_NO_CALIBRATE, OPT_STACK_TIME,
-       OPT_SAMPLE };
+       OPT_SAMPLE, OPT_ATTACH, OPT_BTF };
 
 static const char *const xdp_words[] = { "off", "native", "generic" };
 
@@ -107,6 +109,15 @@ static void usage(FILE *f)
 "                     each interval; rates are the window's): cuts the probes'\n"
 "                     cost on the traced path about N-fold, for sampling error\n"
 "                     (README \"Benchmarks\") [1 = always attached]\n"
+"  --attach auto|raw_tp  program type: tp_btf where the kernel's BTF describes\n"
+"                     the tracepoint, else raw_tp; or raw_tp for all (as on a\n"
+"                     kernel whose BTF lacks btf_trace_* types) [auto; or\n"
+"                     $LIVELOCK_TRACE_ATTACH]\n"
+"  --btf FILE         kernel types from FILE instead of /sys/kernel/btf/vmlinux\n"
+"                     (a BTFHub file, or one from 'bpftool gen min_core_btf');\n"
+"                     programs then attach as raw_tp.  Without kernel BTF,\n"
+"                     /var/lib/livelock-trace/btf/$(uname -r).btf is used when\n"
+"                     present [or $LIVELOCK_TRACE_BTF]\n"
 "  -v, --verbose      libbpf messages, attach variant, missing tracepoints\n"
 "  -h, --help         this help\n"
 "\n"
@@ -152,6 +163,8 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "exit-after-attach", no_argument, NULL, OPT_EXIT_AFTER_ATTACH },
 		{ "xdp", required_argument, NULL, OPT_XDP },
+		{ "attach", required_argument, NULL, OPT_ATTACH },
+		{ "btf", required_argument, NULL, OPT_BTF },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -161,6 +174,9 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 	char *end;
 
 	o->interval_s = DEFAULT_INTERVAL_S;
+	if (getenv("LIVELOCK_TRACE_ATTACH") && !probe_parse_attach(getenv("LIVELOCK_TRACE_ATTACH"), &o->attach))
+		return bad_word("LIVELOCK_TRACE_ATTACH", getenv("LIVELOCK_TRACE_ATTACH"), "auto or raw_tp");
+	o->btf = getenv("LIVELOCK_TRACE_BTF") && *getenv("LIVELOCK_TRACE_BTF") ? getenv("LIVELOCK_TRACE_BTF") : NULL;
 	o->est.mapping = EST_MAP_PAPER;	/* the lab's verdict: see README "From Linux events to the model's symbols" */
 	/* a negative INTERVAL or COUNT looks like an option to getopt: a range error instead */
 	neg = cli_negative_operand(argc, argv, longopts, &before, &first);
@@ -225,6 +241,15 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 				o->xdp = PROBE_XDP_GENERIC;
 			else
 				return bad_word("--xdp", optarg, "off, native or generic");
+			break;
+		case OPT_ATTACH:
+			if (!probe_parse_attach(optarg, &o->attach))
+				return bad_word("--attach", optarg, "auto or raw_tp");
+			break;
+		case OPT_BTF:
+			if (!*optarg)
+				return cli_usage("--btf needs a file name");
+			o->btf = optarg;
 			break;
 		case 'h': usage(stdout); return 0;
 		case ':':
@@ -323,25 +348,38 @@ struct live_out {
 	FILE *rec;
 	bool any;		/* an interval was shown: the summary has something to say */
 	char **argv;		/* the command line before getopt reordered it */
+	char probes[400], rx_priority[400];	/* header lines */
 };
 
 static int live_out_open(struct live_out *lo, const struct live_opts *o,
-			 const struct nic_info *nic, int argc)
+			 const struct nic_info *nic, const struct probe *p, int argc)
 {
 	struct live_view_opts vo = { .json = o->json, .per_cpu = o->per_cpu, .est = o->est,
-				     .sample = o->sample, .interval_s = o->interval_s };
+				     .sample = o->sample, .interval_s = o->interval_s, .probes = lo->probes,
+				     .rx_priority = lo->rx_priority };
 	struct record_opts ro = { .argc = argc, .argv = lo->argv, .interval_s = o->interval_s,
-				  .est = &o->est, .xdp = xdp_words[o->xdp], .sample = o->sample };
+				  .est = &o->est, .xdp = xdp_words[o->xdp], .sample = o->sample,
+				  .attach = probe_variant(p), .attach_reason = probe_variant_reason(p),
+				  .btf = probe_btf_path(p), .btf_external = probe_btf_external(p) };
 
 	struct est_opts eo = o->est;
 	struct nic_rx_facts fx;
 
 	nic_rx_facts(nic, &fx);
+	ro.preempt_rt = fx.preempt_rt;
+	ro.threaded_napi = fx.threaded_napi;
+	ro.rx_thread = fx.rx_thread_pid > 0 ? fx.rx_thread : NULL;
+	ro.rx_thread_policy = fx.rx_thread_policy;
+	ro.rx_fair = fx.rx_fair;
+	nic_rx_priority_note(&fx, lo->rx_priority, sizeof(lo->rx_priority));
+	snprintf(lo->probes, sizeof(lo->probes), "%d programs as %s (%s); kernel types from %s%s; deliveries at %s",
+		 probe_programs(p), probe_variant(p), probe_variant_reason(p), probe_btf_path(p),
+		 probe_btf_external(p) ? " (external)" : "", probe_delivery(p));
 	eo.irq_cap_pps = fx.irq_cap_pps;
 	eo.frames_per_irq = fx.frames_per_irq;
 	eo.irq_dynamic = fx.irq_dynamic;
 	eo.irq_dynamic_floor_pps = fx.irq_dynamic_floor_pps;
-	eo.rx_threaded = fx.threaded_napi || fx.preempt_rt;
+	eo.rx_threaded = fx.rx_fair;	/* threads under the normal scheduler: NET_RX shares the CPU */
 	eo.defer_us = (double)fx.budget_usecs;
 	lo->est = estimator_new(&eo, nic->rx_ring);
 	if (!lo->est) {
@@ -452,6 +490,8 @@ int cmd_live(int argc, char **argv)
 	po.stack_time = o.stack_time;
 	po.stack_time_auto = !o.stack_time && !o.stack_time_off && o.sample <= 1;	/* sampled: off, or it would stay attached between windows */
 	po.sample = o.sample > 1;
+	po.attach = o.attach;
+	po.btf = o.btf;
 	srand48((long)getpid() ^ (long)time(NULL));
 	err = probe_open(nic, &po, &probe, &msg);
 	if (err) {
@@ -463,8 +503,15 @@ int cmd_live(int argc, char **argv)
 			nic->name, nic->ifindex, *nic->driver ? nic->driver : "none", nic->n_irqs);
 		for (int i = 0; i < nic->n_irqs; i++)
 			fprintf(stderr, "%s%u %s", i ? ", " : ": ", nic->irqs[i].irq, nic->irqs[i].name);
-		fprintf(stderr, ") via %s, deliveries at %s\n", probe_variant(probe),
-			probe_delivery(probe));
+		fprintf(stderr, ") via %s (%s), %d programs, types from %s, deliveries at %s\n",
+			probe_variant(probe), probe_variant_reason(probe), probe_programs(probe),
+			probe_btf_path(probe), probe_delivery(probe));
+		struct nic_rx_facts fx;
+		char note[400];
+
+		nic_rx_facts(nic, &fx);
+		nic_rx_priority_note(&fx, note, sizeof(note));
+		fprintf(stderr, "livelock-trace: interrupt work: %s\n", note);
 		if (nic_set_describe(lower, sizeof(lower), nic))
 			fprintf(stderr, "livelock-trace: %s\n", lower);
 		if (o.sample > 1)
@@ -477,7 +524,7 @@ int cmd_live(int argc, char **argv)
 		rc = LT_EXIT_OK;
 		goto out;
 	}
-	if (!o.raw && live_out_open(lo, &o, nic, argc))
+	if (!o.raw && live_out_open(lo, &o, nic, probe, argc))
 		goto out;
 	err = make_timer(o.interval_s, &tfd);
 	if (err) {

@@ -106,6 +106,10 @@ void live_view_header(FILE *f, struct live_view *v, const struct nic_info *nic)
 		v->o.est.window == 1 ? "" : "s",
 		v->o.est.no_calibrate ? "as measured" : "calibrated to the measured CPU share",
 		est_deliver_name(v->o.est.deliver));
+	if (v->o.probes)
+		fprintf(f, "# probes: %s\n", v->o.probes);
+	if (v->o.rx_priority)
+		fprintf(f, "# interrupt work: %s\n", v->o.rx_priority);
 	if (v->o.sample > 1)
 		fprintf(f, "# sampled: probes attached for 1/%u of each interval; each line is that window's rates\n",
 			v->o.sample);

@@ -22,6 +22,8 @@ struct live_view_opts {
 	unsigned int sample;		/* --sample N: lines are 1/N windows (0, 1: whole intervals) */
 	double interval_s;		/* under 1 s: timestamps with decimals (0: whole seconds) */
 	struct est_opts est;		/* what the estimator was told, for the header */
+	const char *probes;		/* the header's line on the programs (attach type, BTF), or NULL */
+	const char *rx_priority;	/* the header's line on what runs at strict priority, or NULL */
 };
 
 /* Running statistics of one per-interval value. */

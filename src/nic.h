@@ -143,6 +143,16 @@ const char *nic_set_gone(const struct nic_info *nic);
 struct nic_rx_facts {
 	bool threaded_napi;	/* /sys/class/net/DEV/threaded */
 	bool preempt_rt;	/* /sys/kernel/realtime: interrupts are threads */
+	/*
+	 * The thread that runs NET_RX for this NIC, when it is a thread: an IRQ
+	 * thread (irq/N-NAME, PREEMPT_RT) or a NAPI thread (napi/NAME-ID).  Its
+	 * pid, name and policy (SCHED_OTHER, SCHED_FIFO ...; -1 unknown), and
+	 * whether NET_RX then shares the CPU fairly with applications
+	 * (rx_fair: a normal policy) or still preempts them (a real-time one).
+	 */
+	int rx_thread_pid, rx_thread_policy, rx_thread_prio;
+	char rx_thread[40];
+	bool rx_fair;
 	long budget_usecs;	/* net.core.netdev_budget_usecs */
 	double irq_cap_pps;	/* coalescing timer: interrupts/s at most */
 	double frames_per_irq;	/* coalescing frame count */
@@ -150,6 +160,8 @@ struct nic_rx_facts {
 	double irq_dynamic_floor_pps;	/* the lowest rate that mode holds to (coal_dynamic_floor_pps), 0 unknown */
 };
 void nic_rx_facts(const struct nic_info *nic, struct nic_rx_facts *out);
+/* One line: which receive work runs at strict priority, for the header. */
+void nic_rx_priority_note(const struct nic_rx_facts *fx, char *buf, size_t len);
 
 /* The interface carrying the IPv4 default route (from /proc/net/route). */
 int nic_default_ifname(char *buf, size_t len);

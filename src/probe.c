@@ -130,6 +130,23 @@ static bool tp_in_btf(const struct btf *vmlinux, const char *tp)
 	return vmlinux && btf__find_by_name_kind(vmlinux, name, BTF_KIND_TYPEDEF) > 0;
 }
 
+/*
+ * tp_btf programs name their tracepoint by a BTF id of the running kernel's
+ * own BTF, so an external file (--btf) means raw_tp; so does --attach raw_tp.
+ */
+static bool choose_variant(struct probe *p, const struct probe_opts *opts, const struct btf *vmlinux)
+{
+	if (opts->attach == PROBE_ATTACH_RAW_TP)
+		p->variant_reason = "forced by --attach raw_tp";
+	else if (p->btf_external)
+		p->variant_reason = "external BTF: tp_btf needs the kernel's own";
+	else if (!tp_in_btf(vmlinux, "irq_handler_entry"))
+		p->variant_reason = "the kernel's BTF has no btf_trace_* types";
+	else
+		p->variant_reason = "the kernel's BTF describes the tracepoints";
+	return opts->attach != PROBE_ATTACH_RAW_TP && !p->btf_external && tp_in_btf(vmlinux, "irq_handler_entry");
+}
+
 static bool tp_in_tracefs(const char *tp)
 {
 	static const char *const roots[] = { "/sys/kernel/tracing/events", "/sys/kernel/debug/tracing/events" };
@@ -143,6 +160,12 @@ static bool tp_in_tracefs(const char *tp)
 				return true;
 		}
 	return false;
+}
+
+/* raw_tp attaches by name: any sign that the kernel has the tracepoint will do */
+static bool tp_for_raw(const struct btf *vmlinux, const char *tp)
+{
+	return tp_in_btf(vmlinux, tp) || tp_in_tracefs(tp) || probe_tp_in_kallsyms(tp);
 }
 
 /*
@@ -313,8 +336,10 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 	       struct probe **out, const char **msg)
 {
 	struct probe *p = calloc(1, sizeof(*p));
+	LIBBPF_OPTS(bpf_object_open_opts, oo);
 	struct btf *vmlinux = NULL;
 	struct hook hooks[24];
+	struct bpf_program *prog;
 	int n, err;
 
 	*msg = NULL;
@@ -337,13 +362,15 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 		err = -ENOMEM;
 		goto fail;
 	}
-	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
-		*msg = "this kernel has no BTF (/sys/kernel/btf/vmlinux): livelock-trace needs CONFIG_DEBUG_INFO_BTF=y";
-		err = -ENOENT;
+	err = probe_btf_find(opts->btf, p->btf_path, sizeof(p->btf_path), &p->btf_external, msg);
+	if (err)
 		goto fail;
-	}
-	vmlinux = btf__load_vmlinux_btf();
-	p->skel = livelock_bpf__open();
+	/* an external file describes the types; tp_btf needs them in the kernel itself */
+	vmlinux = p->btf_external ? btf__parse(p->btf_path, NULL) : btf__load_vmlinux_btf();
+	if (libbpf_get_error(vmlinux))
+		vmlinux = NULL;
+	oo.btf_custom_path = p->btf_external ? p->btf_path : NULL;
+	p->skel = livelock_bpf__open_opts(&oo);
 	if (!p->skel) {
 		err = -errno;
 		*msg = "cannot open the BPF object";
@@ -353,10 +380,9 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 	p->skel->rodata->targ_netns = nic->netns_ino;
 
 	n = hooks_of(p->skel, hooks);
-	p->use_btf = vmlinux && tp_in_btf(vmlinux, "irq_handler_entry");
+	p->use_btf = choose_variant(p, opts, vmlinux);
 	for (int i = 0; i < n; i++) {
-		bool have = p->use_btf ? tp_in_btf(vmlinux, hooks[i].tp)
-				       : tp_in_tracefs(hooks[i].tp) || tp_in_btf(vmlinux, hooks[i].tp);
+		bool have = p->use_btf ? tp_in_btf(vmlinux, hooks[i].tp) : tp_for_raw(vmlinux, hooks[i].tp);
 
 		bpf_program__set_autoload(hooks[i].btf, have && p->use_btf);
 		bpf_program__set_autoload(hooks[i].raw, have && !p->use_btf);
@@ -366,12 +392,18 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 			snprintf(p->missing + l, MISSING_MAX - l, "%s%s", l ? " " : "", hooks[i].tp);
 		}
 	}
+	if (!bpf_program__autoload(p->use_btf ? p->skel->progs.stack_packet_btf : p->skel->progs.stack_packet_raw)) {
+		*msg = p->use_btf ? "the kernel's BTF has no net:netif_receive_skb tracepoint to count packets with"
+				  : "found no net:netif_receive_skb tracepoint to count packets with (in the BTF, tracefs or /proc/kallsyms)";
+		err = -ENOENT;
+		goto fail;
+	}
 	/*
 	 * Deliveries: socket enqueues (sock:sk_data_ready, 6.10+) where the kernel
 	 * has them; else reads (skb_copy_datagram_iovec) and UDP frees
 	 * (consume_skb), exact before 6.17 deferred UDP frees.
 	 */
-	p->delivery = tp_in_btf(vmlinux, "sk_data_ready") || tp_in_tracefs("sk_data_ready") ?
+	p->delivery = tp_for_raw(vmlinux, "sk_data_ready") ?
 		"socket enqueue" : "read";
 	if (!strcmp(p->delivery, "socket enqueue")) {
 		bpf_program__set_autoload(p->skel->progs.copy_datagram_btf, false);
@@ -400,9 +432,11 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 	if (opts->verbose)
 		fprintf(stderr, "livelock-trace: deliveries counted at %s\n", p->delivery);
 	if (opts->verbose)
-		fprintf(stderr, "livelock-trace: attaching as %s%s%s\n",
-			p->use_btf ? "tp_btf" : "raw_tp",
+		fprintf(stderr, "livelock-trace: attaching as %s (%s), types from %s%s%s\n",
+			p->use_btf ? "tp_btf" : "raw_tp", p->variant_reason, p->btf_path,
 			*p->missing ? "; this kernel lacks: " : "", p->missing);
+	bpf_object__for_each_program(prog, p->skel->obj)
+		p->n_programs += bpf_program__autoload(prog);
 
 	err = livelock_bpf__load(p->skel);
 	if (err) {
@@ -463,6 +497,26 @@ const char *probe_xdp_note(const struct probe *p)
 const char *probe_variant(const struct probe *p)
 {
 	return p->use_btf ? "tp_btf" : "raw_tp";
+}
+
+const char *probe_variant_reason(const struct probe *p)
+{
+	return p->variant_reason;
+}
+
+const char *probe_btf_path(const struct probe *p)
+{
+	return p->btf_path;
+}
+
+bool probe_btf_external(const struct probe *p)
+{
+	return p->btf_external;
+}
+
+int probe_programs(const struct probe *p)
+{
+	return p->n_programs;
 }
 
 const char *probe_delivery(const struct probe *p)

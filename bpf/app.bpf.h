@@ -262,11 +262,6 @@ static __always_inline int on_wait_call(void)
 #define WAIT_CALL(name)							\
 	SEC("tracepoint/syscalls/sys_enter_" #name)			\
 	int wait_##name(void *ctx) { return on_wait_call(); }
-WAIT_CALL(poll)
-WAIT_CALL(ppoll)
-WAIT_CALL(select)
-WAIT_CALL(pselect6)
-WAIT_CALL(epoll_wait)
-WAIT_CALL(epoll_pwait)
+LT_WAIT_CALLS(WAIT_CALL)	/* bpf/hooks.h */
 
 #endif

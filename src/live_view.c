@@ -371,10 +371,9 @@ void live_view_interval(FILE *f, struct live_view *v, const struct nic_info *nic
 	time_t now = time(NULL);
 	(void)nic;
 	v->intervals++;
-	for (int i = 0; i < LT_HIST_SLOTS; i++)
-		v->isr_hist[i] += s->isr_hist[i];
-	for (int i = 0; i < LT_BATCH_SLOTS; i++)
-		v->batch_hist[i] += s->batch_hist[i];
+#define X(field, slots, key, doc) for (int i = 0; i < (slots); i++) v->field[i] += s->field[i];
+	LT_HISTS(X)
+#undef X
 	if (e->state != EST_IDLE) {
 		v->busy++;
 		stat_add(&v->isr, us(e->cur.isr_ns));
@@ -499,14 +498,13 @@ static void summary_json(FILE *f, const struct live_view *v, const struct nic_in
 	else
 		json_null(&j, "costs");
 	(void)e;
-	json_arr(&j, "batch_hist");
-	for (int i = 0; i < LT_BATCH_SLOTS; i++)
-		json_u64(&j, NULL, v->batch_hist[i]);
+#define X(field, slots, key, doc)					\
+	json_arr(&j, key);						\
+	for (int i = 0; i < (slots); i++)				\
+		json_u64(&j, NULL, v->field[i]);			\
 	json_arr_end(&j);
-	json_arr(&j, "isr_hist_log2ns");
-	for (int i = 0; i < LT_HIST_SLOTS; i++)
-		json_u64(&j, NULL, v->isr_hist[i]);
-	json_arr_end(&j);
+	LT_HISTS(X)
+#undef X
 	json_end(&j);
 }
 

@@ -43,8 +43,9 @@ struct live_view {
 	int shown_kind;			/* model kind last announced, -1 none */
 	unsigned long intervals, busy;
 	struct live_stat isr, copy, proto, batch;
-	uint64_t isr_hist[LT_HIST_SLOTS];
-	uint64_t batch_hist[LT_BATCH_SLOTS];
+#define X(field, slots, key, doc) uint64_t field[slots];	/* over every interval */
+	LT_HISTS(X)
+#undef X
 	struct live_busy *busy_iv;	/* the busy intervals, in order */
 	unsigned int n_busy_iv, cap_busy_iv;
 	struct estimate last;

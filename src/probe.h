@@ -20,6 +20,12 @@ enum probe_xdp {
 	PROBE_XDP_GENERIC,	/* after the driver, in the stack's receive path */
 };
 
+/* Where deliveries to applications are counted (bpf/compat.bpf.h). */
+enum probe_delivery {
+	PROBE_DELIVER_ENQUEUE,	/* sock:sk_data_ready, 6.10+ */
+	PROBE_DELIVER_READ,	/* reads: skb_copy_datagram_iovec and UDP frees */
+};
+
 struct probe_opts {
 	bool verbose;		/* libbpf's messages and the variant chosen */
 	enum probe_xdp xdp;	/* arrival counter; never over someone's XDP program */

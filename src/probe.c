@@ -24,12 +24,6 @@ _Static_assert(sizeof(struct lt_counters) % sizeof(__u64) == 0, "the counters ar
 
 static bool verbose;
 
-struct bpf_program *probe_hook_prog(const struct probe *p, const struct hook *h)
-{
-	(void)p;
-	return bpf_program__autoload(h->btf) ? h->btf : bpf_program__autoload(h->raw) ? h->raw : NULL;
-}
-
 /* The link of the variant prog of hook h (attached by the skeleton, or by us). */
 static struct bpf_link **hook_link(struct hook *h, const struct bpf_program *prog)
 {
@@ -43,7 +37,7 @@ int probe_stack_time(struct probe *p, bool on)
 	if (on)	/* the programs were away: each CPU forgets half-done entries */
 		p->skel->bss->window_epoch++;
 	for (int i = 0; i < LT_N_HOOKS; i++) {
-		struct bpf_program *prog = probe_hook_prog(p, &p->hooks[i]);
+		struct bpf_program *prog = p->hooks[i].loaded;
 
 		if (p->hooks[i].group != LT_HG_STACK)
 			continue;
@@ -79,7 +73,7 @@ static void hooks_of(struct livelock_bpf *s, struct hook *h)
 
 #define X(tp, name, group, cost, args, call)					\
 	h[n++] = (struct hook){ tp, group, cost, s->progs.name##_btf, s->progs.name##_raw, \
-				&s->links.name##_btf, &s->links.name##_raw };
+				&s->links.name##_btf, &s->links.name##_raw, NULL };
 	LT_HOOKS(X)
 #undef X
 }
@@ -175,7 +169,7 @@ static int sample_setup(struct probe *p, const char **msg)
 	for (int i = 0; i < LT_N_HOOKS; i++) {
 		struct hook *h = &p->hooks[i];
 
-		if (h->group != LT_HG_STICKY || !(prog = probe_hook_prog(p, h)))
+		if (h->group != LT_HG_STICKY || !(prog = h->loaded))
 			continue;
 		*hook_link(h, prog) = bpf_program__attach(prog);
 		if (!*hook_link(h, prog)) {
@@ -304,12 +298,13 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 	want[LT_HG_READ] = p->delivery == PROBE_DELIVER_READ;	/* the reader frees the datagram */
 	want[LT_HG_FORWARD] = opts->forward;	/* every transmit of the host: only when asked */
 	for (int i = 0; i < LT_N_HOOKS; i++) {
-		const struct hook *h = &p->hooks[i];
+		struct hook *h = &p->hooks[i];
 		bool have = p->use_btf ? tp_in_btf(vmlinux, h->tp)
 				       : tp_in_tracefs(h->tp) || tp_in_btf(vmlinux, h->tp);
 
 		bpf_program__set_autoload(h->btf, have && want[h->group] && p->use_btf);
 		bpf_program__set_autoload(h->raw, have && want[h->group] && !p->use_btf);
+		h->loaded = !have || !want[h->group] ? NULL : p->use_btf ? h->btf : h->raw;
 		if (!have) {
 			size_t l = strlen(p->missing);
 

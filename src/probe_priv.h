@@ -20,6 +20,7 @@ struct hook {
 	enum lt_hook_cost cost;
 	struct bpf_program *btf, *raw;
 	struct bpf_link **btf_link, **raw_link;
+	struct bpf_program *loaded;	/* the variant loaded, NULL: neither (set by probe_open) */
 };
 
 struct probe {
@@ -55,8 +56,6 @@ struct probe {
 	struct bpf_link *stack_link[LT_N_HOOKS];	/* by hook: LT_HG_STACK rows only */
 };
 
-/* The loaded variant of hook h (NULL: neither is loaded). */
-struct bpf_program *probe_hook_prog(const struct probe *p, const struct hook *h);
 
 /* probe_read.c */
 int probe_xdp_total(struct probe *p, __u64 *total);	/* the XDP counter over queues and CPUs */

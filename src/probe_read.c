@@ -302,7 +302,7 @@ void probe_read_cost(struct probe *p, struct lt_sample *o)
 		return;
 	o->probe_ns_per_irq = o->probe_ns_per_packet = 0;
 	for (int i = 0; i < LT_N_HOOKS; i++) {
-		const struct bpf_program *prog = probe_hook_prog(p, &p->hooks[i]);
+		const struct bpf_program *prog = p->hooks[i].loaded;
 		struct bpf_prog_info info = { 0 };
 		__u32 len = sizeof(info);
 		int fd = prog ? bpf_program__fd(prog) : -1;

@@ -108,6 +108,7 @@ static __always_inline struct lt_cpu_state *st(void)
 	if (s->epoch != epoch) {
 		s->irq_active = s->sirq_active = s->stack_depth = 0;
 		s->pending_ours = s->last_arrival = s->sirq_nested = 0;
+		s->lat_head = s->lat_tail;	/* --latency: entries of the last window */
 		s->epoch = epoch;
 	}
 	return s;

@@ -76,7 +76,7 @@ enum lt_hook_cost {
 	  (const struct sock *sk), on_sk_data_ready(sk, btf))			\
 	/* a receive call returned: finds reader threads, their per-read costs */ \
 	X("sock_recv_length", recv_length, LT_HG_ENQUEUE, LT_COST_NONE,	\
-	  (struct sock *sk, int ret, int flags), on_recv_length(sk, ret, btf))	\
+	  (struct sock *sk, int ret, int flags), on_recv_length(sk, ret, flags, btf)) \
 	/* the application side: reader threads' on-CPU time */		\
 	X("sched_switch", sched_switch, LT_HG_STICKY, LT_COST_NONE,		\
 	  (bool preempt, struct task_struct *prev, struct task_struct *next,	\

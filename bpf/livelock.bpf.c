@@ -13,6 +13,7 @@
 #include "livelock.h"
 #include "hooks.h"
 #include "common.bpf.h"
+#include "latency.bpf.h"
 
 static __always_inline int on_irq_entry(int irq)
 {
@@ -87,6 +88,8 @@ static __always_inline int on_softirq_exit(unsigned int vec)
 	s->sirq_active = 0;
 	s->pending_ours = 0;
 	c = CTR_OF(s);
+	if (targ_latency)
+		lat_forget(s, c);
 	if (!s->sirq_packets) {	/* only runs that handled our packets are timed */
 		if (s->reader_on)
 			c->reader_stolen_ns += s->sirq_nested;
@@ -155,14 +158,18 @@ static __always_inline int on_stack_packet(struct sk_buff *skb, const bool btf)
 
 	if (!(s = st()))
 		return 0;
+	c = CTR_OF(s);
 	if (!dev_is_ours(RD(btf, skb->dev, skb, dev), btf)) {
 		s->pending_ours = 0;	/* another device's packets from here on */
+		if (targ_latency)
+			lat_forget(s, c);
 		return 0;
 	}
-	c = CTR_OF(s);
 	c->stack_packets++;
 	s->pending_ours++;
 	now = bpf_ktime_get_ns();
+	if (targ_latency)
+		lat_entered(s, c, now);
 	if (s->sirq_active) {	/* the run's marginal cost: from one of our packets to the next */
 		if (s->sirq_packets) {
 			c->sirq_gap_n++;
@@ -258,6 +265,7 @@ static __always_inline int count_delivery(const struct sk_buff *skb, int len, co
 
 static __always_inline int on_kfree_skb(struct sk_buff *skb, int reason, const bool btf)
 {
+	struct lt_cpu_state *s;
 	struct lt_counters *c;
 	int place = LT_DROP_OTHER;
 
@@ -272,6 +280,9 @@ static __always_inline int on_kfree_skb(struct sk_buff *skb, int reason, const b
 		place = LT_DROP_BACKLOG;
 	if (place >= 0 && place < LT_DROP_PLACES)
 		c->drops[place]++;
+	/* a full socket buffer drops it in the receive path: it leaves the stack unqueued */
+	if (targ_latency && place == LT_DROP_SOCKET && (s = st()) && lat_left(s))
+		c->lat_stack_unqueued++;
 	return 0;
 }
 

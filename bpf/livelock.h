@@ -13,6 +13,9 @@
 #define LT_MAX_IRQS	4096	/* IRQ numbers the filter map covers      */
 #define LT_IRQ_SLOTS	64	/* a NIC's IRQs timed one by one; the filter map holds slot + 1 */
 #define LT_XDP_QUEUES	64	/* RX queues counted apart by XDP; the last takes the rest */
+#define LT_LAT_CPU_RING	64	/* --latency: stack-entry times of our packets not yet queued, per CPU */
+#define LT_LAT_SOCK_RING 1024	/* --latency: enqueue times of datagrams not yet read, per socket */
+#define LT_LAT_SOCKS	64	/* --latency: sockets followed at once (LRU) */
 
 enum lt_drop_place {
 	LT_DROP_BACKLOG,	/* softnet backlog full (netif_rx)        */
@@ -37,6 +40,8 @@ struct lt_cpu_state {
 	__u64 pending_ours;	/* our packets in the stack, not yet queued to a socket */
 	__u64 sirq_nested;	/* our hard-IRQ time nested inside the running softirq */
 	__u64 epoch;		/* sampling window these fields belong to (see window_epoch) */
+	__u64 lat_t[LT_LAT_CPU_RING];	/* --latency: stack entry of our packets in the stack, a FIFO */
+	__u32 lat_head, lat_tail;	/* ... its ends (free-running) */
 	__u32 irq_active;	/* slot + 1 of the IRQ being handled, 0 = none */
 	__u32 sirq_active;
 	__u32 stack_depth;
@@ -53,6 +58,16 @@ struct lt_reader {
 	__u64 mark_stolen;	/* its CPU's reader_stolen_ns then */
 	__u32 mark_cpu;		/* that CPU */
 	__u32 mark_epoch;	/* and the sampling window (a span never straddles two) */
+};
+
+/*
+ * --latency: one UDP socket our datagrams are queued to (key: its address).
+ * The queue is FIFO, so the enq-th datagram queued is the enq-th read:
+ * t[] holds the enqueue times of those not read yet (0: another device's).
+ */
+struct lt_lat_sock {
+	__u64 enq, read;	/* datagrams queued and read since followed */
+	__u64 t[LT_LAT_SOCK_RING];
 };
 
 /* One IRQ of the NIC: handler time of IRQ_HANDLED invocations, and IRQ_NONE ones. */
@@ -85,7 +100,24 @@ struct lt_irq_stat {
 	X(iat_n,	double,	  "",			"inter-arrival times at the stack entry") \
 	X(iat_ns,	double,	  "",			"their sum")				\
 	X(iat_ns_sq,	double,	  "",			"their squares")			\
+	LT_LATENCY_COUNTERS(X)							\
 	LT_COST_COUNTERS(X)
+
+/*
+ * --latency, per packet: from entering the stack (net:netif_receive_skb) to
+ * its socket enqueue (sock:sk_data_ready), and from that enqueue to the
+ * application's read of it (sock:sock_recv_length, UDP).  Entries the
+ * bounded stores could not keep are counted, never guessed.
+ */
+#define LT_LATENCY_COUNTERS(X)							\
+	X(lat_stack_n,	uint64_t, "latency_stack_packets", "packets timed from the stack entry to the socket enqueue") \
+	X(lat_stack_ns,	uint64_t, "latency_stack_ns_total", "their time")			\
+	X(lat_stack_lost, uint64_t, "latency_stack_lost", "entry times overwritten: more than LT_LAT_CPU_RING in the stack at once") \
+	X(lat_stack_unqueued, uint64_t, "latency_stack_unqueued", "packets that entered the stack but were not queued to a socket in that run (dropped, forwarded, not for a socket)") \
+	X(lat_read_n,	uint64_t, "latency_read_packets", "datagrams timed from the socket enqueue to the application's read") \
+	X(lat_read_ns,	uint64_t, "latency_read_ns_total", "their time")			\
+	X(lat_read_lost, uint64_t, "latency_read_lost",	"reads whose enqueue time was overwritten: more than LT_LAT_SOCK_RING queued") \
+	X(lat_read_unmatched, uint64_t, "latency_read_unmatched", "reads of a followed socket with no enqueue time of ours (queued before, or another device's)")
 
 /*
  * The costs split into a fixed and a marginal part, measured directly (the
@@ -125,7 +157,9 @@ struct lt_irq_stat {
 /* Histograms.  X(field, slots, JSON key, what it counts) */
 #define LT_HISTS(X)								\
 	X(batch_hist,	LT_BATCH_SLOTS,	"batch_hist",	"polls (or ISRs) by packets handled: 0..64, then > 64") \
-	X(isr_hist,	LT_HIST_SLOTS,	"isr_hist_log2ns", "hard-IRQ handler time, log2 ns")
+	X(isr_hist,	LT_HIST_SLOTS,	"isr_hist_log2ns", "hard-IRQ handler time, log2 ns") \
+	X(lat_stack_hist, LT_HIST_SLOTS, "latency_stack_hist_log2ns", "--latency: stack entry to socket enqueue, log2 ns") \
+	X(lat_read_hist, LT_HIST_SLOTS,	"latency_read_hist_log2ns", "--latency: socket enqueue to the read, log2 ns")
 
 struct lt_counters {
 #define X(field, type, key, doc) __u64 field;

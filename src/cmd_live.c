@@ -34,7 +34,7 @@ struct live_opts {
 	const char *ifname;
 	double interval_s;
 	uint64_t count;		/* 0: until interrupted */
-	bool json, raw, verbose, exit_after_attach, per_cpu, stack_time, stack_time_off;
+	bool json, raw, verbose, exit_after_attach, per_cpu, stack_time, stack_time_off, latency;
 	unsigned int sample;	/* --sample N: probes attached 1/N of each interval; 0, 1 = always */
 	enum probe_xdp xdp;
 	const char *record;	/* --record FILE */
@@ -43,7 +43,7 @@ struct live_opts {
 
 enum { OPT_JSON = 1, OPT_RAW, OPT_EXIT_AFTER_ATTACH, OPT_XDP, OPT_RECORD, OPT_MAPPING,
        OPT_MODEL, OPT_DELIVER, OPT_BUFFER, OPT_WINDOW, OPT_NO_CALIBRATE, OPT_STACK_TIME,
-       OPT_SAMPLE };
+       OPT_SAMPLE, OPT_LATENCY };
 
 static const char *const xdp_words[] = { "off", "native", "generic" };
 
@@ -107,6 +107,11 @@ static void usage(FILE *f)
 "                     each interval; rates are the window's): cuts the probes'\n"
 "                     cost on the traced path about N-fold, for sampling error\n"
 "                     (README \"Benchmarks\") [1 = always attached]\n"
+"  --latency          time every packet from entering the stack to its socket\n"
+"                     enqueue, and from there to the application's read (UDP):\n"
+"                     p50/p90/p99/max per interval in the JSON, histograms in\n"
+"                     the summary; about three programs' work more per packet\n"
+"                     (README \"Latency\"); needs sock:sk_data_ready (6.10+)\n"
 "  -v, --verbose      libbpf messages, attach variant, missing tracepoints\n"
 "  --exit-after-attach  attach, report, detach and exit (for tests)\n"
 "  -h, --help         this help\n"
@@ -150,6 +155,7 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 		{ "no-calibrate", no_argument, NULL, OPT_NO_CALIBRATE },
 		{ "stack-time", optional_argument, NULL, OPT_STACK_TIME },
 		{ "sample", required_argument, NULL, OPT_SAMPLE },
+		{ "latency", no_argument, NULL, OPT_LATENCY },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "exit-after-attach", no_argument, NULL, OPT_EXIT_AFTER_ATTACH },
 		{ "xdp", required_argument, NULL, OPT_XDP },
@@ -173,6 +179,7 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 		case 'v': o->verbose = true; break;
 		case OPT_EXIT_AFTER_ATTACH: o->exit_after_attach = true; break;
 		case OPT_NO_CALIBRATE: o->est.no_calibrate = true; break;
+		case OPT_LATENCY: o->latency = true; break;
 		case OPT_STACK_TIME:
 			if (!optarg || !strcmp(optarg, "on"))
 				o->stack_time = true;
@@ -244,6 +251,9 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 		fprintf(stderr, "livelock-trace: unexpected argument '%s' (see --help)\n", argv[pos]);
 		return LT_EXIT_USAGE;
 	}
+	/* a read in one window would take the enqueue time of a datagram queued in another */
+	if (o->latency && o->sample > 1)
+		return cli_usage("--latency and --sample exclude each other: the latency follows every packet");
 	if (o->sample > 1 && o->interval_s / o->sample < MIN_WINDOW_S) {
 		fprintf(stderr, "livelock-trace: --sample %u leaves a window of %.3f s in a %g s interval: the window must be >= %g s (fewer N or a longer INTERVAL)\n",
 			o->sample, o->interval_s / o->sample, o->interval_s, MIN_WINDOW_S);
@@ -325,12 +335,13 @@ struct live_out {
 };
 
 static int live_out_open(struct live_out *lo, const struct live_opts *o,
-			 const struct nic_info *nic, int argc)
+			 const struct nic_info *nic, int argc, bool latency)
 {
 	struct live_view_opts vo = { .json = o->json, .per_cpu = o->per_cpu, .est = o->est,
-				     .sample = o->sample };
+				     .sample = o->sample, .latency = latency };
 	struct record_opts ro = { .argc = argc, .argv = lo->argv, .interval_s = o->interval_s,
-				  .est = &o->est, .xdp = xdp_words[o->xdp], .sample = o->sample };
+				  .est = &o->est, .xdp = xdp_words[o->xdp], .sample = o->sample,
+				  .latency = latency };
 
 	struct est_opts eo = o->est;
 	struct nic_rx_facts fx;
@@ -442,6 +453,7 @@ int cmd_live(int argc, char **argv)
 	po.stack_time = o.stack_time;
 	po.stack_time_auto = !o.stack_time && !o.stack_time_off && o.sample <= 1;	/* sampled: off, or it would stay attached between windows */
 	po.sample = o.sample > 1;
+	po.latency = o.latency;
 	srand48((long)getpid() ^ (long)time(NULL));
 	err = probe_open(nic, &po, &probe, &msg);
 	if (err) {
@@ -459,13 +471,15 @@ int cmd_live(int argc, char **argv)
 			fprintf(stderr, "livelock-trace: sampling: %d programs attached for %.3f s of every %g s\n",
 				probe_window_programs(probe), o.interval_s / o.sample, o.interval_s);
 	}
+	if (o.latency && !probe_latency(probe))
+		fprintf(stderr, "livelock-trace: note: --latency needs sock:sk_data_ready (kernel 6.10+), which this kernel lacks: not measured\n");
 	if (probe_xdp_note(probe))
 		fprintf(stderr, "livelock-trace: note: %s\n", probe_xdp_note(probe));
 	if (o.exit_after_attach) {
 		rc = LT_EXIT_OK;
 		goto out;
 	}
-	if (!o.raw && live_out_open(lo, &o, nic, argc))
+	if (!o.raw && live_out_open(lo, &o, nic, argc, probe_latency(probe)))
 		goto out;
 	err = make_fds(o.interval_s, &tfd, &sfd);
 	if (err) {

@@ -9,17 +9,18 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "estimator.h"
+#include "latency.h"
 #include "nic.h"
 #include "sample.h"
 
 #define LIVE_VIEW_HEADER_EVERY	20	/* lines between repeated column headers */
-#define LIVE_VIEW_BAR_WIDTH	40	/* characters of the longest histogram bar */
 
 struct live_view_opts {
 	bool json;
 	bool per_cpu;			/* -C: NET_RX softirq per CPU under each line */
 	unsigned int header_every;	/* 0: LIVE_VIEW_HEADER_EVERY */
 	unsigned int sample;		/* --sample N: lines are 1/N windows (0, 1: whole intervals) */
+	bool latency;			/* --latency measured: "latency" in the JSON, its summary */
 	struct est_opts est;		/* what the estimator was told, for the header */
 };
 
@@ -46,6 +47,7 @@ struct live_view {
 #define X(field, slots, key, doc) uint64_t field[slots];	/* over every interval */
 	LT_HISTS(X)
 #undef X
+	struct lat_run lat;		/* --latency, over every interval */
 	struct live_busy *busy_iv;	/* the busy intervals, in order */
 	unsigned int n_busy_iv, cap_busy_iv;
 	struct estimate last;

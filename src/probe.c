@@ -312,6 +312,11 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 		}
 	}
 	wait_calls(p->skel);
+	/* the latency's enqueue point is sock:sk_data_ready (bpf/compat.bpf.h) */
+	p->latency = opts->latency && p->delivery == PROBE_DELIVER_ENQUEUE;
+	p->skel->rodata->targ_latency = p->latency;
+	if (!p->latency)	/* its socket map is not used: keep it small */
+		bpf_map__set_max_entries(p->skel->maps.lat_socks, 1);
 	if (opts->verbose)
 		fprintf(stderr, "livelock-trace: deliveries counted at %s\n", probe_delivery(p));
 	if (opts->verbose)
@@ -377,6 +382,11 @@ const char *probe_xdp_note(const struct probe *p)
 const char *probe_variant(const struct probe *p)
 {
 	return p->use_btf ? "tp_btf" : "raw_tp";
+}
+
+bool probe_latency(const struct probe *p)
+{
+	return p->latency;
 }
 
 const char *probe_delivery(const struct probe *p)

@@ -33,6 +33,7 @@ struct probe_opts {
 	bool stack_time;	/* time each packet's netif_receive_skb / GRO entry -> exit */
 	bool stack_time_auto;	/* ... loaded, attached only by probe_stack_time() */
 	bool sample;		/* attach the per-event programs only inside windows */
+	bool latency;		/* per-packet latency: stack entry -> socket enqueue -> read */
 };
 
 /* Returns 0 or a negative errno; *msg then says what to do (one line). */
@@ -62,6 +63,8 @@ const char *probe_variant(const struct probe *p);
 const char *probe_missing(const struct probe *p);
 /* Why the XDP counter is not attached although asked for, or NULL. */
 const char *probe_xdp_note(const struct probe *p);
+/* Whether the per-packet latency is measured (asked for, and the kernel has sk_data_ready). */
+bool probe_latency(const struct probe *p);
 /* Where deliveries are counted: "socket enqueue" or "read". */
 const char *probe_delivery(const struct probe *p);
 /* The loaded BPF object: its programs' run-time statistics (kernel.bpf_stats_enabled). */

@@ -38,6 +38,7 @@ struct probe {
 	double prev_t;
 	bool use_btf;
 	enum probe_delivery delivery;
+	bool latency;				/* --latency, and measurable here */
 	struct hook hooks[LT_N_HOOKS];
 	struct xdp_count_bpf *xdp;
 	int xdp_link;		/* bpf_link fd: closed, it detaches */

@@ -29,6 +29,7 @@ struct record_opts {
 	const struct est_opts *est;
 	const char *xdp;	/* "off", "native", "generic" */
 	unsigned int sample;	/* --sample N (1: probes always attached) */
+	bool latency;		/* --latency measured */
 };
 
 /* Write the header line; returns 0 or -errno. */

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The probe loader: the hook table, variant choice, load, attach, sampling windows, stack timing on demand (probe.h). */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>

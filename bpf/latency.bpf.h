@@ -68,18 +68,21 @@ static __always_inline bool sk_is_udp(const struct sock *sk, const bool btf)
 	return RD(btf, sk->sk_protocol, sk, sk_protocol) == IPPROTO_UDP_NR;
 }
 
-/* A datagram was queued to sk at now: of ours (entered the stack at t0, 0 = unknown) or not. */
+/* A datagram was queued to sk just now: of ours (entered the stack at t0, 0 = unknown) or not. */
 static __always_inline void lat_queued(const struct sock *sk, struct lt_counters *c, __u64 t0,
 				       bool ours, const bool btf)
 {
 	static const struct lt_lat_sock fresh;
-	__u64 key = (__u64)sk, now = bpf_ktime_get_ns();
+	__u64 key = (__u64)sk, now = 0;
 	struct lt_lat_sock *q;
 
-	if (ours && t0) {
-		c->lat_stack_n++;
-		c->lat_stack_ns += now - t0;
-		lat_hist(c->lat_stack_hist, now - t0);
+	if (ours) {
+		now = bpf_ktime_get_ns();
+		if (t0) {
+			c->lat_stack_n++;
+			c->lat_stack_ns += now - t0;
+			lat_hist(c->lat_stack_hist, now - t0);
+		}
 	}
 	q = bpf_map_lookup_elem(&lat_socks, &key);
 	if (!q && ours && sk_is_udp(sk, btf)) {
@@ -88,7 +91,7 @@ static __always_inline void lat_queued(const struct sock *sk, struct lt_counters
 	}
 	if (!q)
 		return;
-	q->t[q->enq & (LT_LAT_SOCK_RING - 1)] = ours ? now : 0;	/* another device's: kept in line */
+	q->t[q->enq & (LT_LAT_SOCK_RING - 1)] = now;	/* 0: another device's, kept in line */
 	q->enq++;
 }
 

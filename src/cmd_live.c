@@ -110,7 +110,7 @@ static void usage(FILE *f)
 "  --latency          time every packet from entering the stack to its socket\n"
 "                     enqueue, and from there to the application's read (UDP):\n"
 "                     p50/p90/p99/max per interval in the JSON, histograms in\n"
-"                     the summary; ~155 ns more per packet, so off by default\n"
+"                     the summary; ~160 ns more per packet, so off by default\n"
 "                     (README \"Latency\"); needs sock:sk_data_ready (6.10+)\n"
 "  -v, --verbose      libbpf messages, attach variant, missing tracepoints\n"
 "  --exit-after-attach  attach, report, detach and exit (for tests)\n"

@@ -196,15 +196,23 @@ static __always_inline int on_sk_data_ready(const struct sock *sk, const bool bt
 {
 	struct lt_cpu_state *s = st();
 	struct lt_counters *c;
-	__u64 *slot, key;
+	__u64 *slot, key, t0;
 
-	if (!s || !s->pending_ours)
+	if (!s)
 		return 0;
+	c = CTR_OF(s);
+	if (!s->pending_ours) {
+		if (targ_latency)	/* another device's datagram: kept in line on a followed socket */
+			lat_queued(sk, c, 0, false, btf);
+		return 0;
+	}
 	s->pending_ours--;
+	t0 = targ_latency ? lat_left(s) : 0;
 	if (RD(btf, sk->__sk_common.skc_net.net->ns.inum, sk, __sk_common.skc_net.net, ns.inum) !=
 	    targ_netns)
 		return 0;
-	c = CTR_OF(s);
+	if (targ_latency)
+		lat_queued(sk, c, t0, true, btf);
 	c->delivered_packets++;
 	key = sock_key(sk, targ_netns, btf);
 	slot = sock_slot(key);
@@ -218,12 +226,15 @@ static __always_inline int on_sk_data_ready(const struct sock *sk, const bool bt
  * receive call: a thread that reads from one of our sockets is a reader, and
  * it is on this CPU now.  Known readers return at the first check.
  */
-static __always_inline int on_recv_length(const struct sock *sk, int ret, const bool btf)
+static __always_inline int on_recv_length(const struct sock *sk, int ret, int flags,
+					  const bool btf)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	__u32 *known = reader_slot(tid);
 	__u64 *slot, key;
 
+	if (targ_latency)
+		lat_read(sk, ret, flags);
 	if (!known)
 		return 0;
 	if (*known == tid || *known == READER_SHARED) {	/* a reader (or may be): its costs */
@@ -262,11 +273,6 @@ static __always_inline int on_wait_call(void)
 #define WAIT_CALL(name)							\
 	SEC("tracepoint/syscalls/sys_enter_" #name)			\
 	int wait_##name(void *ctx) { return on_wait_call(); }
-WAIT_CALL(poll)
-WAIT_CALL(ppoll)
-WAIT_CALL(select)
-WAIT_CALL(pselect6)
-WAIT_CALL(epoll_wait)
-WAIT_CALL(epoll_pwait)
+LT_WAIT_CALLS(WAIT_CALL)	/* bpf/hooks.h */
 
 #endif

@@ -7,6 +7,8 @@
 #ifndef LT_COMMON_BPF_H
 #define LT_COMMON_BPF_H
 
+#include "compat.bpf.h"
+
 #define NET_RX_VEC	3	/* NET_RX_SOFTIRQ */
 #define IRQ_NONE_RET	0
 #define IPPROTO_UDP_NR	17
@@ -44,7 +46,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct lt_counters);
+	__type(value, struct lt_cpu);
 } counters SEC(".maps");
 
 struct {
@@ -97,37 +99,32 @@ struct {
 static __always_inline struct lt_counters *ctr(void)
 {
 	__u32 zero = 0;
+	struct lt_cpu *v = bpf_map_lookup_elem(&counters, &zero);
 
-	return bpf_map_lookup_elem(&counters, &zero);
+	return v ? &v->c : NULL;
 }
 
 static __always_inline struct lt_cpu_state *st(void)
 {
-	struct lt_counters *c = ctr();
+	__u32 zero = 0;
+	struct lt_cpu *v = bpf_map_lookup_elem(&counters, &zero);
 	struct lt_cpu_state *s;
 	__u64 epoch = window_epoch;
 
-	if (!c)
+	if (!v)
 		return NULL;
-	s = &c->scratch;
+	s = &v->scratch;
 	if (s->epoch != epoch) {
 		s->irq_active = s->sirq_active = s->stack_depth = 0;
 		s->pending_ours = s->last_arrival = s->sirq_nested = 0;
+		s->lat_head = s->lat_tail;	/* --latency: entries of the last window */
 		s->epoch = epoch;
 	}
 	return s;
 }
 
-/* The counters of the scratch s (both live in one per-CPU value). */
-#define CTR_OF(s) container_of(s, struct lt_counters, scratch)
-
-/*
- * Reading kernel memory: a tp_btf program may follow BTF pointers directly
- * (plain loads, faults read as 0), a raw_tp one must call a probe-read
- * helper per hop.  Handlers take `btf`, a constant in each program, and the
- * compiler keeps only the branch that program can use.
- */
-#define RD(btf, direct, ...) ((btf) ? (direct) : BPF_CORE_READ(__VA_ARGS__))
+/* The counters of the scratch s (both live in one per-CPU value: one lookup per event). */
+#define CTR_OF(s) (&container_of(s, struct lt_cpu, scratch)->c)
 
 /* ifindex among the first n of set (constants after load: the verifier prunes the rest) */
 static __always_inline bool ifindex_in(const volatile __u32 *set, __u32 n, __u32 ifindex)

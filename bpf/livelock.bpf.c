@@ -11,7 +11,9 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include "livelock.h"
+#include "hooks.h"
 #include "common.bpf.h"
+#include "latency.bpf.h"
 
 static __always_inline int on_irq_entry(int irq)
 {
@@ -86,6 +88,8 @@ static __always_inline int on_softirq_exit(unsigned int vec)
 	s->sirq_active = 0;
 	s->pending_ours = 0;
 	c = CTR_OF(s);
+	if (targ_latency)
+		lat_forget(s, c);
 	if (!s->sirq_packets) {	/* only runs that handled our packets are timed */
 		if (s->reader_on)
 			c->reader_stolen_ns += s->sirq_nested;
@@ -154,16 +158,21 @@ static __always_inline int on_stack_packet(struct sk_buff *skb, const bool btf)
 
 	if (!(s = st()))
 		return 0;
+	c = CTR_OF(s);
 	if (!dev_is_ours(RD(btf, skb->dev, skb, dev), btf)) {
 		/* a bridge passes our packet up once more, as its own: still ours, counted once */
-		if (!dev_is_above(RD(btf, skb->dev, skb, dev), btf))
+		if (!dev_is_above(RD(btf, skb->dev, skb, dev), btf)) {
 			s->pending_ours = 0;	/* another device's packets from here on */
+			if (targ_latency)
+				lat_forget(s, c);
+		}
 		return 0;
 	}
-	c = CTR_OF(s);
 	c->stack_packets++;
 	s->pending_ours++;
 	now = bpf_ktime_get_ns();
+	if (targ_latency)
+		lat_entered(s, c, now);
 	if (s->sirq_active) {	/* the run's marginal cost: from one of our packets to the next */
 		if (s->sirq_packets) {
 			c->sirq_gap_n++;
@@ -259,6 +268,7 @@ static __always_inline int count_delivery(const struct sk_buff *skb, int len, co
 
 static __always_inline int on_kfree_skb(struct sk_buff *skb, int reason, const bool btf)
 {
+	struct lt_cpu_state *s;
 	struct lt_counters *c;
 	int place = LT_DROP_OTHER;
 
@@ -273,6 +283,9 @@ static __always_inline int on_kfree_skb(struct sk_buff *skb, int reason, const b
 		place = LT_DROP_BACKLOG;
 	if (place >= 0 && place < LT_DROP_PLACES)
 		c->drops[place]++;
+	/* a full socket buffer drops it in the receive path: it leaves the stack unqueued */
+	if (targ_latency && place == LT_DROP_SOCKET && (s = st()) && lat_left(s))
+		c->lat_stack_unqueued++;
 	return 0;
 }
 
@@ -323,47 +336,17 @@ static __always_inline int on_xmit(const struct sk_buff *skb, const struct net_d
 }
 
 
-/* Hook stubs: each handler attached as tp_btf (direct reads) and as raw_tp. */
-#define BOTH(tp, name, args, call)					\
-	SEC("tp_btf/" tp) int BPF_PROG(name##_btf, args)		\
+/*
+ * Hook stubs, one pair per row of LT_HOOKS (bpf/hooks.h): each handler
+ * attached as tp_btf (direct reads) and as raw_tp; the loader keeps one.
+ */
+#define LT_UNPAREN(...) __VA_ARGS__
+#define BOTH_(tp, name, call, ...)					\
+	SEC("tp_btf/" tp) int BPF_PROG(name##_btf, __VA_ARGS__)		\
 	{ const bool btf __attribute__((unused)) = true; return call; }	\
-	SEC("raw_tp/" tp) int BPF_PROG(name##_raw, args)		\
+	SEC("raw_tp/" tp) int BPF_PROG(name##_raw, __VA_ARGS__)		\
 	{ const bool btf __attribute__((unused)) = false; return call; }
-
-#define COMMA ,
-BOTH("irq_handler_entry", irq_entry, int irq COMMA void *action, on_irq_entry(irq))
-BOTH("irq_handler_exit", irq_exit, int irq COMMA void *action COMMA int ret, on_irq_exit(irq, ret))
-/* NET_RX softirq time and the packets of ours handled in it */
-BOTH("softirq_entry", softirq_entry, unsigned int vec, on_softirq_entry(vec))
-BOTH("softirq_exit", softirq_exit, unsigned int vec, on_softirq_exit(vec))
-/* NAPI batching depth: work per poll, budget exhaustion, ksoftirqd */
-BOTH("napi_poll", napi_poll, struct napi_struct *napi COMMA int work COMMA int budget,
-     on_napi_poll(napi, work, budget, btf))
-/* packets of this device entering the stack, inter-arrival times */
-BOTH("netif_receive_skb", stack_packet, struct sk_buff *skb, on_stack_packet(skb, btf))
-/* packets passed up inside a hard-IRQ handler (drivers without NAPI) */
-BOTH("netif_rx", netif_rx, struct sk_buff *skb, on_netif_rx(skb, btf))
-/* per-packet stack time where the entry/exit pairs fire */
-BOTH("netif_receive_skb_entry", rcv_entry, struct sk_buff *skb, on_rcv_entry(skb, btf))
-BOTH("netif_receive_skb_exit", rcv_exit, int ret, on_rcv_exit())
-BOTH("napi_gro_receive_entry", gro_entry, struct sk_buff *skb, on_rcv_entry(skb, btf))
-BOTH("napi_gro_receive_exit", gro_exit, int ret, on_rcv_exit())
-/* delivered to applications */
-BOTH("skb_copy_datagram_iovec", copy_datagram, const struct sk_buff *skb COMMA int len,
-     on_copy_datagram(skb, len, btf))
-BOTH("consume_skb", consume_skb, struct sk_buff *skb, on_consume_skb(skb))
-BOTH("sk_data_ready", sk_data_ready, const struct sock *sk, on_sk_data_ready(sk, btf))
-BOTH("sock_recv_length", recv_length, struct sock *sk COMMA int ret COMMA int flags,
-     on_recv_length(sk, ret, btf))
-/* the application side: reader threads' on-CPU time */
-BOTH("sched_switch", sched_switch, bool preempt COMMA struct task_struct *prev COMMA
-     struct task_struct *next COMMA unsigned int prev_state,
-     on_sched_switch(prev, next, preempt, prev_state, btf))
-/* forwarded (--deliver forward only) */
-BOTH("net_dev_start_xmit", xmit, const struct sk_buff *skb COMMA const struct net_device *dev,
-     on_xmit(skb, dev))
-/* drops by reason */
-BOTH("kfree_skb", kfree_skb, struct sk_buff *skb COMMA void *location COMMA int reason,
-     on_kfree_skb(skb, reason, btf))
+#define BOTH(tp, name, group, cost, args, call) BOTH_(tp, name, call, LT_UNPAREN args)
+LT_HOOKS(BOTH)
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -14,6 +14,9 @@
 #define LT_IRQ_SLOTS	64	/* a NIC's IRQs timed one by one; the filter map holds slot + 1 */
 #define LT_XDP_QUEUES	64	/* RX queues counted apart by XDP; the last takes the rest */
 #define LT_MAX_DEVS	16	/* devices traced together (an upper device's lower ones) */
+#define LT_LAT_CPU_RING	64	/* --latency: stack-entry times of our packets not yet queued, per CPU */
+#define LT_LAT_SOCK_RING 1024	/* --latency: enqueue times of datagrams not yet read, per socket */
+#define LT_LAT_SOCKS	64	/* --latency: sockets followed at once (LRU) */
 
 enum lt_drop_place {
 	LT_DROP_BACKLOG,	/* softnet backlog full (netif_rx)        */
@@ -27,7 +30,7 @@ struct lt_fit {
 	__u64 n, sx, sy, sxx, sxy, syy;
 };
 
-/* Per-CPU scratch of the handlers (inside lt_counters: one map lookup per event). */
+/* Per-CPU scratch of the handlers: the second half of the per-CPU value (struct lt_cpu). */
 struct lt_cpu_state {
 	__u64 irq_start, irq_packets;
 	__u64 sirq_start, sirq_packets;
@@ -38,6 +41,8 @@ struct lt_cpu_state {
 	__u64 pending_ours;	/* our packets in the stack, not yet queued to a socket */
 	__u64 sirq_nested;	/* our hard-IRQ time nested inside the running softirq */
 	__u64 epoch;		/* sampling window these fields belong to (see window_epoch) */
+	__u64 lat_t[LT_LAT_CPU_RING];	/* --latency: stack entry of our packets in the stack, a FIFO */
+	__u32 lat_head, lat_tail;	/* ... its ends (free-running) */
 	__u32 irq_active;	/* slot + 1 of the IRQ being handled, 0 = none */
 	__u32 sirq_active;
 	__u32 stack_depth;
@@ -56,66 +61,128 @@ struct lt_reader {
 	__u32 mark_epoch;	/* and the sampling window (a span never straddles two) */
 };
 
+/*
+ * --latency: one UDP socket our datagrams are queued to (key: its address).
+ * The queue is FIFO, so the enq-th datagram queued is the enq-th read:
+ * t[] holds the enqueue times of those not read yet (0: another device's).
+ */
+struct lt_lat_sock {
+	__u64 enq, read;	/* datagrams queued and read since followed */
+	__u64 t[LT_LAT_SOCK_RING];
+};
+
 /* One IRQ of the NIC: handler time of IRQ_HANDLED invocations, and IRQ_NONE ones. */
 struct lt_irq_stat {
 	__u64 count, ns, none, reserved;	/* squares: in isr_fit.syy */
 };
 
 /*
+ * The counters, one list per kind; every list makes the BPF struct's fields
+ * and, in userspace, the sample's fields, their deltas (probe_read.c), window
+ * sums (estimator_sums.c) and JSON keys (raw_view.c, under "raw" in --json
+ * and --record).  HACKING.md "Adding a counter".
+ *
+ * One for one into the sample, each a __u64 in BPF:
+ *   X(field, type of the sample's field, JSON key or "" for none, what it counts)
+ */
+#define LT_COUNTERS(X)								\
+	X(stack_packets, uint64_t, "stack_packets",	"packets of this device entering the core stack (net:netif_receive_skb)") \
+	X(delivered_packets, uint64_t, "delivered_packets", "queued to application sockets (or read, before 6.10)") \
+	X(delivered_bytes, uint64_t, "delivered_bytes",	"their bytes, where reads count them")	\
+	X(forwarded_packets, uint64_t, "forwarded_packets", "ours, transmitted on another device") \
+	X(napi_polls,	uint64_t, "napi_polls",		"napi:napi_poll of this device")	\
+	X(napi_packets,	uint64_t, "napi_packets",	"their work")				\
+	X(napi_budget_full, uint64_t, "napi_budget_full", "polls whose work reached the budget") \
+	X(napi_polls_ksoftirqd, uint64_t, "napi_polls_ksoftirqd", "polls run from ksoftirqd")	\
+	X(irq_packets,	uint64_t, "irq_packets",	"netif_rx inside our hard-IRQ handler")	\
+	X(stack_timed,	uint64_t, "stack_timed",	"netif_receive_skb / napi_gro_receive entry -> exit, timed") \
+	X(stack_ns,	uint64_t, "stack_ns_total",	"their time")				\
+	X(stack_ns_sq,	double,	  "",			"its squares")				\
+	X(iat_n,	double,	  "",			"inter-arrival times at the stack entry") \
+	X(iat_ns,	double,	  "",			"their sum")				\
+	X(iat_ns_sq,	double,	  "",			"their squares")			\
+	LT_LATENCY_COUNTERS(X)							\
+	LT_COST_COUNTERS(X)
+
+/*
+ * --latency, per packet: from entering the stack (net:netif_receive_skb) to
+ * its socket enqueue (sock:sk_data_ready), and from that enqueue to the
+ * application's read of it (sock:sock_recv_length, UDP).  Entries the
+ * bounded stores could not keep are counted, never guessed.
+ */
+#define LT_LATENCY_COUNTERS(X)							\
+	X(lat_stack_n,	uint64_t, "latency_stack_packets", "packets timed from the stack entry to the socket enqueue") \
+	X(lat_stack_ns,	uint64_t, "latency_stack_ns_total", "their time")			\
+	X(lat_stack_lost, uint64_t, "latency_stack_lost", "entry times overwritten: more than LT_LAT_CPU_RING in the stack at once") \
+	X(lat_stack_unqueued, uint64_t, "latency_stack_unqueued", "packets that entered the stack but were not queued to a socket in that run (dropped, forwarded, not for a socket)") \
+	X(lat_read_n,	uint64_t, "latency_read_packets", "datagrams timed from the socket enqueue to the application's read") \
+	X(lat_read_ns,	uint64_t, "latency_read_ns_total", "their time")			\
+	X(lat_read_lost, uint64_t, "latency_read_lost",	"reads whose enqueue time was overwritten: more than LT_LAT_SOCK_RING queued") \
+	X(lat_read_unmatched, uint64_t, "latency_read_unmatched", "reads of a followed socket with no enqueue time of ours (queued before, or another device's)")
+
+/*
  * The costs split into a fixed and a marginal part, measured directly (the
- * forecast's inputs, DESIGN section 8): one list, which makes the BPF
- * counters, the sample's fields, their deltas, window sums and JSON keys
- * (probe.c, sample.h, estimator_sums.c, raw_view.c).  A gap is the time from
- * one event to the next of the same kind inside one handler, softirq run or
- * reader slice; a reader's is its on-CPU time minus interrupt work on top.
- *   X(field, JSON key of the interval's delta, what it counts)
+ * forecast's inputs, DESIGN section 8).  A gap is the time from one event to
+ * the next of the same kind inside one handler, softirq run or reader slice;
+ * a reader's is its on-CPU time minus interrupt work on top.
  */
 #define LT_COST_COUNTERS(X)							\
-	X(app_reads,	"app_reads",		"datagrams read by reader threads")		\
-	X(app_sleeps,	"app_sleeps",		"reader sleeps: one wakeup each")		\
-	X(app_gap_n,	"app_gaps",		"reader spans from one read to the next, or to its wait call") \
-	X(app_gap_ns,	"app_gap_ns_total",	"their time")					\
-	X(app_gap_ns_sq, "app_gap_ns_sq_total",	"their squares")				\
-	X(app_tail_n,	"app_tails",		"reader spans from its last read to its sleep")	\
-	X(app_tail_ns,	"app_tail_ns_total",	"their time")					\
-	X(sirq_gap_n,	"softirq_gaps",		"from one of our packets entering the stack to the next, in one NET_RX run") \
-	X(sirq_gap_ns,	"softirq_gap_ns_total",	"their time")					\
-	X(irq_first_n,	"irq_first_packets",	"handlers that passed a packet up (netif_rx)")	\
-	X(irq_first_ns,	"irq_first_ns_total",	"their entry to the first packet")		\
-	X(irq_gap_n,	"irq_gaps",		"from one netif_rx to the next in one handler")	\
-	X(irq_gap_ns,	"irq_gap_ns_total",	"their time")
+	X(app_reads,	uint64_t, "app_reads",		"datagrams read by reader threads")	\
+	X(app_sleeps,	uint64_t, "app_sleeps",		"reader sleeps: one wakeup each")	\
+	X(app_gap_n,	uint64_t, "app_gaps",		"reader spans from one read to the next, or to its wait call") \
+	X(app_gap_ns,	uint64_t, "app_gap_ns_total",	"their time")				\
+	X(app_gap_ns_sq, uint64_t, "app_gap_ns_sq_total", "their squares")			\
+	X(app_tail_n,	uint64_t, "app_tails",		"reader spans from its last read to its sleep") \
+	X(app_tail_ns,	uint64_t, "app_tail_ns_total",	"their time")				\
+	X(sirq_gap_n,	uint64_t, "softirq_gaps",	"from one of our packets entering the stack to the next, in one NET_RX run") \
+	X(sirq_gap_ns,	uint64_t, "softirq_gap_ns_total", "their time")				\
+	X(irq_first_n,	uint64_t, "irq_first_packets",	"handlers that passed a packet up (netif_rx)") \
+	X(irq_first_ns,	uint64_t, "irq_first_ns_total",	"their entry to the first packet")	\
+	X(irq_gap_n,	uint64_t, "irq_gaps",		"from one netif_rx to the next in one handler") \
+	X(irq_gap_ns,	uint64_t, "irq_gap_ns_total",	"their time")
+
+/*
+ * Per CPU only: userspace reads them CPU by CPU (probe_read.c), never as a
+ * sample field of their own.  X(field, what it counts)
+ */
+#define LT_CPU_COUNTERS(X)							\
+	X(reader_stolen_ns,	"timed IRQ and softirq work on top of a reader thread: not the application's") \
+	X(app_oncpu_ns,		"readers' on-CPU time on this CPU: where the application runs") \
+	X(idle_ns,		"this CPU's idle time: what other tasks leave the application")
+
+/* Least-squares sums of handlers, x packets and y ns.  X(field, what it fits) */
+#define LT_FITS(X)								\
+	X(isr_fit,	"hard-IRQ handlers of the NIC: packets passed up inside, handler ns") \
+	X(softirq_fit,	"NET_RX runs that handled our packets: those packets, run ns")
+
+/* Histograms.  X(field, slots, JSON key, what it counts) */
+#define LT_HISTS(X)								\
+	X(batch_hist,	LT_BATCH_SLOTS,	"batch_hist",	"polls (or ISRs) by packets handled: 0..64, then > 64") \
+	X(isr_hist,	LT_HIST_SLOTS,	"isr_hist_log2ns", "hard-IRQ handler time, log2 ns") \
+	X(lat_stack_hist, LT_HIST_SLOTS, "latency_stack_hist_log2ns", "--latency: stack entry to socket enqueue, log2 ns") \
+	X(lat_read_hist, LT_HIST_SLOTS,	"latency_read_hist_log2ns", "--latency: socket enqueue to the read, log2 ns")
 
 struct lt_counters {
-	/* hard IRQ handlers of the NIC's IRQs: totals are the sums of irq[] */
-	__u64 irq_packets;		/* netif_rx inside our handler  */
-	struct lt_fit isr_fit;
-	/* NET_RX softirqs that handled our packets: runs, packets and ns are
-	 * the fit's n, sx and sy */
-	struct lt_fit softirq_fit;
-	/* napi:napi_poll of this device */
-	__u64 napi_polls, napi_packets, napi_budget_full, napi_polls_ksoftirqd;
-	/* packets entering the core stack (net:netif_receive_skb) */
-	__u64 stack_packets;
-	/* entry -> exit of netif_receive_skb / napi_gro_receive, where they fire */
-	__u64 stack_timed, stack_ns, stack_ns_sq;
-	/* inter-arrival times at the stack entry */
-	__u64 iat_n, iat_ns, iat_ns_sq;
-	/* delivered to applications / forwarded */
-	__u64 delivered_packets, delivered_bytes;
-	__u64 forwarded_packets;	/* ours, transmitted on another device */
-	/* timed IRQ and softirq work that ran on top of a reader thread: its
-	 * on-CPU span includes it, the application's time must not */
-	__u64 reader_stolen_ns;
-#define X(field, key, doc) __u64 field;
-	LT_COST_COUNTERS(X)
+#define X(field, type, key, doc) __u64 field;
+	LT_COUNTERS(X)
 #undef X
-	__u64 app_oncpu_ns;	/* readers' on-CPU time on this CPU: where the application runs */
-	__u64 idle_ns;		/* this CPU's idle time: what other tasks leave the application */
+#define X(field, doc) __u64 field;
+	LT_CPU_COUNTERS(X)
+#undef X
+#define X(field, doc) struct lt_fit field;
+	LT_FITS(X)
+#undef X
 	__u64 drops[LT_DROP_PLACES];
-	__u64 isr_hist[LT_HIST_SLOTS];
-	__u64 batch_hist[LT_BATCH_SLOTS];
+#define X(field, slots, key, doc) __u64 field[slots];
+	LT_HISTS(X)
+#undef X
 	struct lt_irq_stat irq[LT_IRQ_SLOTS];	/* by slot: the NIC's IRQs in discovery order */
-	struct lt_cpu_state scratch;	/* not a counter: userspace ignores it */
+};
+
+/* The per-CPU value: the counters (summed by userspace), then the handlers' scratch. */
+struct lt_cpu {
+	struct lt_counters c;
+	struct lt_cpu_state scratch;	/* not a counter: userspace never reads it */
 };
 
 #define LT_NAPI_MAX	256	/* NAPI instances of the device counted apart */

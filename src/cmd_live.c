@@ -34,7 +34,7 @@ struct live_opts {
 	const char *ifname;
 	double interval_s;
 	uint64_t count;		/* 0: until interrupted */
-	bool json, raw, verbose, exit_after_attach, per_cpu, stack_time, stack_time_off;
+	bool json, raw, verbose, exit_after_attach, per_cpu, stack_time, stack_time_off, latency;
 	unsigned int sample;	/* --sample N: probes attached 1/N of each interval; 0, 1 = always */
 	enum probe_xdp xdp;
 	enum probe_attach attach;	/* --attach, else LIVELOCK_TRACE_ATTACH */
@@ -45,7 +45,7 @@ struct live_opts {
 
 enum { OPT_JSON = 1, OPT_RAW, OPT_EXIT_AFTER_ATTACH, OPT_XDP, OPT_RECORD, OPT_MAPPING,
        OPT_MODEL, OPT_DELIVER, OPT_BUFFER, OPT_WINDOW, OPT_NO_CALIBRATE, OPT_STACK_TIME,
-       OPT_SAMPLE, OPT_ATTACH, OPT_BTF };
+       OPT_SAMPLE, OPT_ATTACH, OPT_BTF, OPT_LATENCY };
 
 static const char *const xdp_words[] = { "off", "native", "generic" };
 
@@ -118,6 +118,11 @@ static void usage(FILE *f)
 "                     programs then attach as raw_tp.  Without kernel BTF,\n"
 "                     /var/lib/livelock-trace/btf/$(uname -r).btf is used when\n"
 "                     present [or $LIVELOCK_TRACE_BTF]\n"
+"  --latency          time every packet from entering the stack to its socket\n"
+"                     enqueue, and from there to the application's read (UDP):\n"
+"                     p50/p90/p99/max per interval in the JSON, histograms in\n"
+"                     the summary; ~160 ns more per packet, so off by default\n"
+"                     (README \"Latency\"); needs sock:sk_data_ready (6.10+)\n"
 "  -v, --verbose      libbpf messages, attach variant, missing tracepoints\n"
 "  -h, --help         this help\n"
 "\n"
@@ -160,6 +165,7 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 		{ "no-calibrate", no_argument, NULL, OPT_NO_CALIBRATE },
 		{ "stack-time", optional_argument, NULL, OPT_STACK_TIME },
 		{ "sample", required_argument, NULL, OPT_SAMPLE },
+		{ "latency", no_argument, NULL, OPT_LATENCY },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "exit-after-attach", no_argument, NULL, OPT_EXIT_AFTER_ATTACH },
 		{ "xdp", required_argument, NULL, OPT_XDP },
@@ -197,6 +203,7 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 		case 'v': o->verbose = true; break;
 		case OPT_EXIT_AFTER_ATTACH: o->exit_after_attach = true; break;
 		case OPT_NO_CALIBRATE: o->est.no_calibrate = true; break;
+		case OPT_LATENCY: o->latency = true; break;
 		case OPT_STACK_TIME:
 			if (!optarg || !strcmp(optarg, "on"))
 				o->stack_time = true;
@@ -277,6 +284,9 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 		fprintf(stderr, "livelock-trace: unexpected argument '%s' (see --help)\n", argv[pos]);
 		return LT_EXIT_USAGE;
 	}
+	/* a read in one window would take the enqueue time of a datagram queued in another */
+	if (o->latency && o->sample > 1)
+		return cli_usage("--latency and --sample exclude each other: the latency follows every packet");
 	if (o->sample > 1 && o->interval_s / o->sample < MIN_WINDOW_S) {
 		fprintf(stderr, "livelock-trace: --sample %u leaves a window of %.3f s in a %g s interval: the window must be >= %g s (fewer N or a longer INTERVAL)\n",
 			o->sample, o->interval_s / o->sample, o->interval_s, MIN_WINDOW_S);
@@ -354,13 +364,15 @@ struct live_out {
 static int live_out_open(struct live_out *lo, const struct live_opts *o,
 			 const struct nic_info *nic, const struct probe *p, int argc)
 {
+	bool latency = probe_latency(p);
 	struct live_view_opts vo = { .json = o->json, .per_cpu = o->per_cpu, .est = o->est,
 				     .sample = o->sample, .interval_s = o->interval_s, .probes = lo->probes,
-				     .rx_priority = lo->rx_priority };
+				     .rx_priority = lo->rx_priority, .latency = latency };
 	struct record_opts ro = { .argc = argc, .argv = lo->argv, .interval_s = o->interval_s,
 				  .est = &o->est, .xdp = xdp_words[o->xdp], .sample = o->sample,
 				  .attach = probe_variant(p), .attach_reason = probe_variant_reason(p),
-				  .btf = probe_btf_path(p), .btf_external = probe_btf_external(p) };
+				  .btf = probe_btf_path(p), .btf_external = probe_btf_external(p),
+				  .latency = latency };
 
 	struct est_opts eo = o->est;
 	struct nic_rx_facts fx;
@@ -492,6 +504,7 @@ int cmd_live(int argc, char **argv)
 	po.sample = o.sample > 1;
 	po.attach = o.attach;
 	po.btf = o.btf;
+	po.latency = o.latency;
 	srand48((long)getpid() ^ (long)time(NULL));
 	err = probe_open(nic, &po, &probe, &msg);
 	if (err) {
@@ -518,6 +531,8 @@ int cmd_live(int argc, char **argv)
 			fprintf(stderr, "livelock-trace: sampling: %d programs attached for %.3f s of every %g s\n",
 				probe_window_programs(probe), o.interval_s / o.sample, o.interval_s);
 	}
+	if (o.latency && !probe_latency(probe))
+		fprintf(stderr, "livelock-trace: note: --latency needs sock:sk_data_ready (kernel 6.10+), which this kernel lacks: not measured\n");
 	if (probe_xdp_note(probe))
 		fprintf(stderr, "livelock-trace: note: %s\n", probe_xdp_note(probe));
 	if (o.exit_after_attach) {

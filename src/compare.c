@@ -25,6 +25,8 @@ const struct cmp_metric_info cmp_metrics[CMP_METRICS] = {
 	[CMP_PROTO_US]		= { "1/mu protocol", "us", -1 },
 	[CMP_MLFRR]		= { "predicted MLFRR", "pps", +1 },
 	[CMP_LIVELOCK]		= { "predicted livelock point", "pps", +1 },
+	[CMP_LAT_STACK_P99]	= { "p99 stack to socket", "us", -1 },
+	[CMP_LAT_READ_P99]	= { "p99 socket to read", "us", -1 },
 };
 
 static const char *const verdict_names[] = { "same (within noise)", "better", "worse", "different", "-" };

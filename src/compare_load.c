@@ -74,7 +74,8 @@ static bool read_interval(struct interval *iv, const struct jv *o, const char **
 		"lambda_pps", "observed_pps", "predicted_pps", "error_pct", "irqs_per_s", "hardirq_us",
 		"batch_mean", "cpu_avail_measured", "cpus", "raw.stack_packets", "raw.irqs", "interval_s",
 		"drops.nic", "drops.backlog", "drops.socket", "drops.other", "isr_us", "copy_us",
-		"proto_us", "mlfrr_pps", "livelock_pps", "buffer",
+		"proto_us", "mlfrr_pps", "livelock_pps", "buffer", "latency.stack.p99_us",
+		"latency.read.p99_us",
 	};
 	double obs = jv_num(o, "observed_pps"), share = 1 - jv_num(o, "cpu_avail_measured");
 	double isr = jv_num(o, "raw.isr_ns_total"), sirq = jv_num(o, "raw.softirq_ns_total");
@@ -109,6 +110,8 @@ static bool read_interval(struct interval *iv, const struct jv *o, const char **
 	m[CMP_PROTO_US] = jv_num(o, "proto_us");
 	m[CMP_MLFRR] = jv_num(o, "mlfrr_pps");
 	m[CMP_LIVELOCK] = jv_num(o, "livelock_pps");
+	m[CMP_LAT_STACK_P99] = jv_num(o, "latency.stack.p99_us");	/* NAN: not recorded with --latency */
+	m[CMP_LAT_READ_P99] = jv_num(o, "latency.read.p99_us");
 	iv->isr_us = jv_num(o, "isr_us");
 	iv->copy_us = m[CMP_COPY_US];
 	iv->proto_us = m[CMP_PROTO_US];

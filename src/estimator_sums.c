@@ -120,35 +120,23 @@ void est_sample_add(struct lt_sample *a, const struct lt_sample *b)
 {
 	a->xdp_valid = a->interval_s > 0 ? a->xdp_valid && b->xdp_valid : b->xdp_valid;
 	a->interval_s += b->interval_s;
+#define X(field, type, key, doc) a->field += b->field;
+	LT_COUNTERS(X)
+#undef X
+#define X(field, doc) add_fit(&a->field, &b->field);
+	LT_FITS(X)
+#undef X
+#define X(field, slots, key, doc) for (int i = 0; i < (slots); i++) a->field[i] += b->field[i];
+	LT_HISTS(X)
+#undef X
 	a->irqs += b->irqs;
 	a->irqs_none += b->irqs_none;
 	a->isr_ns += b->isr_ns;
 	a->isr_ns_sq += b->isr_ns_sq;
-	for (int i = 0; i < LT_HIST_SLOTS; i++)
-		a->isr_hist[i] += b->isr_hist[i];
-	a->irq_packets += b->irq_packets;
-	add_fit(&a->isr_fit, &b->isr_fit);
 	a->softirqs += b->softirqs;
 	a->softirq_ns += b->softirq_ns;
 	a->softirq_packets += b->softirq_packets;
-	add_fit(&a->softirq_fit, &b->softirq_fit);
-	a->napi_polls += b->napi_polls;
-	a->napi_packets += b->napi_packets;
-	a->napi_budget_full += b->napi_budget_full;
-	a->napi_polls_ksoftirqd += b->napi_polls_ksoftirqd;
-	for (int i = 0; i < LT_BATCH_SLOTS; i++)
-		a->batch_hist[i] += b->batch_hist[i];
-	a->stack_packets += b->stack_packets;
-	a->stack_timed += b->stack_timed;
-	a->stack_ns += b->stack_ns;
-	a->stack_ns_sq += b->stack_ns_sq;
 	a->xdp_packets += b->xdp_packets;
-	a->iat_n += b->iat_n;
-	a->iat_ns += b->iat_ns;
-	a->iat_ns_sq += b->iat_ns_sq;
-	a->delivered_packets += b->delivered_packets;
-	a->delivered_bytes += b->delivered_bytes;
-	a->forwarded_packets += b->forwarded_packets;
 	a->drops_nic += b->drops_nic;
 	a->drops_backlog += b->drops_backlog;
 	a->drops_socket += b->drops_socket;
@@ -161,9 +149,6 @@ void est_sample_add(struct lt_sample *a, const struct lt_sample *b)
 	a->app_timed += b->app_timed;
 	a->app_ns += b->app_ns;
 	a->app_ns_sq += b->app_ns_sq;
-#define X(field, key, doc) a->field += b->field;
-	LT_COST_COUNTERS(X)
-#undef X
 	a->app_oncpu_ns += b->app_oncpu_ns;
 	a->app_oncpu_rx_ns += b->app_oncpu_rx_ns;
 	a->app_oncpu_other_ns += b->app_oncpu_other_ns;

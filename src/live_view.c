@@ -6,6 +6,8 @@
 #include <unistd.h>
 #include "forecast_io.h"
 #include "cli.h"
+#include "hist_view.h"
+#include "latency.h"
 #include "compare.h"
 #include "json.h"
 #include "live_view.h"
@@ -306,6 +308,14 @@ static void print_json(FILE *f, const struct live_view *v, const struct lt_sampl
 	json_str(&j, "state", est_state_name(e->state));
 	if (v->o.per_cpu)
 		json_cpus(&j, s);
+	if (v->o.latency) {
+		struct lat_run one = { 0 };
+
+		lat_run_add(&one, s);
+		lat_json(&j, "latency", &one);
+	} else {
+		json_null(&j, "latency");
+	}
 	/* the measurements behind it, as `--raw --json` prints them */
 	json_obj(&j, "raw");
 	raw_view_json_fields(&j, s);
@@ -380,10 +390,10 @@ void live_view_interval(FILE *f, struct live_view *v, const struct nic_info *nic
 	time_t now = time(NULL);
 	(void)nic;
 	v->intervals++;
-	for (int i = 0; i < LT_HIST_SLOTS; i++)
-		v->isr_hist[i] += s->isr_hist[i];
-	for (int i = 0; i < LT_BATCH_SLOTS; i++)
-		v->batch_hist[i] += s->batch_hist[i];
+#define X(field, slots, key, doc) for (int i = 0; i < (slots); i++) v->field[i] += s->field[i];
+	LT_HISTS(X)
+#undef X
+	lat_run_add(&v->lat, s);
 	if (e->state != EST_IDLE) {
 		v->busy++;
 		stat_add(&v->isr, us(e->cur.isr_ns));
@@ -415,41 +425,12 @@ static void print_param(FILE *f, const char *name, const struct live_stat *st, c
 		stat_sd(st), st->min, st->max, st->n);
 }
 
-static void bar(FILE *f, uint64_t n, uint64_t max)
-{
-	int w = max ? (int)((double)n * LIVE_VIEW_BAR_WIDTH / (double)max + 0.5) : 0;
-
-	if (n && !w)
-		w = 1;
-	fprintf(f, " |%-*.*s| %llu\n", LIVE_VIEW_BAR_WIDTH, w,
-		"########################################################################",
-		(unsigned long long)n);
-}
-
-static uint64_t hist_max(const uint64_t *h, int n)
-{
-	uint64_t m = 0;
-
-	for (int i = 0; i < n; i++)
-		if (h[i] > m)
-			m = h[i];
-	return m;
-}
-
 static void print_hists(FILE *f, const struct live_view *v)
 {
-	uint64_t m = hist_max(v->isr_hist, LT_HIST_SLOTS);
+	uint64_t m = hist_view_max(v->batch_hist, LT_BATCH_SLOTS);
 
-	fprintf(f, "\nHard-IRQ handler time (all intervals):\n");
-	if (!m)
-		fprintf(f, "  no interrupts\n");
-	for (int i = 0; i < LT_HIST_SLOTS && m; i++) {
-		if (v->isr_hist[i] < HIST_LABEL_MIN)
-			continue;
-		fprintf(f, "  %10llu .. %-10llu ns", i ? 1ull << i : 0ull, (2ull << i) - 1);
-		bar(f, v->isr_hist[i], m);
-	}
-	m = hist_max(v->batch_hist, LT_BATCH_SLOTS);
+	hist_view_log2ns(f, "Hard-IRQ handler time (all intervals)", v->isr_hist, LT_HIST_SLOTS,
+			 "no interrupts");
 	fprintf(f, "\nBatch (packets per NAPI poll, or per ISR without NAPI):\n");
 	if (!m)
 		fprintf(f, "  no polls\n");
@@ -460,7 +441,7 @@ static void print_hists(FILE *f, const struct live_view *v)
 			fprintf(f, "  %5s>%-3d", "", LT_BATCH_SLOTS - 2);
 		else
 			fprintf(f, "  %9d", i);
-		bar(f, v->batch_hist[i], m);
+		hist_view_bar(f, v->batch_hist[i], m);
 	}
 }
 
@@ -508,14 +489,17 @@ static void summary_json(FILE *f, const struct live_view *v, const struct nic_in
 	else
 		json_null(&j, "costs");
 	(void)e;
-	json_arr(&j, "batch_hist");
-	for (int i = 0; i < LT_BATCH_SLOTS; i++)
-		json_u64(&j, NULL, v->batch_hist[i]);
+	if (v->o.latency)
+		lat_json(&j, "latency", &v->lat);
+	else
+		json_null(&j, "latency");
+#define X(field, slots, key, doc)					\
+	json_arr(&j, key);						\
+	for (int i = 0; i < (slots); i++)				\
+		json_u64(&j, NULL, v->field[i]);			\
 	json_arr_end(&j);
-	json_arr(&j, "isr_hist_log2ns");
-	for (int i = 0; i < LT_HIST_SLOTS; i++)
-		json_u64(&j, NULL, v->isr_hist[i]);
-	json_arr_end(&j);
+	LT_HISTS(X)
+#undef X
 	json_end(&j);
 }
 
@@ -592,5 +576,7 @@ void live_view_summary(FILE *f, struct live_view *v, const struct nic_info *nic,
 		fprintf(f, "  service times are not exponential: SCV %.2f (the model assumes 1)\n",
 			e->win.scv_service);
 	print_hists(f, v);
+	if (v->o.latency)
+		lat_print(f, &v->lat);
 	fflush(f);
 }

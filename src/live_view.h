@@ -9,11 +9,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include "estimator.h"
+#include "latency.h"
 #include "nic.h"
 #include "sample.h"
 
 #define LIVE_VIEW_HEADER_EVERY	20	/* lines between repeated column headers */
-#define LIVE_VIEW_BAR_WIDTH	40	/* characters of the longest histogram bar */
 
 struct live_view_opts {
 	bool json;
@@ -21,6 +21,7 @@ struct live_view_opts {
 	unsigned int header_every;	/* 0: LIVE_VIEW_HEADER_EVERY */
 	unsigned int sample;		/* --sample N: lines are 1/N windows (0, 1: whole intervals) */
 	double interval_s;		/* under 1 s: timestamps with decimals (0: whole seconds) */
+	bool latency;			/* --latency measured: "latency" in the JSON, its summary */
 	struct est_opts est;		/* what the estimator was told, for the header */
 	const char *probes;		/* the header's line on the programs (attach type, BTF), or NULL */
 	const char *rx_priority;	/* the header's line on what runs at strict priority, or NULL */
@@ -46,8 +47,10 @@ struct live_view {
 	int shown_kind;			/* model kind last announced, -1 none */
 	unsigned long intervals, busy;
 	struct live_stat isr, copy, proto, batch;
-	uint64_t isr_hist[LT_HIST_SLOTS];
-	uint64_t batch_hist[LT_BATCH_SLOTS];
+#define X(field, slots, key, doc) uint64_t field[slots];	/* over every interval */
+	LT_HISTS(X)
+#undef X
+	struct lat_run lat;		/* --latency, over every interval */
 	struct live_busy *busy_iv;	/* the busy intervals, in order */
 	unsigned int n_busy_iv, cap_busy_iv;
 	struct estimate last;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The probe loader: the hook table, variant choice, load, attach, sampling windows, stack timing on demand (probe.h). */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -17,60 +18,37 @@
 #include "xdp_count.skel.h"
 #include "probe.h"
 
-_Static_assert(sizeof(struct lt_counters) % 8 == 0, "per-CPU values are 8-byte aligned");
+_Static_assert(sizeof(struct lt_cpu) % 8 == 0, "per-CPU values are 8-byte aligned");
+_Static_assert(sizeof(struct lt_counters) % sizeof(__u64) == 0, "the counters are summed as u64 words");
 _Static_assert(NIC_MAX_DEVS == LT_MAX_DEVS, "a device set fits the BPF filter");
 
 #include "probe_priv.h"
 
 static bool verbose;
 
-/* The per-packet stack-timing programs of the loaded variant. */
-static void stack_progs(const struct probe *p, struct bpf_program **out, struct bpf_link ***links)
+/* The link of the variant prog of hook h (attached by the skeleton, or by us). */
+static struct bpf_link **hook_link(struct hook *h, const struct bpf_program *prog)
 {
-	struct livelock_bpf *k = p->skel;
-
-	if (p->use_btf) {
-		out[0] = k->progs.rcv_entry_btf; out[1] = k->progs.rcv_exit_btf;
-		out[2] = k->progs.gro_entry_btf; out[3] = k->progs.gro_exit_btf;
-		links[0] = &k->links.rcv_entry_btf; links[1] = &k->links.rcv_exit_btf;
-		links[2] = &k->links.gro_entry_btf; links[3] = &k->links.gro_exit_btf;
-	} else {
-		out[0] = k->progs.rcv_entry_raw; out[1] = k->progs.rcv_exit_raw;
-		out[2] = k->progs.gro_entry_raw; out[3] = k->progs.gro_exit_raw;
-		links[0] = &k->links.rcv_entry_raw; links[1] = &k->links.rcv_exit_raw;
-		links[2] = &k->links.gro_entry_raw; links[3] = &k->links.gro_exit_raw;
-	}
-}
-
-static bool is_stack_prog(const struct probe *p, const struct bpf_program *prog)
-{
-	struct bpf_program *s[STACK_PROGS];
-	struct bpf_link **l[STACK_PROGS];
-
-	stack_progs(p, s, l);
-	for (int i = 0; i < STACK_PROGS; i++)
-		if (s[i] == prog)
-			return true;
-	return false;
+	return prog == h->btf ? h->btf_link : h->raw_link;
 }
 
 int probe_stack_time(struct probe *p, bool on)
 {
-	struct bpf_program *s[STACK_PROGS];
-	struct bpf_link **l[STACK_PROGS];
-
 	if (!p->stack_auto || on == p->stack_on)
 		return 0;
-	stack_progs(p, s, l);
 	if (on)	/* the programs were away: each CPU forgets half-done entries */
 		p->skel->bss->window_epoch++;
-	for (int i = 0; i < STACK_PROGS; i++) {
-		if (!on || !bpf_program__autoload(s[i])) {
+	for (int i = 0; i < LT_N_HOOKS; i++) {
+		struct bpf_program *prog = p->hooks[i].loaded;
+
+		if (p->hooks[i].group != LT_HG_STACK)
+			continue;
+		if (!on || !prog) {
 			bpf_link__destroy(p->stack_link[i]);
 			p->stack_link[i] = NULL;
 			continue;
 		}
-		p->stack_link[i] = bpf_program__attach(s[i]);
+		p->stack_link[i] = bpf_program__attach(prog);
 		if (!p->stack_link[i]) {
 			int err = -errno;
 
@@ -90,31 +68,16 @@ static int print_fn(enum libbpf_print_level level, const char *fmt, va_list args
 	return vfprintf(stderr, fmt, args);
 }
 
-/* Each tracepoint: its name and the two program variants attached to it. */
-struct hook {
-	const char *tp;
-	struct bpf_program *btf, *raw;
-};
-
-#define HOOK(tp, name) { tp, s->progs.name##_btf, s->progs.name##_raw }
-
-static int hooks_of(struct livelock_bpf *s, struct hook *h)
+/* The hook table, from the one list (bpf/hooks.h). */
+static void hooks_of(struct livelock_bpf *s, struct hook *h)
 {
-	struct hook all[] = {
-		HOOK("irq_handler_entry", irq_entry), HOOK("irq_handler_exit", irq_exit),
-		HOOK("softirq_entry", softirq_entry), HOOK("softirq_exit", softirq_exit),
-		HOOK("napi_poll", napi_poll), HOOK("netif_receive_skb", stack_packet),
-		HOOK("netif_rx", netif_rx),
-		HOOK("netif_receive_skb_entry", rcv_entry), HOOK("netif_receive_skb_exit", rcv_exit),
-		HOOK("napi_gro_receive_entry", gro_entry), HOOK("napi_gro_receive_exit", gro_exit),
-		HOOK("skb_copy_datagram_iovec", copy_datagram), HOOK("kfree_skb", kfree_skb),
-		HOOK("consume_skb", consume_skb), HOOK("sk_data_ready", sk_data_ready),
-		HOOK("sock_recv_length", recv_length),
-		HOOK("net_dev_start_xmit", xmit),
-		HOOK("sched_switch", sched_switch),
-	};
-	memcpy(h, all, sizeof(all));
-	return sizeof(all) / sizeof(all[0]);
+	int n = 0;
+
+#define X(tp, name, group, cost, args, call)					\
+	h[n++] = (struct hook){ tp, group, cost, s->progs.name##_btf, s->progs.name##_raw, \
+				&s->links.name##_btf, &s->links.name##_raw, NULL };
+	LT_HOOKS(X)
+#undef X
 }
 
 /*
@@ -175,15 +138,9 @@ static bool tp_for_raw(const struct btf *vmlinux, const char *tp)
  */
 static void wait_calls(struct livelock_bpf *s)
 {
-	const struct { const char *tp; struct bpf_program *prog; } w[] = {
-		{ "sys_enter_poll", s->progs.wait_poll }, { "sys_enter_ppoll", s->progs.wait_ppoll },
-		{ "sys_enter_select", s->progs.wait_select }, { "sys_enter_pselect6", s->progs.wait_pselect6 },
-		{ "sys_enter_epoll_wait", s->progs.wait_epoll_wait },
-		{ "sys_enter_epoll_pwait", s->progs.wait_epoll_pwait },
-	};
-
-	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)
-		bpf_program__set_autoload(w[i].prog, tp_in_tracefs(w[i].tp));
+#define X(name) bpf_program__set_autoload(s->progs.wait_##name, tp_in_tracefs("sys_enter_" #name));
+	LT_WAIT_CALLS(X)
+#undef X
 }
 
 /* The traced devices: the set of nic_discover_lower(), else the device alone. */
@@ -266,27 +223,35 @@ static void xdp_attach(struct probe *p, enum probe_xdp mode)
 static int sample_setup(struct probe *p, const char **msg)
 {
 	struct bpf_program *prog;
-	struct livelock_bpf *k = p->skel;
 	int err;
 
-	bpf_object__for_each_program(prog, k->obj) {
+	for (int i = 0; i < LT_N_HOOKS; i++) {
+		struct hook *h = &p->hooks[i];
+
+		if (h->group != LT_HG_STICKY || !(prog = h->loaded))
+			continue;
+		*hook_link(h, prog) = bpf_program__attach(prog);
+		if (!*hook_link(h, prog)) {
+			*msg = "cannot attach to sched:sched_switch (run with -v for details)";
+			return -errno;
+		}
+	}
+	bpf_object__for_each_program(prog, p->skel->obj) {
+		bool windowed = true;
+
 		if (!bpf_program__autoload(prog))
 			continue;
-		if (prog == k->progs.sched_switch_btf || prog == k->progs.sched_switch_raw) {
-			struct bpf_link **l = prog == k->progs.sched_switch_btf ? &k->links.sched_switch_btf
-									  : &k->links.sched_switch_raw;
-
-			*l = bpf_program__attach(prog);
-			if (!*l) {
-				*msg = "cannot attach to sched:sched_switch (run with -v for details)";
-				return -errno;
-			}
+		for (int i = 0; i < LT_N_HOOKS; i++)
+			if (prog == p->hooks[i].btf || prog == p->hooks[i].raw)
+				windowed = p->hooks[i].group != LT_HG_STICKY &&
+					   !(p->stack_auto && p->hooks[i].group == LT_HG_STACK);
+		if (!windowed)	/* attached for good, or on demand */
 			continue;
+		if (p->n_window >= WINDOW_PROGS) {
+			*msg = "more programs than the sampling windows hold";
+			return -E2BIG;
 		}
-		if (p->stack_auto && is_stack_prog(p, prog))	/* attached on demand instead */
-			continue;
-		if (p->n_window < (int)(sizeof(p->window_prog) / sizeof(p->window_prog[0])))
-			p->window_prog[p->n_window++] = prog;
+		p->window_prog[p->n_window++] = prog;
 	}
 	err = probe_window_begin(p, msg);
 	probe_window_end(p);
@@ -338,9 +303,9 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 	struct probe *p = calloc(1, sizeof(*p));
 	LIBBPF_OPTS(bpf_object_open_opts, oo);
 	struct btf *vmlinux = NULL;
-	struct hook hooks[24];
 	struct bpf_program *prog;
-	int n, err;
+	bool want[LT_HG_FORWARD + 1];
+	int err;
 
 	*msg = NULL;
 	if (!p)
@@ -354,7 +319,7 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 		err = -ENOENT;
 		goto fail;
 	}
-	p->percpu = calloc(p->ncpus, sizeof(struct lt_counters));
+	p->percpu = calloc(p->ncpus, sizeof(struct lt_cpu));
 	p->percpu_prev = calloc(p->ncpus, sizeof(struct lt_counters));
 	p->napi_percpu = calloc(p->ncpus, sizeof(struct lt_napi_stat));
 	p->cpu_delta = calloc(4 * (size_t)p->ncpus, sizeof(uint64_t));
@@ -379,17 +344,31 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 	set_targets(p->skel, nic);
 	p->skel->rodata->targ_netns = nic->netns_ino;
 
-	n = hooks_of(p->skel, hooks);
+	hooks_of(p->skel, p->hooks);
 	p->use_btf = choose_variant(p, opts, vmlinux);
-	for (int i = 0; i < n; i++) {
-		bool have = p->use_btf ? tp_in_btf(vmlinux, hooks[i].tp) : tp_for_raw(vmlinux, hooks[i].tp);
+	/*
+	 * Deliveries: socket enqueues (sock:sk_data_ready, 6.10+) where the kernel
+	 * has them; else reads (skb_copy_datagram_iovec) and UDP frees
+	 * (consume_skb), exact before 6.17 deferred UDP frees.
+	 */
+	p->delivery = tp_for_raw(vmlinux, "sk_data_ready") ? PROBE_DELIVER_ENQUEUE : PROBE_DELIVER_READ;
+	p->stack_auto = opts->stack_time_auto && !opts->stack_time;
+	want[LT_HG_CORE] = want[LT_HG_STICKY] = true;
+	want[LT_HG_STACK] = opts->stack_time || p->stack_auto;	/* two more programs per packet */
+	want[LT_HG_ENQUEUE] = p->delivery == PROBE_DELIVER_ENQUEUE;
+	want[LT_HG_READ] = p->delivery == PROBE_DELIVER_READ;	/* the reader frees the datagram */
+	want[LT_HG_FORWARD] = opts->forward;	/* every transmit of the host: only when asked */
+	for (int i = 0; i < LT_N_HOOKS; i++) {
+		struct hook *h = &p->hooks[i];
+		bool have = p->use_btf ? tp_in_btf(vmlinux, h->tp) : tp_for_raw(vmlinux, h->tp);
 
-		bpf_program__set_autoload(hooks[i].btf, have && p->use_btf);
-		bpf_program__set_autoload(hooks[i].raw, have && !p->use_btf);
+		bpf_program__set_autoload(h->btf, have && want[h->group] && p->use_btf);
+		bpf_program__set_autoload(h->raw, have && want[h->group] && !p->use_btf);
+		h->loaded = !have || !want[h->group] ? NULL : p->use_btf ? h->btf : h->raw;
 		if (!have) {
 			size_t l = strlen(p->missing);
 
-			snprintf(p->missing + l, MISSING_MAX - l, "%s%s", l ? " " : "", hooks[i].tp);
+			snprintf(p->missing + l, MISSING_MAX - l, "%s%s", l ? " " : "", h->tp);
 		}
 	}
 	if (!bpf_program__autoload(p->use_btf ? p->skel->progs.stack_packet_btf : p->skel->progs.stack_packet_raw)) {
@@ -398,39 +377,14 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 		err = -ENOENT;
 		goto fail;
 	}
-	/*
-	 * Deliveries: socket enqueues (sock:sk_data_ready, 6.10+) where the kernel
-	 * has them; else reads (skb_copy_datagram_iovec) and UDP frees
-	 * (consume_skb), exact before 6.17 deferred UDP frees.
-	 */
-	p->delivery = tp_for_raw(vmlinux, "sk_data_ready") ?
-		"socket enqueue" : "read";
-	if (!strcmp(p->delivery, "socket enqueue")) {
-		bpf_program__set_autoload(p->skel->progs.copy_datagram_btf, false);
-		bpf_program__set_autoload(p->skel->progs.copy_datagram_raw, false);
-		bpf_program__set_autoload(p->skel->progs.consume_skb_btf, false);
-		bpf_program__set_autoload(p->skel->progs.consume_skb_raw, false);
-	} else {	/* the reader is the task that frees the datagram */
-		bpf_program__set_autoload(p->skel->progs.recv_length_btf, false);
-		bpf_program__set_autoload(p->skel->progs.recv_length_raw, false);
-	}
-	p->stack_auto = opts->stack_time_auto && !opts->stack_time;
-	if (!opts->stack_time && !p->stack_auto) {	/* two more programs per packet: only when asked */
-		struct bpf_program *t[] = { p->skel->progs.rcv_entry_btf, p->skel->progs.rcv_entry_raw,
-					    p->skel->progs.rcv_exit_btf, p->skel->progs.rcv_exit_raw,
-					    p->skel->progs.gro_entry_btf, p->skel->progs.gro_entry_raw,
-					    p->skel->progs.gro_exit_btf, p->skel->progs.gro_exit_raw };
-
-		for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
-			bpf_program__set_autoload(t[i], false);
-	}
 	wait_calls(p->skel);
-	if (!opts->forward) {	/* every transmit of the host: only when asked */
-		bpf_program__set_autoload(p->skel->progs.xmit_btf, false);
-		bpf_program__set_autoload(p->skel->progs.xmit_raw, false);
-	}
+	/* the latency's enqueue point is sock:sk_data_ready (bpf/compat.bpf.h) */
+	p->latency = opts->latency && p->delivery == PROBE_DELIVER_ENQUEUE;
+	p->skel->rodata->targ_latency = p->latency;
+	if (!p->latency)	/* its socket map is not used: keep it small */
+		bpf_map__set_max_entries(p->skel->maps.lat_socks, 1);
 	if (opts->verbose)
-		fprintf(stderr, "livelock-trace: deliveries counted at %s\n", p->delivery);
+		fprintf(stderr, "livelock-trace: deliveries counted at %s\n", probe_delivery(p));
 	if (opts->verbose)
 		fprintf(stderr, "livelock-trace: attaching as %s (%s), types from %s%s%s\n",
 			p->use_btf ? "tp_btf" : "raw_tp", p->variant_reason, p->btf_path,
@@ -464,15 +418,14 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 			*msg = "cannot attach to the tracepoints (run with -v for details)";
 			goto fail;
 		}
-		if (p->stack_auto) {	/* attached on demand (probe_stack_time) */
-			struct bpf_program *sp[STACK_PROGS];
-			struct bpf_link **sl[STACK_PROGS];
+		for (int i = 0; p->stack_auto && i < LT_N_HOOKS; i++) {	/* attached on demand (probe_stack_time) */
+			struct hook *h = &p->hooks[i];
 
-			stack_progs(p, sp, sl);
-			for (int i = 0; i < STACK_PROGS; i++) {
-				bpf_link__destroy(*sl[i]);
-				*sl[i] = NULL;
-			}
+			if (h->group != LT_HG_STACK)
+				continue;
+			bpf_link__destroy(*h->btf_link);
+			bpf_link__destroy(*h->raw_link);
+			*h->btf_link = *h->raw_link = NULL;
 		}
 	}
 	xdp_attach(p, opts->xdp);
@@ -519,9 +472,14 @@ int probe_programs(const struct probe *p)
 	return p->n_programs;
 }
 
+bool probe_latency(const struct probe *p)
+{
+	return p->latency;
+}
+
 const char *probe_delivery(const struct probe *p)
 {
-	return p->delivery;
+	return p->delivery == PROBE_DELIVER_ENQUEUE ? "socket enqueue" : "read";
 }
 
 struct bpf_object *probe_object(const struct probe *p)
@@ -546,7 +504,7 @@ void probe_close(struct probe *p)
 		return;
 	probe_xdp_detach(p);
 	probe_window_end(p);
-	for (int i = 0; i < STACK_PROGS; i++)
+	for (int i = 0; i < LT_N_HOOKS; i++)
 		bpf_link__destroy(p->stack_link[i]);
 	xdp_count_bpf__destroy(p->xdp);
 	free(p->xdp_percpu);

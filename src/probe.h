@@ -25,6 +25,12 @@ enum probe_attach {
 	PROBE_ATTACH_RAW_TP,	/* raw_tp for every program (a kernel without btf_trace_* types) */
 };
 
+/* Where deliveries to applications are counted (bpf/compat.bpf.h). */
+enum probe_delivery {
+	PROBE_DELIVER_ENQUEUE,	/* sock:sk_data_ready, 6.10+ */
+	PROBE_DELIVER_READ,	/* reads: skb_copy_datagram_iovec and UDP frees */
+};
+
 struct probe_opts {
 	bool verbose;		/* libbpf's messages and the variant chosen */
 	enum probe_xdp xdp;	/* arrival counter; never over someone's XDP program */
@@ -34,6 +40,7 @@ struct probe_opts {
 	bool sample;		/* attach the per-event programs only inside windows */
 	enum probe_attach attach;
 	const char *btf;	/* kernel types from this file (NULL: the kernel's own, else a BTFHub-style file) */
+	bool latency;		/* per-packet latency: stack entry -> socket enqueue -> read */
 };
 
 /* "auto" or "raw_tp" (also the values of LIVELOCK_TRACE_ATTACH); false for another word. */
@@ -82,6 +89,8 @@ int probe_programs(const struct probe *p);
 const char *probe_missing(const struct probe *p);
 /* Why the XDP counter is not attached although asked for, or NULL. */
 const char *probe_xdp_note(const struct probe *p);
+/* Whether the per-packet latency is measured (asked for, and the kernel has sk_data_ready). */
+bool probe_latency(const struct probe *p);
 /* Where deliveries are counted: "socket enqueue" or "read". */
 const char *probe_delivery(const struct probe *p);
 /* The loaded BPF object: its programs' run-time statistics (kernel.bpf_stats_enabled). */

@@ -8,20 +8,28 @@
 #include "xdp_count.skel.h"
 #include "probe.h"
 
-#define MISSING_MAX 256
-#define STACK_PROGS 4	/* netif_receive_skb and napi_gro_receive, entry and exit */
+#include "hooks.h"
 
-/* Programs whose run time inflates what we time (kernel.bpf_stats_enabled). */
-enum { COST_IRQ_ENTRY, COST_IRQ_EXIT, COST_STACK, COST_RCV_ENTRY, COST_RCV_EXIT,
-       COST_GRO_ENTRY, COST_GRO_EXIT, COST_NETIF_RX, COST_DATA_READY, PROBE_COST_PROGS };
+#define MISSING_MAX 256
+#define WINDOW_PROGS (LT_N_HOOKS + LT_N_WAIT_CALLS)	/* at most one variant of each is loaded */
+
+/* One row of LT_HOOKS (bpf/hooks.h): its tracepoint, both program variants and their links. */
+struct hook {
+	const char *tp;
+	enum lt_hook_group group;
+	enum lt_hook_cost cost;
+	struct bpf_program *btf, *raw;
+	struct bpf_link **btf_link, **raw_link;
+	struct bpf_program *loaded;	/* the variant loaded, NULL: neither (set by probe_open) */
+};
 
 struct probe {
 	struct livelock_bpf *skel;
 	struct nic_info nic;
 	struct nic_stats prev_stats;
 	struct lt_counters prev;
-	struct lt_counters *percpu;
-	struct lt_counters *percpu_prev;	/* for the per-CPU softirq deltas */
+	struct lt_cpu *percpu;			/* the map's values, one a CPU */
+	struct lt_counters *percpu_prev;	/* for the per-CPU deltas */
 	int n_napi_prev;
 	__u32 napi_prev_id[LT_NAPI_MAX];
 	struct lt_napi_stat napi_prev[LT_NAPI_MAX], *napi_percpu;
@@ -33,23 +41,25 @@ struct probe {
 	char btf_path[256];		/* the types the programs were relocated against */
 	bool btf_external;		/* not the kernel's own /sys/kernel/btf/vmlinux */
 	int n_programs;			/* loaded */
-	const char *delivery;	/* "socket enqueue" or "read" */
+	enum probe_delivery delivery;
+	bool latency;				/* --latency, and measurable here */
+	struct hook hooks[LT_N_HOOKS];
 	struct xdp_count_bpf *xdp;
 	int xdp_link[LT_MAX_DEVS];	/* bpf_link fds, one per traced device: closed, they detach */
 	int n_xdp_link;
 	__u64 *xdp_percpu, xdp_prev;
 	char xdp_note[160];
 	char missing[MISSING_MAX];
-	__u64 cost_prev[2][PROBE_COST_PROGS];	/* run_time_ns, run_cnt */
+	__u64 cost_prev[2][LT_N_HOOKS];		/* run_time_ns, run_cnt, by hook */
 	int n_readers_prev;			/* reader threads seen, sorted by tid */
 	__u32 reader_tid[LT_MAX_READERS];
 	__u64 reader_ns[LT_MAX_READERS];
 	bool sample;				/* --sample: window programs come and go */
 	int n_window;
-	struct bpf_program *window_prog[48];	/* attached in each window */
-	struct bpf_link *window_link[48];
+	struct bpf_program *window_prog[WINDOW_PROGS];	/* attached in each window */
+	struct bpf_link *window_link[WINDOW_PROGS];
 	bool stack_auto, stack_on;		/* stack timing attached on demand, and now */
-	struct bpf_link *stack_link[STACK_PROGS];
+	struct bpf_link *stack_link[LT_N_HOOKS];	/* by hook: LT_HG_STACK rows only */
 };
 
 void probe_xdp_detach(struct probe *p);

@@ -141,16 +141,19 @@ static void read_napi_stats(struct probe *p, struct lt_sample *o)
 	p->n_napi_prev = n;
 }
 
+/* Every field of struct lt_counters is a __u64 (or a struct of them): summed word by word. */
 static void sum_counters(const struct probe *p, struct lt_counters *sum)
 {
-	const __u64 *src = (const __u64 *)p->percpu;
 	__u64 *dst = (__u64 *)sum;
 	const size_t words = sizeof(*sum) / sizeof(__u64);
 
 	memset(sum, 0, sizeof(*sum));
-	for (int c = 0; c < p->ncpus; c++)
+	for (int c = 0; c < p->ncpus; c++) {
+		const __u64 *src = (const __u64 *)&p->percpu[c].c;
+
 		for (size_t w = 0; w < words; w++)
-			dst[w] += src[c * words + w];
+			dst[w] += src[w];
+	}
 }
 
 static void fit_delta(struct lt_fit_sums *o, const struct lt_fit *a, const struct lt_fit *b)
@@ -180,16 +183,16 @@ static void app_rx_share(const struct probe *p, struct lt_sample *o)
 		double k = (double)o->cpu_softirq_ns[c];
 
 		for (int i = 0; i < LT_IRQ_SLOTS && i < p->nic.n_irqs; i++)
-			k += (double)(p->percpu[c].irq[i].ns - p->percpu_prev[c].irq[i].ns);
+			k += (double)(p->percpu[c].c.irq[i].ns - p->percpu_prev[c].irq[i].ns);
 		p->cpu_delta[3 * p->ncpus + c] = (uint64_t)k;
 		kern_total += k;
 		active += k > 0;
 	}
 	for (int c = 0; c < p->ncpus; c++) {
-		double app = (double)(p->percpu[c].app_oncpu_ns - p->percpu_prev[c].app_oncpu_ns);
+		double app = (double)(p->percpu[c].c.app_oncpu_ns - p->percpu_prev[c].app_oncpu_ns);
 		double w = kern_total > 0 ? (double)p->cpu_delta[3 * p->ncpus + c] * active / kern_total : 0;
 
-		double idle = (double)(p->percpu[c].idle_ns - p->percpu_prev[c].idle_ns);
+		double idle = (double)(p->percpu[c].c.idle_ns - p->percpu_prev[c].idle_ns);
 		double dt_ns = o->interval_s * 1e9;
 		double other = dt_ns > 0 ? 1 - (idle + app + (double)p->cpu_delta[3 * p->ncpus + c]) / dt_ns : 0;
 
@@ -208,7 +211,7 @@ int probe_read(struct probe *p, struct lt_sample *o)
 	int err;
 
 	err = bpf_map__lookup_elem(p->skel->maps.counters, &zero, sizeof(zero), p->percpu,
-				   sizeof(struct lt_counters) * p->ncpus, 0);
+				   sizeof(struct lt_cpu) * p->ncpus, 0);
 	if (err)
 		return err;
 	sum_counters(p, &cur);
@@ -218,7 +221,7 @@ int probe_read(struct probe *p, struct lt_sample *o)
 	o->cpu_softirq_ns = p->cpu_delta + p->ncpus;
 	o->cpu_softirq_packets = p->cpu_delta + 2 * p->ncpus;
 	for (int c = 0; c < p->ncpus; c++) {
-		const struct lt_counters *x = &p->percpu[c], *y = &p->percpu_prev[c];
+		const struct lt_counters *x = &p->percpu[c].c, *y = &p->percpu_prev[c];
 
 		o->cpu_softirqs[c] = x->softirq_fit.n - y->softirq_fit.n;
 		o->cpu_softirq_ns[c] = x->softirq_fit.sy - y->softirq_fit.sy;
@@ -226,46 +229,32 @@ int probe_read(struct probe *p, struct lt_sample *o)
 	}
 	o->interval_s = t - p->prev_t;
 	app_rx_share(p, o);
-	memcpy(p->percpu_prev, p->percpu, sizeof(struct lt_counters) * p->ncpus);
+	for (int c = 0; c < p->ncpus; c++)
+		p->percpu_prev[c] = p->percpu[c].c;
 #define D(f) (a->f - b->f)
 	irq_deltas(p, a, b, o);
 	o->isr_ns_sq = (double)D(isr_fit.syy);	/* the fit has every handled run */
-	o->irq_packets = D(irq_packets);
-	fit_delta(&o->isr_fit, &a->isr_fit, &b->isr_fit);
 	o->softirqs = D(softirq_fit.n);
 	o->softirq_ns = D(softirq_fit.sy);
 	o->softirq_packets = D(softirq_fit.sx);
-	fit_delta(&o->softirq_fit, &a->softirq_fit, &b->softirq_fit);
-	o->napi_polls = D(napi_polls);
-	o->napi_packets = D(napi_packets);
-	o->napi_budget_full = D(napi_budget_full);
-	o->napi_polls_ksoftirqd = D(napi_polls_ksoftirqd);
-	o->stack_packets = D(stack_packets);
-	o->stack_timed = D(stack_timed);
-	o->stack_ns = D(stack_ns);
-	o->stack_ns_sq = (double)D(stack_ns_sq);
-	o->iat_n = (double)D(iat_n);
-	o->iat_ns = (double)D(iat_ns);
-	o->iat_ns_sq = (double)D(iat_ns_sq);
-	o->delivered_packets = D(delivered_packets);
-	o->forwarded_packets = D(forwarded_packets);
+#define X(field, type, key, doc) o->field = (type)D(field);
+	LT_COUNTERS(X)
+#undef X
+#define X(field, doc) fit_delta(&o->field, &a->field, &b->field);
+	LT_FITS(X)
+#undef X
+#define X(field, slots, key, doc) for (int i = 0; i < (slots); i++) o->field[i] = D(field[i]);
+	LT_HISTS(X)
+#undef X
 	/* the readers' on-CPU time, per datagram delivered (no per-datagram spread) */
 	o->app_ns = read_readers(p, &o->app_threads);
 	/* interrupt work timed on top of a reader is not the application's */
 	o->app_ns = o->app_ns > D(reader_stolen_ns) ? o->app_ns - D(reader_stolen_ns) : 0;
 	o->app_timed = o->app_ns ? o->delivered_packets : 0;
 	o->app_ns_sq = NAN;
-	o->delivered_bytes = D(delivered_bytes);
-#define X(field, key, doc) o->field = D(field);
-	LT_COST_COUNTERS(X)
-#undef X
 	o->drops_backlog = D(drops[LT_DROP_BACKLOG]);
 	o->drops_socket = D(drops[LT_DROP_SOCKET]);
 	o->drops_other = D(drops[LT_DROP_OTHER]);
-	for (int i = 0; i < LT_HIST_SLOTS; i++)
-		o->isr_hist[i] = D(isr_hist[i]);
-	for (int i = 0; i < LT_BATCH_SLOTS; i++)
-		o->batch_hist[i] = D(batch_hist[i]);
 #undef D
 	read_napi_stats(p, o);
 	o->xdp_valid = false;
@@ -292,24 +281,6 @@ int probe_read(struct probe *p, struct lt_sample *o)
 	return 0;
 }
 
-static int prog_fd(const struct livelock_bpf *k, int which)
-{
-	const struct bpf_program *b[PROBE_COST_PROGS][2] = {
-		{ k->progs.irq_entry_btf, k->progs.irq_entry_raw },
-		{ k->progs.irq_exit_btf, k->progs.irq_exit_raw },
-		{ k->progs.stack_packet_btf, k->progs.stack_packet_raw },
-		{ k->progs.rcv_entry_btf, k->progs.rcv_entry_raw },
-		{ k->progs.rcv_exit_btf, k->progs.rcv_exit_raw },
-		{ k->progs.gro_entry_btf, k->progs.gro_entry_raw },
-		{ k->progs.gro_exit_btf, k->progs.gro_exit_raw },
-		{ k->progs.netif_rx_btf, k->progs.netif_rx_raw },
-		{ k->progs.sk_data_ready_btf, k->progs.sk_data_ready_raw },
-	};
-	int fd = bpf_program__fd(b[which][0]);
-
-	return fd >= 0 ? fd : bpf_program__fd(b[which][1]);
-}
-
 /*
  * Our own cost, when kernel.bpf_stats_enabled is on (never switched on by
  * us): the mean run time of each program over this interval.  A handler's
@@ -318,7 +289,6 @@ static int prog_fd(const struct livelock_bpf *k, int which)
  */
 void probe_read_cost(struct probe *p, struct lt_sample *o)
 {
-	double mean[PROBE_COST_PROGS] = { 0 };
 	FILE *f = fopen("/proc/sys/kernel/bpf_stats_enabled", "r");
 	int on = 0;
 
@@ -330,22 +300,27 @@ void probe_read_cost(struct probe *p, struct lt_sample *o)
 	}
 	if (!on)
 		return;
-	for (int i = 0; i < PROBE_COST_PROGS; i++) {
+	o->probe_ns_per_irq = o->probe_ns_per_packet = 0;
+	for (int i = 0; i < LT_N_HOOKS; i++) {
+		const struct bpf_program *prog = p->hooks[i].loaded;
 		struct bpf_prog_info info = { 0 };
 		__u32 len = sizeof(info);
-		int fd = prog_fd(p->skel, i);
+		int fd = prog ? bpf_program__fd(prog) : -1;
+		double mean;
 		__u64 dt, dn;
 
-		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+		if (p->hooks[i].cost == LT_COST_NONE || fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
 			continue;
 		dt = info.run_time_ns - p->cost_prev[0][i];
 		dn = info.run_cnt - p->cost_prev[1][i];
 		p->cost_prev[0][i] = info.run_time_ns;
 		p->cost_prev[1][i] = info.run_cnt;
-		mean[i] = dn ? (double)dt / (double)dn : 0;
+		mean = dn ? (double)dt / (double)dn : 0;
+		switch (p->hooks[i].cost) {
+		case LT_COST_IRQ_HALF: o->probe_ns_per_irq += mean / 2; break;
+		case LT_COST_PKT: o->probe_ns_per_packet += mean; break;
+		case LT_COST_PKT_HALF: o->probe_ns_per_packet += mean / 2; break;
+		case LT_COST_NONE: break;
+		}
 	}
-	o->probe_ns_per_irq = (mean[COST_IRQ_ENTRY] + mean[COST_IRQ_EXIT]) / 2;
-	o->probe_ns_per_packet = mean[COST_STACK] + mean[COST_NETIF_RX] + mean[COST_DATA_READY] +
-				 (mean[COST_RCV_ENTRY] + mean[COST_RCV_EXIT] +
-				  mean[COST_GRO_ENTRY] + mean[COST_GRO_EXIT]) / 2;
 }

@@ -4,35 +4,27 @@
 #include "json.h"
 #include "raw_view.h"
 
+/* A counter of the list as JSON: integers as integers. */
+#define JSON_NUM(j, key, v) _Generic((v), double: json_dbl, default: json_u64)(j, key, v)
+
 void raw_view_json_fields(struct json *j, const struct lt_sample *s)
 {
 	if (s->xdp_valid)
 		json_u64(j, "xdp_packets", s->xdp_packets);
 	else
 		json_null(j, "xdp_packets");
-	json_u64(j, "stack_packets", s->stack_packets);
-	json_u64(j, "delivered_packets", s->delivered_packets);
-	json_u64(j, "delivered_bytes", s->delivered_bytes);
-	json_u64(j, "forwarded_packets", s->forwarded_packets);
+#define X(field, type, key, doc) if ((key)[0]) JSON_NUM(j, key, s->field);
+	LT_COUNTERS(X)
+#undef X
 	json_u64(j, "app_ns_total", s->app_ns);
 	json_u64(j, "app_packets", s->app_timed);
 	json_u64(j, "app_threads", s->app_threads);
-	json_u64(j, "napi_polls", s->napi_polls);
-	json_u64(j, "napi_packets", s->napi_packets);
-	json_u64(j, "napi_budget_full", s->napi_budget_full);
-	json_u64(j, "napi_polls_ksoftirqd", s->napi_polls_ksoftirqd);
 	json_u64(j, "irqs", s->irqs);
 	json_u64(j, "irqs_none", s->irqs_none);
 	json_u64(j, "isr_ns_total", s->isr_ns);
-	json_u64(j, "irq_packets", s->irq_packets);
 	json_u64(j, "softirqs", s->softirqs);
 	json_u64(j, "softirq_ns_total", s->softirq_ns);
 	json_u64(j, "softirq_packets", s->softirq_packets);
-	json_u64(j, "stack_timed", s->stack_timed);
-	json_u64(j, "stack_ns_total", s->stack_ns);
-#define X(field, key, doc) json_u64(j, key, s->field);
-	LT_COST_COUNTERS(X)
-#undef X
 	json_dbl(j, "app_oncpu_ns_total", s->app_oncpu_ns);
 	json_dbl(j, "app_oncpu_rx_ns_total", s->app_oncpu_rx_ns);
 	json_dbl(j, "app_oncpu_other_ns_total", s->app_oncpu_other_ns);
@@ -74,14 +66,13 @@ void raw_view_json_fields(struct json *j, const struct lt_sample *s)
 	json_u64(j, "socket", s->drops_socket);
 	json_u64(j, "other", s->drops_other);
 	json_obj_end(j);
-	json_arr(j, "batch_hist");
-	for (int i = 0; i < LT_BATCH_SLOTS; i++)
-		json_u64(j, NULL, s->batch_hist[i]);
+#define X(field, slots, key, doc)					\
+	json_arr(j, key);						\
+	for (int i = 0; i < (slots); i++)				\
+		json_u64(j, NULL, s->field[i]);				\
 	json_arr_end(j);
-	json_arr(j, "isr_hist_log2ns");
-	for (int i = 0; i < LT_HIST_SLOTS; i++)
-		json_u64(j, NULL, s->isr_hist[i]);
-	json_arr_end(j);
+	LT_HISTS(X)
+#undef X
 }
 
 static void print_json(FILE *f, const struct lt_sample *s)

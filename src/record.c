@@ -139,6 +139,7 @@ int record_write_header(FILE *f, const struct nic_info *nic, const struct record
 	json_u64(&j, "window", o->est->window ? o->est->window : EST_DEFAULT_WINDOW);
 	json_str(&j, "xdp", o->xdp);
 	json_u64(&j, "sample", o->sample > 1 ? o->sample : 1);
+	json_bool(&j, "latency", o->latency);
 	json_obj_end(&j);
 	json_obj(&j, "probes");
 	json_str(&j, "attach", o->attach);

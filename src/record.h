@@ -38,6 +38,7 @@ struct record_opts {
 	const char *rx_thread;	/* the thread running NET_RX (irq/N-NAME, napi/NAME-ID), or NULL */
 	int rx_thread_policy;	/* its SCHED_* policy, -1 unknown */
 	bool rx_fair;		/* NET_RX shares the CPU with applications (forecast: threaded) */
+	bool latency;		/* --latency measured */
 };
 
 /* Write the header line; returns 0 or -errno. */

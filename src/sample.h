@@ -22,54 +22,42 @@ struct lt_fit_sums {
 struct lt_sample {
 	double interval_s;
 
+	/* the one-for-one counters, fits and histograms of bpf/livelock.h */
+#define X(field, type, key, doc) type field;
+	LT_COUNTERS(X)
+#undef X
+#define X(field, doc) struct lt_fit_sums field;
+	LT_FITS(X)
+#undef X
+#define X(field, slots, key, doc) uint64_t field[slots];
+	LT_HISTS(X)
+#undef X
+
 	/* hard IRQ handlers of the NIC's IRQs (irq_handler_entry -> exit) */
 	uint64_t irqs;			/* handled (IRQ_HANDLED) invocations */
 	uint64_t irqs_none;		/* IRQ_NONE: shared line, not ours    */
 	uint64_t isr_ns;		/* total handler time, handled ones   */
 	double   isr_ns_sq;		/* sum of squared handler times       */
-	uint64_t isr_hist[LT_HIST_SLOTS];
-	uint64_t irq_packets;		/* packets passed up inside a handler (netif_rx) */
-	struct lt_fit_sums isr_fit;	/* x = packets in that handler, y = its ns */
 	int n_irq;			/* the NIC's IRQs, one by one (nic_info order) */
 	unsigned int irq_num[LT_IRQ_SLOTS];
 	uint64_t irq_count[LT_IRQ_SLOTS], irq_ns[LT_IRQ_SLOTS], irq_none[LT_IRQ_SLOTS];
 
-	/* NET_RX softirq on the CPUs that polled this NIC */
+	/* NET_RX softirq runs that handled this NIC's packets: softirq_fit's n, sy and sx */
 	uint64_t softirqs;
 	uint64_t softirq_ns;
-	uint64_t softirq_packets;	/* this NIC's packets handled inside them */
-	struct lt_fit_sums softirq_fit;	/* x = packets in that softirq, y = its ns */
+	uint64_t softirq_packets;
 	int n_cpu;			/* per-CPU NET_RX softirq share (CPUs 0..n_cpu-1) */
 	uint64_t *cpu_softirqs, *cpu_softirq_ns, *cpu_softirq_packets;	/* owned by the probe */
 
-	/* napi:napi_poll for this device */
-	uint64_t napi_polls;
-	uint64_t napi_packets;		/* sum of work */
-	uint64_t napi_budget_full;	/* polls with work == budget */
-	uint64_t napi_polls_ksoftirqd;	/* polls run from ksoftirqd */
-	uint64_t batch_hist[LT_BATCH_SLOTS];	/* work per poll (or per ISR without NAPI) */
-	int n_napi;			/* NAPI instances that polled in this interval */
+	/* NAPI instances of this device that polled in this interval */
+	int n_napi;
 	unsigned int napi_id[LT_NAPI_MAX];
 	uint64_t napi_inst_polls[LT_NAPI_MAX], napi_inst_packets[LT_NAPI_MAX],
 		 napi_inst_full[LT_NAPI_MAX];
 
-	/* per-packet protocol processing (netif_receive_skb / gro / netif_rx entry -> exit) */
-	uint64_t stack_packets;		/* packets entering the core stack */
-	uint64_t stack_timed;		/* of them, timed entry -> exit */
-	uint64_t stack_ns;		/* their total time */
-	double   stack_ns_sq;
-
-	/* arrivals */
+	/* arrivals counted by XDP */
 	bool     xdp_valid;		/* false: no XDP counter attached */
 	uint64_t xdp_packets;
-	double   iat_n;			/* inter-arrival samples */
-	double   iat_ns;		/* their sum             */
-	double   iat_ns_sq;		/* sum of squares        */
-
-	/* what the applications got */
-	uint64_t delivered_packets;	/* copied to a socket reader, this device's */
-	uint64_t delivered_bytes;
-	uint64_t forwarded_packets;	/* this device's packets sent out on another */
 
 	/* drops, by place */
 	uint64_t drops_nic;		/* device statistics: rx_missed, fifo, no buffer */
@@ -81,22 +69,13 @@ struct lt_sample {
 	double   probe_ns_per_irq;	/* added to every handler time we measure */
 	double   probe_ns_per_packet;	/* added to every stack time we measure   */
 
-	/* Additions for the estimator (0 = not measured). */
+	/* the application side (0 = not measured) */
 	uint32_t rx_cpus;		/* CPUs that ran this NIC's hard IRQ or NET_RX work */
 	uint64_t app_timed;		/* datagrams of this device read by applications, timed */
 	uint64_t app_ns;		/* on-CPU time of the threads that read them, per read:
 					 * recv copy to user + the application's own work */
 	double   app_ns_sq;		/* sum of squares, per datagram */
 	uint32_t app_threads;		/* reader threads that ran in this interval */
-
-	/*
-	 * The costs split into a fixed and a marginal part (bpf/livelock.h):
-	 * the forecast's inputs.  A gap is a span from one event to the next of
-	 * the same kind inside one handler, softirq run or reader slice.
-	 */
-#define X(field, key, doc) uint64_t field;
-	LT_COST_COUNTERS(X)	/* bpf/livelock.h */
-#undef X
 	double   app_oncpu_ns;		/* readers' on-CPU time (all CPUs)          */
 	double   app_oncpu_rx_ns;	/* ... weighted by the NIC's interrupt-priority work on that CPU (0..1) */
 	double   app_oncpu_other_ns;	/* ... weighted by the share other tasks took of that CPU (0..1) */

@@ -81,12 +81,12 @@ lt_stop() {	# PID [SIG]: stop one background group now
 	return 0
 }
 
-lt_netns_pair() {
-	local tag=$$-$RANDOM
-	NS_RX=ltrx-$tag
-	NS_TX=lttx-$tag
-	VETH_RX=ltr$RANDOM
-	VETH_TX=ltt$RANDOM
+lt_netns_pair() {	# names start with $LT_NS_PREFIX (default lt)
+	local tag=$$-$RANDOM p=${LT_NS_PREFIX:-lt}
+	NS_RX=${p}rx-$tag
+	NS_TX=${p}tx-$tag
+	VETH_RX=${p}r$RANDOM
+	VETH_TX=${p}t$RANDOM
 	ip netns add "$NS_RX" || return 1
 	_lt_netns+=("$NS_RX")
 	ip netns add "$NS_TX" || return 1

@@ -4,7 +4,9 @@
 # without livelock-trace, with it (XDP off), with it plus the XDP counter
 # (--xdp generic), and both again under --sample N (LT_BENCH_SAMPLE, default
 # 10), and an empty XDP_PASS program in generic mode (the kernel's own cost of
-# generic XDP, the floor under our counter), in interleaved rounds (LT_BENCH_ROUNDS, default 5).  The
+# generic XDP, the floor under our counter), and traced with --latency (the
+# per-packet latency probes), in interleaved rounds (LT_BENCH_ROUNDS, default 5;
+# LT_BENCH_E2E_CONDITIONS picks some, e.g. "traced traced_latency").  The
 # sender is pinned to CPU 0, the reader to CPU 1, so the receive path's CPU is
 # the bottleneck and the tracer's cost shows.  Each round sends
 # LT_BENCH_E2E_PACKETS (default 1000000, about 4 s: several sampling
@@ -34,6 +36,7 @@ one() {	# CONDITION
 	traced) lt_bg tr ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 0 >/dev/null; tracer=$BG_tr; sleep 1.5 ;;
 	traced_xdp) lt_bg tr ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 0 --xdp generic >/dev/null; tracer=$BG_tr; sleep 1.5 ;;
 	xdp_floor) lt_bg tr ip netns exec "$NS_RX" build/bench/floor build/bench/floor.bpf.o fl_ --xdp "$VETH_RX" generic >/dev/null; tracer=$BG_tr; sleep 1.5 ;;
+	traced_latency) lt_bg tr ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 0 --latency >/dev/null; tracer=$BG_tr; sleep 1.5 ;;
 	sampled) lt_bg tr ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 0 --sample "$sample" >/dev/null; tracer=$BG_tr; sleep 1.5 ;;
 	sampled_xdp) lt_bg tr ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 0 --sample "$sample" --xdp generic >/dev/null; tracer=$BG_tr; sleep 1.5 ;;
 	esac
@@ -46,9 +49,12 @@ one() {	# CONDITION
 	rm -f "$sink" "$rdy"
 }
 
+all_conds="traced traced_latency traced_xdp sampled sampled_xdp xdp_floor"
+chosen=${LT_BENCH_E2E_CONDITIONS:-$all_conds}
 for r in $(seq "$rounds"); do
-	for c in baseline traced baseline traced_xdp baseline sampled baseline sampled_xdp baseline xdp_floor; do
-		one $c
+	for c in $chosen; do
+		one baseline
+		one "$c"
 	done
 	[ "$r" = "$rounds" ] && one baseline	# the last run's second neighbour
 	echo "e2e_veth: round $r/$rounds done" >&2
@@ -59,7 +65,8 @@ import json, statistics, sys
 sys.path.insert(0, "scripts/bench")
 import pairs
 rows = [l.split() for l in open(sys.argv[1])]
-conds = ("traced", "traced_xdp", "sampled", "sampled_xdp", "xdp_floor")
+conds = tuple(c for c in ("traced", "traced_latency", "traced_xdp", "sampled", "sampled_xdp", "xdp_floor")
+              if any(r[0] == c for r in rows))
 rate = lambda r: int(r[1]) / float(r[2])
 seq = [(r[0], rate(r)) for r in rows]
 res = {"packets_per_run": int(sys.argv[3]), "rounds": int(sys.argv[4]), "sample": int(sys.argv[5]), "conditions": {},

@@ -44,7 +44,7 @@ test_counts_exact_packets() {
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 n = int(sys.argv[2])
-assert sum(i * r["batch_hist"][i] for r in rows for i in range(65)) == n
+assert sum(i * r["batch_hist"][i] for r in rows for i in range(len(r["batch_hist"]) - 1)) == n
 # per NAPI instance and per CPU, the parts add up to the totals
 assert sum(x["packets"] for r in rows for x in r["napi_by_instance"]) == n
 assert sum(x["polls"] for r in rows for x in r["napi_by_instance"]) == sum(r["napi_polls"] for r in rows)

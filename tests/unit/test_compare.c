@@ -223,6 +223,48 @@ static void test_streamed_long_run(void **state)
 	fclose(err);
 }
 
+/* A run of n steady intervals whose enqueue-to-read p99 is p99 +- 10 us (< 0: recorded without --latency). */
+static void latency_run(struct cmp_run *r, unsigned int n, double p99)
+{
+	char path[] = "/tmp/lt-test-compare-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w"), *err = devnull();
+
+	assert_non_null(f);
+	fprintf(f, "{\"record\": \"livelock-trace\", \"format\": 1}\n");
+	for (unsigned int i = 0; i < n; i++) {
+		fprintf(f, "{\"lambda_pps\": 10000, \"observed_pps\": 10000, \"state\": \"ok\", ");
+		if (p99 < 0)
+			fprintf(f, "\"latency\": null}\n");
+		else
+			fprintf(f, "\"latency\": {\"stack\": {\"p99_us\": 3}, \"read\": {\"p99_us\": %g}}}\n",
+				p99 + (i % 2 ? 10 : -10));
+	}
+	fclose(f);
+	assert_int_equal(compare_load(path, r, err), 0);
+	unlink(path);
+	fclose(err);
+}
+
+/* The p99 latencies: a mean over the steady intervals, lower is better, none without --latency. */
+static void test_latency_verdicts(void **state)
+{
+	struct cmp_run r[3];
+	double d;
+	(void)state;
+	latency_run(&r[0], 10, 1000);
+	latency_run(&r[1], 10, 2000);
+	latency_run(&r[2], 10, -1);
+	assert_true(fabs(r[0].m[CMP_LAT_READ_P99].mean - 1000) < 1e-9);
+	assert_true(fabs(r[0].m[CMP_LAT_STACK_P99].mean - 3) < 1e-9);
+	assert_int_equal(compare_verdict(&r[0], &r[1], CMP_LAT_READ_P99, &d), CMP_WORSE);
+	assert_true(fabs(d - 100) < 1e-9);
+	assert_int_equal(compare_verdict(&r[1], &r[0], CMP_LAT_READ_P99, &d), CMP_BETTER);
+	assert_int_equal(compare_verdict(&r[0], &r[1], CMP_LAT_STACK_P99, &d), CMP_SAME);
+	assert_true(isnan(r[2].m[CMP_LAT_READ_P99].mean));
+	assert_int_equal(compare_verdict(&r[0], &r[2], CMP_LAT_READ_P99, &d), CMP_UNKNOWN);
+}
+
 /* One line on err naming why, and -1. */
 static void assert_refused(const char *path, const char *why)
 {
@@ -301,6 +343,7 @@ int main(void)
 		cmocka_unit_test(test_steady_range_ramps),
 		cmocka_unit_test(test_steady_verdict_slow_readers),
 		cmocka_unit_test(test_streamed_long_run),
+		cmocka_unit_test(test_latency_verdicts),
 		cmocka_unit_test(test_hostile_files),
 		cmocka_unit_test(test_json_numbers_and_strings),
 	};

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * --latency: each packet's time from entering the stack to its socket
+ * enqueue, and from that enqueue to the application's read, into log2
+ * histograms.  Included once, by livelock.bpf.c, after common.bpf.h; every
+ * call is behind targ_latency, so without --latency the verifier drops it.
+ *
+ * Stack part: sock:sk_data_ready fires in the softirq on the CPU where the
+ * packet entered the stack, right after queueing it, and the packets of one
+ * run are queued in the order they entered (NAPI lists are per device).  So
+ * each CPU keeps a FIFO of entry times, pushed at net:netif_receive_skb and
+ * popped at the enqueue (or at a socket-buffer drop); it is emptied wherever
+ * the delivery count forgets its pending packets.
+ *
+ * Read part: the skb is not at hand when UDP reads it (copy_linear_skb() has
+ * no tracepoint, compat.bpf.h), but a UDP socket's queue is FIFO: the n-th
+ * datagram queued is the n-th read.  Each followed socket keeps a ring of
+ * enqueue times; sock:sock_recv_length (a read that returned data, not a
+ * peek) takes the oldest.
+ */
+#ifndef LT_LATENCY_BPF_H
+#define LT_LATENCY_BPF_H
+
+#define MSG_PEEK_FLAG	2
+
+const volatile bool targ_latency = false;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, LT_LAT_SOCKS);	/* 1 without --latency (the loader) */
+	__type(key, __u64);
+	__type(value, struct lt_lat_sock);
+} lat_socks SEC(".maps");
+
+static __always_inline void lat_hist(__u64 *hist, __u64 d)
+{
+	hist[log2_slot(d) & (LT_HIST_SLOTS - 1)]++;
+}
+
+/* One of our packets entered the stack on this CPU at t. */
+static __always_inline void lat_entered(struct lt_cpu_state *s, struct lt_counters *c, __u64 t)
+{
+	if (s->lat_tail - s->lat_head >= LT_LAT_CPU_RING) {	/* the oldest is overwritten */
+		s->lat_head++;
+		c->lat_stack_lost++;
+	}
+	s->lat_t[s->lat_tail & (LT_LAT_CPU_RING - 1)] = t;
+	s->lat_tail++;
+}
+
+/* The oldest of our packets in the stack left it (queued or dropped): its entry time, 0 = none. */
+static __always_inline __u64 lat_left(struct lt_cpu_state *s)
+{
+	if (s->lat_head == s->lat_tail)
+		return 0;
+	return s->lat_t[s->lat_head++ & (LT_LAT_CPU_RING - 1)];
+}
+
+/* The run is over, or another device's packets come: ours still pending were not queued. */
+static __always_inline void lat_forget(struct lt_cpu_state *s, struct lt_counters *c)
+{
+	c->lat_stack_unqueued += s->lat_tail - s->lat_head;
+	s->lat_head = s->lat_tail;
+}
+
+static __always_inline bool sk_is_udp(const struct sock *sk, const bool btf)
+{
+	return RD(btf, sk->sk_protocol, sk, sk_protocol) == IPPROTO_UDP_NR;
+}
+
+/* A datagram was queued to sk just now: of ours (entered the stack at t0, 0 = unknown) or not. */
+static __always_inline void lat_queued(const struct sock *sk, struct lt_counters *c, __u64 t0,
+				       bool ours, const bool btf)
+{
+	static const struct lt_lat_sock fresh;
+	__u64 key = (__u64)sk, now = 0;
+	struct lt_lat_sock *q;
+
+	if (ours) {
+		now = bpf_ktime_get_ns();
+		if (t0) {
+			c->lat_stack_n++;
+			c->lat_stack_ns += now - t0;
+			lat_hist(c->lat_stack_hist, now - t0);
+		}
+	}
+	q = bpf_map_lookup_elem(&lat_socks, &key);
+	if (!q && ours && sk_is_udp(sk, btf)) {
+		bpf_map_update_elem(&lat_socks, &key, &fresh, BPF_NOEXIST);
+		q = bpf_map_lookup_elem(&lat_socks, &key);
+	}
+	if (!q)
+		return;
+	q->t[q->enq & (LT_LAT_SOCK_RING - 1)] = now;	/* 0: another device's, kept in line */
+	q->enq++;
+}
+
+/* A receive call on sk returned ret bytes (in the reader's context). */
+static __always_inline void lat_read(const struct sock *sk, int ret, int flags)
+{
+	__u64 key = (__u64)sk, t, d;
+	struct lt_lat_sock *q;
+	struct lt_counters *c;
+
+	if (ret <= 0 || (flags & MSG_PEEK_FLAG) || !sk ||
+	    !(q = bpf_map_lookup_elem(&lat_socks, &key)) || !(c = ctr()))
+		return;
+	if (q->read >= q->enq) {	/* queued before we followed the socket */
+		c->lat_read_unmatched++;
+		return;
+	}
+	if (q->enq - q->read > LT_LAT_SOCK_RING) {	/* its time was overwritten */
+		q->read++;
+		c->lat_read_lost++;
+		return;
+	}
+	t = q->t[q->read & (LT_LAT_SOCK_RING - 1)];
+	q->read++;
+	if (!t) {
+		c->lat_read_unmatched++;
+		return;
+	}
+	d = bpf_ktime_get_ns() - t;
+	c->lat_read_n++;
+	c->lat_read_ns += d;
+	lat_hist(c->lat_read_hist, d);
+}
+
+#endif

@@ -37,8 +37,6 @@ static void write_sysfs(struct json *j, const char *key, const char *ifname, con
 		json_null(j, key);
 }
 
-static const char *const model_words[] = { "auto", "dma", "nodma" };
-
 int record_write_header(FILE *f, const struct nic_info *nic, const struct record_opts *o)
 {
 	const struct nic_coalesce *c = &nic->coalesce;
@@ -122,7 +120,7 @@ int record_write_header(FILE *f, const struct nic_info *nic, const struct record
 	json_arr_end(&j);
 	json_dbl(&j, "interval_s", o->interval_s);
 	json_str(&j, "mapping", est_mapping_name(o->est->mapping));
-	json_str(&j, "model", model_words[o->est->model]);
+	json_str(&j, "model", est_model_name(o->est->model));
 	json_str(&j, "deliver", est_deliver_name(o->est->deliver));
 	if (o->est->buffer > 0)
 		json_dbl(&j, "buffer", o->est->buffer);

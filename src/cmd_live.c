@@ -362,8 +362,12 @@ static void live_out_interval(struct live_out *lo, const struct nic_info *nic,
 
 	estimator_update(lo->est, s, &e);
 	live_view_interval(stdout, &lo->view, nic, s, &e);
-	if (lo->rec)
+	if (lo->view.o.json)
+		record_write_interval(stdout, &lo->view, s, &e);
+	if (lo->rec) {
 		live_view_interval(lo->rec, &lo->rec_view, nic, s, &e);
+		record_write_interval(lo->rec, &lo->rec_view, s, &e);
+	}
 	lo->any = true;
 }
 
@@ -373,9 +377,12 @@ static void live_out_close(struct live_out *lo, const struct nic_info *nic, bool
 		struct live_run run;
 
 		run.valid = estimator_run_forecast(lo->est, &run.p, &run.fs);
-		live_view_summary(stdout, &lo->view, nic, &run);
+		if (lo->view.o.json)
+			record_write_summary(stdout, &lo->view, nic, &run);
+		else
+			live_view_summary(stdout, &lo->view, nic, &run);
 		if (lo->rec)
-			live_view_summary(lo->rec, &lo->rec_view, nic, &run);
+			record_write_summary(lo->rec, &lo->rec_view, nic, &run);
 	}
 	live_view_done(&lo->view);
 	live_view_done(&lo->rec_view);

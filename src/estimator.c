@@ -91,6 +91,16 @@ bool est_parse_deliver(const char *s, enum est_deliver *out)
 	return i >= 0;
 }
 
+double est_batch_mean(const struct estimate *e)
+{
+	return isfinite(e->win.batch_per_poll) ? e->win.batch_per_poll : e->win.batch_per_irq;
+}
+
+const struct est_fit *est_copy_fit(const struct estimate *e)
+{
+	return e->mapping == EST_MAP_PAPER ? &e->win.isr_fit : &e->win.sirq_fit;
+}
+
 enum est_state est_state_of(const struct estimate *e)
 {
 	bool fc = e->valid & EST_V_FORECAST;

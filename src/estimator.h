@@ -182,6 +182,11 @@ bool est_costs_from(const struct lt_sample *s, const struct est_opts *o, double 
 		    struct est_params *p);
 const char *est_cost_how_name(enum est_cost_how h);	/* "gaps", "fit", "stack", "bound", "none" */
 
+/* The batch the model sees: packets per NAPI poll, else per ISR. */
+double est_batch_mean(const struct estimate *e);
+/* The fit behind 1/c under the estimate's mapping. */
+const struct est_fit *est_copy_fit(const struct estimate *e);
+
 /* Pure helpers, exposed for tests and the view (estimator_sums.c). */
 void est_fit_solve(const struct lt_fit_sums *f, struct est_fit *out);
 void est_params_from(const struct lt_sample *s, const struct est_opts *o, struct est_params *p);

@@ -355,17 +355,16 @@ static int live_out_open(struct live_out *lo, const struct live_opts *o,
 	return 0;
 }
 
-static void live_out_interval(struct live_out *lo, const struct nic_info *nic,
-			      const struct lt_sample *s)
+static void live_out_interval(struct live_out *lo, const struct lt_sample *s)
 {
 	struct estimate e;
 
 	estimator_update(lo->est, s, &e);
-	live_view_interval(stdout, &lo->view, nic, s, &e);
+	live_view_interval(stdout, &lo->view, s, &e);
 	if (lo->view.o.json)
 		record_write_interval(stdout, &lo->view, s, &e);
 	if (lo->rec) {
-		live_view_interval(lo->rec, &lo->rec_view, nic, s, &e);
+		live_view_interval(lo->rec, &lo->rec_view, s, &e);
 		record_write_interval(lo->rec, &lo->rec_view, s, &e);
 	}
 	lo->any = true;
@@ -513,7 +512,7 @@ int cmd_live(int argc, char **argv)
 		if (o.raw)
 			raw_view_interval(stdout, o.json, line, &s);
 		else
-			live_out_interval(lo, nic, &s);
+			live_out_interval(lo, &s);
 		stack_time_for(probe, &s);
 		line++;
 		if (o.count && line >= o.count) {

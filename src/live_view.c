@@ -229,11 +229,10 @@ void live_view_steady(const struct live_view *v, struct live_steady *st)
 	}
 }
 
-void live_view_interval(FILE *f, struct live_view *v, const struct nic_info *nic,
-			const struct lt_sample *s, const struct estimate *e)
+void live_view_interval(FILE *f, struct live_view *v, const struct lt_sample *s,
+			const struct estimate *e)
 {
 	time_t now = time(NULL);
-	(void)nic;
 	v->intervals++;
 	for (int i = 0; i < LT_HIST_SLOTS; i++)
 		v->isr_hist[i] += s->isr_hist[i];

@@ -72,8 +72,8 @@ void live_view_init(struct live_view *v, FILE *f, const struct live_view_opts *o
 /* Device header, once before the first interval (nothing with --json). */
 void live_view_header(FILE *f, struct live_view *v, const struct nic_info *nic);
 /* One interval into the statistics, and its table line (and the model line when the choice changes). */
-void live_view_interval(FILE *f, struct live_view *v, const struct nic_info *nic,
-			const struct lt_sample *s, const struct estimate *e);
+void live_view_interval(FILE *f, struct live_view *v, const struct lt_sample *s,
+			const struct estimate *e);
 /* The run's pooled forecast (estimator_run_forecast), for the summary. */
 struct live_run {
 	bool valid;

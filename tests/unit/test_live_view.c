@@ -102,7 +102,7 @@ static char *render_opts(bool json, bool per_cpu, const struct lt_sample *sample
 	live_view_header(f, &v, &ni);
 	for (int i = 0; i < n; i++) {
 		estimator_update(est, &samples[i], &e);
-		live_view_interval(f, &v, &ni, &samples[i], &e);
+		live_view_interval(f, &v, &samples[i], &e);
 		if (json)
 			record_write_interval(f, &v, &samples[i], &e);
 	}

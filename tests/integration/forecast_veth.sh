@@ -20,10 +20,9 @@ run_at() {	# RATE SECONDS FILE
 	sink=$(mktemp)
 	lt_bg sink sh -c "ip netns exec $NS_RX taskset -c 1 $LT_TOOLS/udpsink -p $PORT --delay-us $DELAY_US --rcvbuf 65536 --seconds $((secs + 4)) --json --ready-file $rdy > $sink"
 	lt_wait_file "$rdy" || { lt_fail "udpsink did not start"; return 1; }
-	lt_bg trace ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 $((secs + 2)) --json --record "$rec" \
-		--ready-file "$rec.ready" >/dev/null
-	lt_wait_file "$rec.ready" || { lt_fail "livelock-trace did not attach"; return 1; }
-	rm -f "$rec.ready"
+	lt_bg trace ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 $((secs + 2)) --json --record "$rec" >/dev/null
+	# the record's header and a first idle interval: the load begins with the second
+	lt_wait_lines "$rec" 2 || { lt_fail "livelock-trace recorded no interval"; return 1; }
 	ip netns exec "$NS_TX" taskset -c 0 "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p $PORT -n $n -r "$rate" >/dev/null
 	wait "$BG_trace"
 	lt_stop "$BG_sink"

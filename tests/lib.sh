@@ -91,7 +91,7 @@ lt_wait_file() {	# FILE [SECONDS]: 0 once FILE exists, 1 after SECONDS (10) with
 lt_wait_lines() {	# FILE N [SECONDS]: 0 once FILE has N lines, 1 after SECONDS (10) without
 	local i
 	for i in $(seq $(( ${3:-10} * 20 ))); do
-		[ "$(wc -l <"$1" 2>/dev/null || echo 0)" -ge "$2" ] && return 0
+		[ -e "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ] && return 0
 		sleep 0.05
 	done
 	return 1

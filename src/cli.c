@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* The shared command-line layer (see cli.h). */
 #include <getopt.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <math.h>
 #include <stdarg.h>
@@ -51,7 +53,7 @@ int cli_getopt_error(const char *cmd, int opt, char **argv)
 {
 	extern int optind;
 
-	return cli_usage("%s: %s '%s' (see --help)", cmd,
+	return cli_usage("%s%s%s '%s' (see --help)", cmd ? cmd : "", cmd ? ": " : "",
 			 opt == ':' ? "missing value for" : "unknown option", argv[optind - 1]);
 }
 
@@ -214,6 +216,19 @@ int cli_need_privilege(enum cli_privilege need, const char *retry)
 		cli_err("needs root (or %s) to load BPF programs: try 'sudo livelock-trace%s%s'",
 			caps, retry ? " " : "", retry ? retry : "");
 	return LT_EXIT_ENV;
+}
+
+int cli_ready_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0 || close(fd)) {
+		int err = errno;
+
+		cli_err("cannot create the ready file %s: %s", path, strerror(err));
+		return -err;
+	}
+	return 0;
 }
 
 double cli_now_s(void)

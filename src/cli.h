@@ -22,11 +22,18 @@ enum lt_exit {
 
 #define CLI_PREFIX "livelock-trace: "
 
+/*
+ * What a command's option parser returns when the command is to go on;
+ * anything else is the exit code (LT_EXIT_OK after --help, LT_EXIT_USAGE
+ * after one line on stderr).
+ */
+#define CLI_CONTINUE	(-1)
+
 /* One line "livelock-trace: ...\n" on stderr. */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* cli_err, then LT_EXIT_USAGE: `return cli_usage("...")`. */
 int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* getopt_long's ':' (value missing) or '?' (unknown option) for command cmd. */
+/* getopt_long's ':' (value missing) or '?' (unknown option) for command cmd (NULL: the live command). */
 int cli_getopt_error(const char *cmd, int opt, char **argv);
 
 /* Option words: a table ended by { NULL, 0 }. */
@@ -68,6 +75,12 @@ bool cli_have_privilege(enum cli_privilege need);
  * a user namespace or container gets why its capabilities do not count.
  */
 int cli_need_privilege(enum cli_privilege need, const char *retry);
+
+/*
+ * Creates the empty file path (a test's readiness signal, as udpsink's
+ * --ready-file): 0, or one line on stderr and -errno.
+ */
+int cli_ready_file(const char *path);
 
 /* Seconds on CLOCK_MONOTONIC. */
 double cli_now_s(void);

@@ -23,14 +23,13 @@
 #include "signals.h"
 #include "numparse.h"
 #include "probe.h"
+#include "sampling.h"
 
 #define DEFAULT_LISTEN		"127.0.0.1:9747"
 #define DEFAULT_INTERVAL_S	1
 #define MIN_INTERVAL_S		0.1
 #define MAX_INTERVAL_S		3600
 #define DEFAULT_SAMPLE		10	/* probes attached 1/10 of each interval */
-#define MAX_SAMPLE		100
-#define MIN_WINDOW_S		0.01
 #define DEFAULT_RESCAN_S	30	/* NICs that appear or vanish are found this often */
 #define MAX_RESCAN_S		86400
 #define MAX_NICS		64
@@ -89,7 +88,7 @@ static void usage(FILE *f)
 "                       replaced every S seconds, >= the interval [%d]\n"
 "  -v, --verbose        libbpf messages, and the signal that ended it\n"
 "  -h, --help           this help\n",
-		DEFAULT_LISTEN, MIN_INTERVAL_S, DEFAULT_INTERVAL_S, MAX_SAMPLE, DEFAULT_SAMPLE,
+		DEFAULT_LISTEN, MIN_INTERVAL_S, DEFAULT_INTERVAL_S, SAMPLING_MAX, DEFAULT_SAMPLE,
 		DEFAULT_RESCAN_S);
 }
 
@@ -120,11 +119,9 @@ static int parse_args(int argc, char **argv, struct exp_opts *o)
 	while ((opt = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_LISTEN:
-			if (!http_parse_listen(optarg, &ss, &sslen)) {
-				fprintf(stderr, "livelock-trace: bad value '%s' for --listen: expected ADDR:PORT with an IPv4 address or [IPv6] and a port 1..65535, e.g. 127.0.0.1:9747\n",
-					optarg);
-				return LT_EXIT_USAGE;
-			}
+			if (!http_parse_listen(optarg, &ss, &sslen))
+				return cli_usage("bad value '%s' for --listen: expected ADDR:PORT with an IPv4 address or [IPv6] and a port 1..65535, e.g. 127.0.0.1:9747",
+						 optarg);
 			o->listen = optarg;
 			break;
 		case OPT_INTERVAL:
@@ -133,7 +130,7 @@ static int parse_args(int argc, char **argv, struct exp_opts *o)
 				return LT_EXIT_USAGE;
 			break;
 		case OPT_SAMPLE:
-			if (!num_parse_u64(optarg, "--sample", 2, MAX_SAMPLE, &u))
+			if (!num_parse_u64(optarg, "--sample", 2, SAMPLING_MAX, &u))
 				return LT_EXIT_USAGE;
 			o->sample = (unsigned int)u;
 			sample = true;
@@ -145,49 +142,25 @@ static int parse_args(int argc, char **argv, struct exp_opts *o)
 		case OPT_FULL: full = true; break;
 		case 'v': o->verbose = true; break;
 		case 'h': usage(stdout); return LT_EXIT_OK;
-		case ':':
-			fprintf(stderr, "livelock-trace: option '%s' needs a value (see exporter --help)\n",
-				argv[optind - 1]);
-			return LT_EXIT_USAGE;
-		default:
-			fprintf(stderr, "livelock-trace: unknown option '%s' (see exporter --help)\n",
-				argv[optind - 1]);
-			return LT_EXIT_USAGE;
+		default: return cli_getopt_error("exporter", opt, argv);
 		}
 	}
-	if (full && sample) {
-		fprintf(stderr, "livelock-trace: --full keeps every probe on; drop --sample\n");
-		return LT_EXIT_USAGE;
-	}
+	if (full && sample)
+		return cli_usage("--full keeps every probe on; drop --sample");
 	if (full)
 		o->sample = 1;
-	if (o->rescan_s < o->interval_s) {
-		fprintf(stderr, "livelock-trace: bad value '%g' for --rescan: expected at least the interval (%g s)\n",
-			o->rescan_s, o->interval_s);
+	if (o->rescan_s < o->interval_s)
+		return cli_usage("bad value '%g' for --rescan: expected at least the interval (%g s)",
+				 o->rescan_s, o->interval_s);
+	if (!sampling_check(o->sample, o->interval_s))
 		return LT_EXIT_USAGE;
-	}
-	if (o->sample > 1 && o->interval_s / o->sample < MIN_WINDOW_S) {
-		fprintf(stderr, "livelock-trace: --sample %u leaves a window of %.3f s in a %g s interval: the window must be >= %g s\n",
-			o->sample, o->interval_s / o->sample, o->interval_s, MIN_WINDOW_S);
-		return LT_EXIT_USAGE;
-	}
 	for (int i = optind; i < argc; i++) {
-		if (o->n_ifnames == MAX_NICS || strlen(argv[i]) >= IF_NAMESIZE) {
-			fprintf(stderr, "livelock-trace: bad interface '%s': at most %d names of < %d characters\n",
-				argv[i], MAX_NICS, IF_NAMESIZE);
-			return LT_EXIT_USAGE;
-		}
+		if (o->n_ifnames == MAX_NICS || strlen(argv[i]) >= IF_NAMESIZE)
+			return cli_usage("bad interface '%s': at most %d names of < %d characters",
+					 argv[i], MAX_NICS, IF_NAMESIZE);
 		o->ifnames[o->n_ifnames++] = argv[i];
 	}
-	return -1;
-}
-
-static double mono_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+	return CLI_CONTINUE;
 }
 
 static void arm(int fd, double first_s, double every_s)
@@ -234,7 +207,7 @@ static int nic_attach(struct exporter *x, const char *name)
 		goto fail;
 	err = nic_discover(name, n->info);
 	if (err) {
-		fprintf(stderr, "livelock-trace: exporter: %s\n", nic_strerror(err, name));
+		cli_err("exporter: %s", nic_strerror(err, name));
 		goto out;
 	}
 	/* the live command's --attach and --btf, from the environment */
@@ -247,7 +220,7 @@ static int nic_attach(struct exporter *x, const char *name)
 	po.btf = getenv("LIVELOCK_TRACE_BTF") && *getenv("LIVELOCK_TRACE_BTF") ? getenv("LIVELOCK_TRACE_BTF") : NULL;
 	err = probe_open(n->info, &po, &n->probe, &msg);
 	if (err) {
-		fprintf(stderr, "livelock-trace: exporter: %s: %s: %s\n", name,
+		cli_err("exporter: %s: %s: %s", name,
 			msg ? msg : "cannot attach", strerror(-err));
 		goto out;
 	}
@@ -256,12 +229,12 @@ static int nic_attach(struct exporter *x, const char *name)
 		goto fail;
 	metrics_nic_init(&n->m, n->info->name, n->info->driver, n->probe);
 	x->nics[x->n++] = n;
-	fprintf(stderr, "livelock-trace: exporter: watching %s (driver %s, %d IRQs) via %s\n",
+	cli_err("exporter: watching %s (driver %s, %d IRQs) via %s",
 		n->info->name, *n->info->driver ? n->info->driver : "none", n->info->n_irqs,
 		probe_variant(n->probe));
 	return 0;
 fail:
-	fprintf(stderr, "livelock-trace: exporter: cannot watch %s: %s\n", name,
+	cli_err("exporter: cannot watch %s: %s", name,
 		x->n == MAX_NICS ? "too many devices" : "out of memory");
 out:
 	nic_free(n);
@@ -270,7 +243,7 @@ out:
 
 static void nic_detach(struct exporter *x, int i, const char *why)
 {
-	fprintf(stderr, "livelock-trace: exporter: %s %s: probes detached\n", x->nics[i]->info->name, why);
+	cli_err("exporter: %s %s: probes detached", x->nics[i]->info->name, why);
 	nic_free(x->nics[i]);
 	memmove(&x->nics[i], &x->nics[i + 1], (size_t)(x->n - i - 1) * sizeof(x->nics[0]));
 	x->n--;
@@ -300,7 +273,7 @@ static void rescan(struct exporter *x)
 	DIR *d;
 	struct dirent *de;
 
-	x->last_scan = mono_s();
+	x->last_scan = cli_now_s();
 	for (int i = x->n - 1; i >= 0; i--) {
 		const struct nic_info *ni = x->nics[i]->info;
 
@@ -333,7 +306,7 @@ static void read_nics(struct exporter *x)
 			continue;
 		}
 		if (err) {
-			fprintf(stderr, "livelock-trace: exporter: %s: cannot read the counters: %s\n",
+			cli_err("exporter: %s: cannot read the counters: %s",
 				n->info->name, strerror(-err));
 			continue;
 		}
@@ -356,25 +329,23 @@ static void open_windows(struct exporter *x)
 		if (!nic_exists(x->nics[i]->info->name))
 			nic_detach(x, i, "disappeared");
 		else
-			fprintf(stderr, "livelock-trace: exporter: %s: %s: %s\n",
+			cli_err("exporter: %s: %s: %s",
 				x->nics[i]->info->name, msg, strerror(-err));
 	}
 }
 
 static void on_tick(struct exporter *x)
 {
-	double w = x->o.interval_s / x->o.sample;
-
 	if (x->o.sample > 1 && x->phase != WINDOW_NONE)
 		return;	/* the last window is late: skip this interval */
-	if (mono_s() - x->last_scan >= x->o.rescan_s - 1e-3)
+	if (cli_now_s() - x->last_scan >= x->o.rescan_s - 1e-3)
 		rescan(x);
 	if (x->o.sample <= 1) {
 		read_nics(x);
 		return;
 	}
 	x->phase = WINDOW_WAITING;
-	arm(x->wfd, (x->o.interval_s - w) * drand48(), 0);
+	arm(x->wfd, sampling_start_s(x->o.sample, x->o.interval_s), 0);
 }
 
 static void on_window_timer(struct exporter *x)
@@ -382,7 +353,7 @@ static void on_window_timer(struct exporter *x)
 	if (x->phase == WINDOW_WAITING) {
 		open_windows(x);
 		x->phase = WINDOW_OPEN;
-		arm(x->wfd, x->o.interval_s / x->o.sample, 0);
+		arm(x->wfd, sampling_window_s(x->o.sample, x->o.interval_s), 0);
 	} else if (x->phase == WINDOW_OPEN) {
 		read_nics(x);
 		x->phase = WINDOW_NONE;
@@ -426,7 +397,7 @@ static int run(struct exporter *x, int sfd, int tfd)
 		if (poll(fds, (nfds_t)(POLL_FIXED + nh), http_next_timeout_ms(x->http)) < 0) {
 			if (errno == EINTR)
 				continue;
-			fprintf(stderr, "livelock-trace: exporter: poll: %s\n", strerror(errno));
+			cli_err("exporter: poll: %s", strerror(errno));
 			return LT_EXIT_ENV;
 		}
 		if (fds[0].revents) {
@@ -462,13 +433,13 @@ int cmd_exporter(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);	/* a client gone mid-reply is EPIPE, not the end */
 	x->wfd = -1;
 	rc = parse_args(argc, argv, &x->o);
-	if (rc >= 0)
+	if (rc != CLI_CONTINUE)
 		goto out;
 	rc = LT_EXIT_ENV;
 	http_parse_listen(x->o.listen, &ss, &sslen);
 	for (int i = 0; i < x->o.n_ifnames; i++) {
 		if (!nic_exists(x->o.ifnames[i])) {
-			fprintf(stderr, "livelock-trace: %s\n", nic_strerror(-ENODEV, x->o.ifnames[i]));
+			cli_err("%s", nic_strerror(-ENODEV, x->o.ifnames[i]));
 			goto out;
 		}
 	}
@@ -477,13 +448,13 @@ int cmd_exporter(int argc, char **argv)
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
 	x->wfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
 	if (sfd < 0 || tfd < 0 || x->wfd < 0) {
-		fprintf(stderr, "livelock-trace: exporter: cannot set up timers and signals: %s\n",
+		cli_err("exporter: cannot set up timers and signals: %s",
 			strerror(errno));
 		goto out;
 	}
 	x->http = http_listen(&ss, sslen, serve, x, &err);
 	if (!x->http) {
-		fprintf(stderr, "livelock-trace: exporter: cannot listen on %s: %s\n", x->o.listen,
+		cli_err("exporter: cannot listen on %s: %s", x->o.listen,
 			strerror(-err));
 		goto out;
 	}
@@ -496,7 +467,7 @@ int cmd_exporter(int argc, char **argv)
 		rc = LT_EXIT_ENV;	/* a named device that cannot be watched: said above */
 		goto out;
 	}
-	fprintf(stderr, "livelock-trace: exporter: serving http://%s/metrics, %d device%s, %s\n",
+	cli_err("exporter: serving http://%s/metrics, %d device%s, %s",
 		x->o.listen, x->n, x->n == 1 ? "" : "s",
 		x->o.sample > 1 ? "sampled" : "every probe on (--full)");
 	arm(tfd, x->o.interval_s, x->o.interval_s);

@@ -83,7 +83,7 @@ static int parse(int argc, char **argv, struct fc_opts *o)
 				return cli_usage("forecast: at most %d --measured records", MAX_MEASURED);
 			o->measured[o->n_measured++] = optarg;
 			break;
-		case 'h': usage(stdout); return -1;
+		case 'h': usage(stdout); return LT_EXIT_OK;
 		default:
 			return cli_getopt_error("forecast", c, argv);
 		}
@@ -96,7 +96,7 @@ static int parse(int argc, char **argv, struct fc_opts *o)
 			return cli_usage("forecast: at most %d --measured records", MAX_MEASURED);
 		o->measured[o->n_measured++] = argv[optind];
 	}
-	return 0;
+	return CLI_CONTINUE;
 }
 
 static void print_point_text(const struct fc_point *p)
@@ -188,7 +188,7 @@ static int plot(const struct fc_opts *o, const struct fc_record *r, const struct
 		svg_plot_mark(&pl, s->livelock_pps, "livelock");
 	err = svg_plot_save(&pl, o->plot);
 	if (err)
-		fprintf(stderr, "livelock-trace: forecast: cannot write %s: %s\n", o->plot, strerror(-err));
+		cli_err("forecast: cannot write %s: %s", o->plot, strerror(-err));
 	return err ? LT_EXIT_ENV : 0;
 }
 
@@ -201,12 +201,12 @@ int cmd_forecast(int argc, char **argv)
 	uint64_t pts;
 	int rc = parse(argc, argv, &o);
 
-	if (rc)
-		return rc < 0 ? LT_EXIT_OK : rc;
+	if (rc != CLI_CONTINUE)
+		return rc;
 	if (fc_record_load(o.record, &r, stderr))
 		return LT_EXIT_ENV;
 	if (!r.have_costs) {
-		fprintf(stderr, "livelock-trace: forecast: %s has no costs to forecast from (no interval with traffic read by an application; record with a newer livelock-trace, or under load)\n",
+		cli_err("forecast: %s has no costs to forecast from (no interval with traffic read by an application; record with a newer livelock-trace, or under load)",
 			o.record);
 		return LT_EXIT_ENV;
 	}
@@ -215,7 +215,7 @@ int cmd_forecast(int argc, char **argv)
 			return LT_EXIT_ENV;
 	s = fc_summarize(&r.costs);
 	if (!isfinite(s.capacity_pps)) {
-		fprintf(stderr, "livelock-trace: forecast: the costs in %s give no finite capacity\n", o.record);
+		cli_err("forecast: the costs in %s give no finite capacity", o.record);
 		return LT_EXIT_ENV;
 	}
 	if (!o.have_rate) {
@@ -229,7 +229,7 @@ int cmd_forecast(int argc, char **argv)
 	if (!x || !y) {
 		free(x);
 		free(y);
-		fprintf(stderr, "livelock-trace: forecast: out of memory\n");
+		cli_err("forecast: out of memory");
 		return LT_EXIT_ENV;
 	}
 	if (!o.json) {

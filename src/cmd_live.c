@@ -20,12 +20,11 @@
 #include "raw_view.h"
 #include "record.h"
 #include "signals.h"
+#include "sampling.h"
 
 #define MIN_INTERVAL_S	0.1
 #define MAX_INTERVAL_S	86400
 #define DEFAULT_INTERVAL_S 1
-#define MAX_SAMPLE	100	/* --sample N: 1/N of the interval, at least MIN_WINDOW_S */
-#define MIN_WINDOW_S	0.01
 #define STACK_TIME_MAX_PPS 20000	/* --stack-time=auto: timed below this per RX CPU */
 #define STR_(x)		#x
 #define STR(x)		STR_(x)
@@ -40,14 +39,23 @@ struct live_opts {
 	enum probe_attach attach;	/* --attach, else LIVELOCK_TRACE_ATTACH */
 	const char *btf;	/* --btf FILE, else LIVELOCK_TRACE_BTF */
 	const char *record;	/* --record FILE */
+	const char *ready_file;	/* --ready-file FILE: created once the first interval is under way */
 	struct est_opts est;
 };
 
 enum { OPT_JSON = 1, OPT_RAW, OPT_EXIT_AFTER_ATTACH, OPT_XDP, OPT_RECORD, OPT_MAPPING,
        OPT_MODEL, OPT_DELIVER, OPT_BUFFER, OPT_WINDOW, OPT_NO_CALIBRATE, OPT_STACK_TIME,
-       OPT_SAMPLE, OPT_ATTACH, OPT_BTF, OPT_LATENCY };
+       OPT_SAMPLE, OPT_ATTACH, OPT_BTF, OPT_LATENCY, OPT_READY_FILE };
 
-static const char *const xdp_words[] = { "off", "native", "generic" };
+static const struct cli_word xdp_words[] = {
+	{ "off", PROBE_XDP_OFF }, { "native", PROBE_XDP_NATIVE }, { "generic", PROBE_XDP_GENERIC },
+	{ NULL, 0 },
+};
+
+enum stack_time { STACK_TIME_AUTO, STACK_TIME_ON, STACK_TIME_OFF };
+static const struct cli_word stack_time_words[] = {
+	{ "auto", STACK_TIME_AUTO }, { "on", STACK_TIME_ON }, { "off", STACK_TIME_OFF }, { NULL, 0 },
+};
 
 static void usage(FILE *f)
 {
@@ -141,13 +149,8 @@ static void usage(FILE *f)
 "  sudo livelock-trace eth1 0.5 20         # 20 half-second lines, then a summary\n"
 "  sudo livelock-trace eth1 --record a.jsonl   # then: livelock-trace compare a.jsonl b.jsonl\n"
 "  sudo ip netns exec ns1 livelock-trace veth0 1 10 --raw --json\n",
-		MIN_INTERVAL_S, DEFAULT_INTERVAL_S, EST_MAX_WINDOW, EST_DEFAULT_WINDOW, MIN_WINDOW_S);
-}
-
-static int bad_word(const char *opt, const char *v, const char *words)
-{
-	fprintf(stderr, "livelock-trace: bad value '%s' for %s: expected %s\n", v, opt, words);
-	return LT_EXIT_USAGE;
+		MIN_INTERVAL_S, DEFAULT_INTERVAL_S, EST_MAX_WINDOW, EST_DEFAULT_WINDOW,
+		SAMPLING_MIN_WINDOW_S);
 }
 
 static int parse_args(int argc, char **argv, struct live_opts *o)
@@ -171,17 +174,18 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 		{ "xdp", required_argument, NULL, OPT_XDP },
 		{ "attach", required_argument, NULL, OPT_ATTACH },
 		{ "btf", required_argument, NULL, OPT_BTF },
+		{ "ready-file", required_argument, NULL, OPT_READY_FILE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int opt, pos, neg, before, first;
+	int opt, pos, neg, before, first, w;
 	uint64_t u;
 	double d;
 	char *end;
 
 	o->interval_s = DEFAULT_INTERVAL_S;
 	if (getenv("LIVELOCK_TRACE_ATTACH") && !probe_parse_attach(getenv("LIVELOCK_TRACE_ATTACH"), &o->attach))
-		return bad_word("LIVELOCK_TRACE_ATTACH", getenv("LIVELOCK_TRACE_ATTACH"), "auto or raw_tp");
+		return cli_usage("bad value '%s' for LIVELOCK_TRACE_ATTACH: expected auto or raw_tp", getenv("LIVELOCK_TRACE_ATTACH"));
 	o->btf = getenv("LIVELOCK_TRACE_BTF") && *getenv("LIVELOCK_TRACE_BTF") ? getenv("LIVELOCK_TRACE_BTF") : NULL;
 	o->est.mapping = EST_MAP_PAPER;	/* the lab's verdict: see README "From Linux events to the model's symbols" */
 	/* a negative INTERVAL or COUNT looks like an option to getopt: a range error instead */
@@ -204,30 +208,33 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 		case OPT_EXIT_AFTER_ATTACH: o->exit_after_attach = true; break;
 		case OPT_NO_CALIBRATE: o->est.no_calibrate = true; break;
 		case OPT_LATENCY: o->latency = true; break;
+		case OPT_READY_FILE: o->ready_file = optarg; break;
 		case OPT_STACK_TIME:
-			if (!optarg || !strcmp(optarg, "on"))
-				o->stack_time = true;
-			else if (!strcmp(optarg, "off"))
-				o->stack_time_off = true;
-			else if (strcmp(optarg, "auto"))
-				return cli_usage("bad value '%s' for --stack-time: expected auto, on or off", optarg);
+			w = STACK_TIME_ON;	/* --stack-time alone */
+			if (optarg && !cli_word(optarg, "--stack-time", stack_time_words, &w))
+				return LT_EXIT_USAGE;
+			o->stack_time = w == STACK_TIME_ON;
+			o->stack_time_off = w == STACK_TIME_OFF;
 			break;
 		case OPT_SAMPLE:
-			if (!num_parse_u64(optarg, "--sample", 1, MAX_SAMPLE, &u))
+			if (!num_parse_u64(optarg, "--sample", 1, SAMPLING_MAX, &u))
 				return LT_EXIT_USAGE;
 			o->sample = (unsigned int)u;
 			break;
 		case OPT_DELIVER:
-			if (!est_parse_deliver(optarg, &o->est.deliver))
-				return bad_word("--deliver", optarg, "app, stack or forward");
+			if (!cli_word(optarg, "--deliver", est_deliver_words, &w))
+				return LT_EXIT_USAGE;
+			o->est.deliver = w;
 			break;
 		case OPT_MODEL:
-			if (!est_parse_model(optarg, &o->est.model))
-				return bad_word("--model", optarg, "auto, dma or nodma");
+			if (!cli_word(optarg, "--model", est_model_words, &w))
+				return LT_EXIT_USAGE;
+			o->est.model = w;
 			break;
 		case OPT_MAPPING:
-			if (!est_parse_mapping(optarg, &o->est.mapping))
-				return bad_word("--mapping", optarg, "softirq or paper");
+			if (!cli_word(optarg, "--mapping", est_mapping_words, &w))
+				return LT_EXIT_USAGE;
+			o->est.mapping = w;
 			break;
 		case OPT_BUFFER:
 			if (!num_parse_u64(optarg, "--buffer", 1, MODEL_MAX_BUFFER, &u))
@@ -240,37 +247,25 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 			o->est.window = (unsigned int)u;
 			break;
 		case OPT_XDP:
-			if (!strcmp(optarg, "off"))
-				o->xdp = PROBE_XDP_OFF;
-			else if (!strcmp(optarg, "native"))
-				o->xdp = PROBE_XDP_NATIVE;
-			else if (!strcmp(optarg, "generic"))
-				o->xdp = PROBE_XDP_GENERIC;
-			else
-				return bad_word("--xdp", optarg, "off, native or generic");
+			if (!cli_word(optarg, "--xdp", xdp_words, &w))
+				return LT_EXIT_USAGE;
+			o->xdp = w;
 			break;
 		case OPT_ATTACH:
 			if (!probe_parse_attach(optarg, &o->attach))
-				return bad_word("--attach", optarg, "auto or raw_tp");
+				return cli_usage("bad value '%s' for --attach: expected auto or raw_tp", optarg);
 			break;
 		case OPT_BTF:
 			if (!*optarg)
 				return cli_usage("--btf needs a file name");
 			o->btf = optarg;
 			break;
-		case 'h': usage(stdout); return 0;
-		case ':':
-			fprintf(stderr, "livelock-trace: option '%s' needs a value (see --help)\n", argv[optind - 1]);
-			return LT_EXIT_USAGE;
-		default:
-			fprintf(stderr, "livelock-trace: unknown option '%s' (see --help)\n", argv[optind - 1]);
-			return LT_EXIT_USAGE;
+		case 'h': usage(stdout); return LT_EXIT_OK;
+		default: return cli_getopt_error(NULL, opt, argv);
 		}
 	}
-	if (o->raw && o->record) {
-		fprintf(stderr, "livelock-trace: --record keeps the model's view; drop --raw\n");
-		return LT_EXIT_USAGE;
-	}
+	if (o->raw && o->record)
+		return cli_usage("--record keeps the model's view; drop --raw");
 	pos = optind;
 	/* IFACE is optional: a first word that is a number is INTERVAL */
 	if (pos < argc && (strtod(argv[pos], &end), *end != '\0'))
@@ -280,19 +275,14 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 		return LT_EXIT_USAGE;
 	if (pos < argc && !num_parse_u64(argv[pos++], "COUNT", 0, UINT64_MAX / 2, &o->count))
 		return LT_EXIT_USAGE;
-	if (pos < argc) {
-		fprintf(stderr, "livelock-trace: unexpected argument '%s' (see --help)\n", argv[pos]);
+	if (pos < argc)
+		return cli_usage("unexpected argument '%s' (see --help)", argv[pos]);
+	if (!sampling_check(o->sample, o->interval_s))
 		return LT_EXIT_USAGE;
-	}
 	/* a read in one window would take the enqueue time of a datagram queued in another */
 	if (o->latency && o->sample > 1)
 		return cli_usage("--latency and --sample exclude each other: the latency follows every packet");
-	if (o->sample > 1 && o->interval_s / o->sample < MIN_WINDOW_S) {
-		fprintf(stderr, "livelock-trace: --sample %u leaves a window of %.3f s in a %g s interval: the window must be >= %g s (fewer N or a longer INTERVAL)\n",
-			o->sample, o->interval_s / o->sample, o->interval_s, MIN_WINDOW_S);
-		return LT_EXIT_USAGE;
-	}
-	return -1;
+	return CLI_CONTINUE;
 }
 
 static int make_timer(double interval_s, int *tfd)
@@ -322,11 +312,6 @@ static bool wait_or_signal(int sfd, double seconds)
 	}
 }
 
-/*
- * --sample: waits for a random place in this interval, attaches the window's
- * programs and waits out the window.  0: the window is open and over, read
- * it; 1: SIGINT or SIGTERM came first; < 0: attaching failed (*msg says why).
- */
 /* --stack-time=auto: the per-packet stack timing only while the load is light. */
 static void stack_time_for(struct probe *probe, const struct lt_sample *s)
 {
@@ -334,21 +319,25 @@ static void stack_time_for(struct probe *probe, const struct lt_sample *s)
 	int err = probe_stack_time(probe, isfinite(lam) && lam < STACK_TIME_MAX_PPS);
 
 	if (err)
-		fprintf(stderr, "livelock-trace: note: cannot attach the stack timing (%s); NET_RX's per-packet cost comes from softirq runs only\n",
+		cli_err("note: cannot attach the stack timing (%s); NET_RX's per-packet cost comes from softirq runs only",
 			strerror(-err));
 }
 
+/*
+ * --sample: waits for a random place in this interval, attaches the window's
+ * programs and waits out the window.  0: the window is open and over, read
+ * it; 1: SIGINT or SIGTERM came first; < 0: attaching failed (*msg says why).
+ */
 static int open_window(struct probe *probe, int sfd, const struct live_opts *o, const char **msg)
 {
-	double w = o->interval_s / o->sample;
 	int err;
 
-	if (wait_or_signal(sfd, (o->interval_s - w) * drand48()))
+	if (wait_or_signal(sfd, sampling_start_s(o->sample, o->interval_s)))
 		return 1;
 	err = probe_window_begin(probe, msg);
 	if (err)
 		return err;
-	return wait_or_signal(sfd, w) ? 1 : 0;
+	return wait_or_signal(sfd, sampling_window_s(o->sample, o->interval_s)) ? 1 : 0;
 }
 
 /* The prediction side of a run: estimator, screen view, recorded file. */
@@ -369,7 +358,7 @@ static int live_out_open(struct live_out *lo, const struct live_opts *o,
 				     .sample = o->sample, .interval_s = o->interval_s, .probes = lo->probes,
 				     .rx_priority = lo->rx_priority, .latency = latency };
 	struct record_opts ro = { .argc = argc, .argv = lo->argv, .interval_s = o->interval_s,
-				  .est = &o->est, .xdp = xdp_words[o->xdp], .sample = o->sample,
+				  .est = &o->est, .xdp = cli_word_name(xdp_words, o->xdp), .sample = o->sample,
 				  .attach = probe_variant(p), .attach_reason = probe_variant_reason(p),
 				  .btf = probe_btf_path(p), .btf_external = probe_btf_external(p),
 				  .latency = latency };
@@ -395,22 +384,21 @@ static int live_out_open(struct live_out *lo, const struct live_opts *o,
 	eo.defer_us = (double)fx.budget_usecs;
 	lo->est = estimator_new(&eo, nic->rx_ring);
 	if (!lo->est) {
-		fprintf(stderr, "livelock-trace: out of memory for the estimator\n");
+		cli_err("out of memory for the estimator");
 		return -ENOMEM;
 	}
 	live_view_init(&lo->view, stdout, &vo);
 	if (o->record) {
 		lo->rec = fopen(o->record, "w");
 		if (!lo->rec) {
-			fprintf(stderr, "livelock-trace: cannot write --record file %s: %s\n",
-				o->record, strerror(errno));
+			cli_err("cannot write --record file %s: %s", o->record, strerror(errno));
 			return -errno;
 		}
 		vo.json = true;
 		vo.per_cpu = true;
 		live_view_init(&lo->rec_view, lo->rec, &vo);
 		if (record_write_header(lo->rec, nic, &ro)) {
-			fprintf(stderr, "livelock-trace: cannot write --record file %s\n", o->record);
+			cli_err("cannot write --record file %s", o->record);
 			return -EIO;
 		}
 	}
@@ -418,15 +406,18 @@ static int live_out_open(struct live_out *lo, const struct live_opts *o,
 	return 0;
 }
 
-static void live_out_interval(struct live_out *lo, const struct nic_info *nic,
-			      const struct lt_sample *s)
+static void live_out_interval(struct live_out *lo, const struct lt_sample *s)
 {
 	struct estimate e;
 
 	estimator_update(lo->est, s, &e);
-	live_view_interval(stdout, &lo->view, nic, s, &e);
-	if (lo->rec)
-		live_view_interval(lo->rec, &lo->rec_view, nic, s, &e);
+	live_view_interval(stdout, &lo->view, s, &e);
+	if (lo->view.o.json)
+		record_write_interval(stdout, &lo->view, s, &e);
+	if (lo->rec) {
+		live_view_interval(lo->rec, &lo->rec_view, s, &e);
+		record_write_interval(lo->rec, &lo->rec_view, s, &e);
+	}
 	lo->any = true;
 }
 
@@ -436,14 +427,17 @@ static void live_out_close(struct live_out *lo, const struct nic_info *nic, bool
 		struct live_run run;
 
 		run.valid = estimator_run_forecast(lo->est, &run.p, &run.fs);
-		live_view_summary(stdout, &lo->view, nic, &run);
+		if (lo->view.o.json)
+			record_write_summary(stdout, &lo->view, nic, &run);
+		else
+			live_view_summary(stdout, &lo->view, nic, &run);
 		if (lo->rec)
-			live_view_summary(lo->rec, &lo->rec_view, nic, &run);
+			record_write_summary(lo->rec, &lo->rec_view, nic, &run);
 	}
 	live_view_done(&lo->view);
 	live_view_done(&lo->rec_view);
 	if (lo->rec && fclose(lo->rec))
-		fprintf(stderr, "livelock-trace: error writing the --record file: %s\n", strerror(errno));
+		cli_err("error writing the --record file: %s", strerror(errno));
 	estimator_free(lo->est);
 }
 
@@ -479,19 +473,19 @@ int cmd_live(int argc, char **argv)
 	}
 	memcpy(lo->argv, argv, (size_t)argc * sizeof(char *));
 	rc = parse_args(argc, argv, &o);
-	if (rc >= 0)
+	if (rc != CLI_CONTINUE)
 		goto out;
 	rc = LT_EXIT_ENV;
 	if (!o.ifname) {
 		if (nic_default_ifname(defname, sizeof(defname))) {
-			fprintf(stderr, "livelock-trace: no default route to pick an interface from: name one (see 'ip link')\n");
+			cli_err("no default route to pick an interface from: name one (see 'ip link')");
 			goto out;
 		}
 		o.ifname = defname;
 	}
 	err = nic_discover_lower(o.ifname, nic);	/* a bridge, bond, VLAN, macvlan: its lower devices */
 	if (err) {
-		fprintf(stderr, "livelock-trace: %s\n", nic_strerror(err, o.ifname));
+		cli_err("%s", nic_strerror(err, o.ifname));
 		goto out;
 	}
 	if (cli_need_privilege(CLI_PRIV_TRACE, o.ifname))
@@ -508,7 +502,7 @@ int cmd_live(int argc, char **argv)
 	srand48((long)getpid() ^ (long)time(NULL));
 	err = probe_open(nic, &po, &probe, &msg);
 	if (err) {
-		fprintf(stderr, "livelock-trace: %s: %s\n", msg ? msg : "cannot start", strerror(-err));
+		cli_err("%s: %s", msg ? msg : "cannot start", strerror(-err));
 		goto out;
 	}
 	if (o.verbose || o.exit_after_attach) {
@@ -528,13 +522,13 @@ int cmd_live(int argc, char **argv)
 		if (nic_set_describe(lower, sizeof(lower), nic))
 			fprintf(stderr, "livelock-trace: %s\n", lower);
 		if (o.sample > 1)
-			fprintf(stderr, "livelock-trace: sampling: %d programs attached for %.3f s of every %g s\n",
-				probe_window_programs(probe), o.interval_s / o.sample, o.interval_s);
+			cli_err("sampling: %d programs attached for %.3f s of every %g s",
+				probe_window_programs(probe), sampling_window_s(o.sample, o.interval_s), o.interval_s);
 	}
 	if (o.latency && !probe_latency(probe))
 		fprintf(stderr, "livelock-trace: note: --latency needs sock:sk_data_ready (kernel 6.10+), which this kernel lacks: not measured\n");
 	if (probe_xdp_note(probe))
-		fprintf(stderr, "livelock-trace: note: %s\n", probe_xdp_note(probe));
+		cli_err("note: %s", probe_xdp_note(probe));
 	if (o.exit_after_attach) {
 		rc = LT_EXIT_OK;
 		goto out;
@@ -543,9 +537,11 @@ int cmd_live(int argc, char **argv)
 		goto out;
 	err = make_timer(o.interval_s, &tfd);
 	if (err) {
-		fprintf(stderr, "livelock-trace: cannot set up the interval timer: %s\n", strerror(-err));
+		cli_err("cannot set up the interval timer: %s", strerror(-err));
 		goto out;
 	}
+	if (o.ready_file && cli_ready_file(o.ready_file))
+		goto out;
 	for (;;) {
 		struct pollfd fds[2] = { { .fd = tfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
 		struct lt_sample s;
@@ -575,7 +571,7 @@ int cmd_live(int argc, char **argv)
 				fprintf(stderr, "livelock-trace: interface %s disappeared; stopping with the summary of the run so far\n", gone);
 				clean = true;
 			} else {
-				fprintf(stderr, "livelock-trace: %s: %s\n", msg, strerror(-err));
+				cli_err("%s: %s", msg, strerror(-err));
 			}
 			break;
 		}
@@ -589,13 +585,13 @@ int cmd_live(int argc, char **argv)
 			break;
 		}
 		if (err) {
-			fprintf(stderr, "livelock-trace: cannot read the counters: %s\n", strerror(-err));
+			cli_err("cannot read the counters: %s", strerror(-err));
 			break;
 		}
 		if (o.raw)
 			raw_view_interval(stdout, o.json, line, o.interval_s, &s);
 		else
-			live_out_interval(lo, nic, &s);
+			live_out_interval(lo, &s);
 		stack_time_for(probe, &s);
 		line++;
 		if (o.count && line >= o.count) {

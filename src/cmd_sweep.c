@@ -113,8 +113,7 @@ static void usage(FILE *f)
 
 static int usage_error(const char *msg, const char *arg)
 {
-	fprintf(stderr, "livelock-trace: sweep: %s%s%s (see --help)\n", msg, arg ? " " : "", arg ? arg : "");
-	return LT_EXIT_USAGE;
+	return cli_usage("sweep: %s%s%s (see --help)", msg, arg ? " " : "", arg ? arg : "");
 }
 
 /* "10", "10s", "500ms", "2m" -> seconds. */
@@ -162,7 +161,7 @@ int sweep_parse_list(const char *s, const char *opt, uint32_t max, uint32_t *out
 	} while (*p);
 	return n;
 bad:
-	fprintf(stderr, "livelock-trace: sweep: bad value '%s' for %s: expected up to %d numbers 0..%u separated by commas\n",
+	cli_err("sweep: bad value '%s' for %s: expected up to %d numbers 0..%u separated by commas",
 		s, opt, cap, max);
 	return -1;
 }
@@ -230,60 +229,59 @@ static int split_passthrough(int argc, char **argv, struct sweep_opts *o)
 	return dash;
 }
 
-/* One option of getopt_long: 0, -1 after --help, or LT_EXIT_USAGE after one line on stderr. */
+/* One option of getopt_long: CLI_CONTINUE, LT_EXIT_OK after --help, or LT_EXIT_USAGE after one line on stderr. */
 static int parse_option(int opt, char **argv, struct sweep_opts *o)
 {
 	switch (opt) {
 	case OPT_RX_USECS:
 		o->n_usecs = sweep_parse_list(optarg, "--rx-usecs", UINT32_MAX, o->usecs, SWEEP_MAX_VALUES);
-		return o->n_usecs < 0 ? LT_EXIT_USAGE : 0;
+		return o->n_usecs < 0 ? LT_EXIT_USAGE : CLI_CONTINUE;
 	case OPT_RX_FRAMES:
 		o->n_frames = sweep_parse_list(optarg, "--rx-frames", UINT32_MAX, o->frames, SWEEP_MAX_VALUES);
-		return o->n_frames < 0 ? LT_EXIT_USAGE : 0;
+		return o->n_frames < 0 ? LT_EXIT_USAGE : CLI_CONTINUE;
 	case OPT_ADAPTIVE:
 		if (!parse_adaptive(optarg, o))
 			return usage_error("bad value for --adaptive: expected on, off or on,off, not", optarg);
-		return 0;
+		return CLI_CONTINUE;
 	case OPT_PER:
 		if (!parse_duration(optarg, &o->per_s))
 			return usage_error("bad value for --per: expected a duration like 10, 10s, 500ms or 2m, not",
 					   optarg);
-		return 0;
+		return CLI_CONTINUE;
 	case OPT_INTERVAL:
-		return num_parse_double(optarg, "--interval", 0.1, 3600, &o->interval_s) ? 0 : LT_EXIT_USAGE;
-	case OPT_SAVE: o->save = optarg; return 0;
-	case OPT_RECORD_DIR: o->record_dir = optarg; return 0;
-	case OPT_JSON: o->json = true; return 0;
-	case OPT_PLOT: o->plot = optarg; return 0;
-	case OPT_RESTORE: o->restore = optarg; return 0;
-	case OPT_SHOW: o->show = true; return 0;
-	case OPT_PREDICT: o->predict = true; return 0;
-	case OPT_FROM: o->from = optarg; return 0;
+		return num_parse_double(optarg, "--interval", 0.1, 3600, &o->interval_s) ? CLI_CONTINUE : LT_EXIT_USAGE;
+	case OPT_SAVE: o->save = optarg; return CLI_CONTINUE;
+	case OPT_RECORD_DIR: o->record_dir = optarg; return CLI_CONTINUE;
+	case OPT_JSON: o->json = true; return CLI_CONTINUE;
+	case OPT_PLOT: o->plot = optarg; return CLI_CONTINUE;
+	case OPT_RESTORE: o->restore = optarg; return CLI_CONTINUE;
+	case OPT_SHOW: o->show = true; return CLI_CONTINUE;
+	case OPT_PREDICT: o->predict = true; return CLI_CONTINUE;
+	case OPT_FROM: o->from = optarg; return CLI_CONTINUE;
 	case OPT_RATE:
-		return num_parse_double(optarg, "--rate", 1, 1e9, &o->rate_pps) ? 0 : LT_EXIT_USAGE;
+		return num_parse_double(optarg, "--rate", 1, 1e9, &o->rate_pps) ? CLI_CONTINUE : LT_EXIT_USAGE;
 	case OPT_GOAL: {
 		int g;
 
 		if (!cli_word(optarg, "--goal", goal_words, &g))
 			return LT_EXIT_USAGE;
 		o->goal = (enum whatif_goal)g;
-		return 0;
+		return CLI_CONTINUE;
 	}
 	case OPT_BOUND:
-		return num_parse_double(optarg, "--latency-bound", 1, 1e9, &o->bound_us) ? 0 : LT_EXIT_USAGE;
-	case 'h': usage(stdout); return -1;
-	case ':': return usage_error("option needs a value:", argv[optind - 1]);
-	default: return usage_error("unknown option", argv[optind - 1]);
+		return num_parse_double(optarg, "--latency-bound", 1, 1e9, &o->bound_us) ? CLI_CONTINUE : LT_EXIT_USAGE;
+	case 'h': usage(stdout); return LT_EXIT_OK;
+	default: return cli_getopt_error("sweep", opt, argv);
 	}
 }
 
-/* What the options ask for, as a whole: 0 or LT_EXIT_USAGE after one line on stderr. */
+/* What the options ask for, as a whole: CLI_CONTINUE or LT_EXIT_USAGE after one line on stderr. */
 static int check_request(char **argv, int dash, struct sweep_opts *o)
 {
 	if (o->restore) {
 		if (optind != dash || o->n_usecs || o->n_frames || o->n_adaptive || o->show || o->predict)
 			return usage_error("--restore FILE takes nothing else", NULL);
-		return 0;
+		return CLI_CONTINUE;
 	}
 	if ((o->from || o->rate_pps > 0) && !o->predict)
 		return usage_error(o->from ? "--from forecasts from a record: it needs --predict" :
@@ -301,7 +299,7 @@ static int check_request(char **argv, int dash, struct sweep_opts *o)
 	if (o->predict && o->from && optind == dash) {
 		if (!o->n_usecs && !o->n_frames && !o->n_adaptive)
 			return usage_error("give at least one of --rx-usecs, --rx-frames, --adaptive", NULL);
-		return 0;
+		return CLI_CONTINUE;
 	}
 	if (optind == dash)
 		return usage_error("which interface? give IFACE", NULL);
@@ -309,21 +307,21 @@ static int check_request(char **argv, int dash, struct sweep_opts *o)
 		return usage_error("one interface only, got", argv[optind + 1]);
 	o->ifname = argv[optind];
 	if (o->show)
-		return 0;
+		return CLI_CONTINUE;
 	if (!o->n_usecs && !o->n_frames && !o->n_adaptive)
 		return usage_error("give at least one of --rx-usecs, --rx-frames, --adaptive", NULL);
 	if (o->per_s < o->interval_s)
 		return usage_error("--per is shorter than one --interval", NULL);
 	if ((o->n_usecs ? o->n_usecs : 1) * (o->n_frames ? o->n_frames : 1) * (o->n_adaptive ? o->n_adaptive : 1) >
 	    CMP_MAX_RUNS) {
-		fprintf(stderr, "livelock-trace: sweep: at most %d settings in one sweep (the combinations of the lists)\n",
+		cli_err("sweep: at most %d settings in one sweep (the combinations of the lists)",
 			CMP_MAX_RUNS);
 		return LT_EXIT_USAGE;
 	}
-	return 0;
+	return CLI_CONTINUE;
 }
 
-/* 0, -1 after --help, or LT_EXIT_USAGE after one line on stderr. */
+/* CLI_CONTINUE, LT_EXIT_OK after --help, or LT_EXIT_USAGE after one line on stderr. */
 static int parse_args(int argc, char **argv, struct sweep_opts *o)
 {
 	int opt, rc, dash;
@@ -336,7 +334,7 @@ static int parse_args(int argc, char **argv, struct sweep_opts *o)
 	opterr = 0;
 	optind = 1;
 	while ((opt = getopt_long(dash, argv, ":h", longopts, NULL)) != -1)
-		if ((rc = parse_option(opt, argv, o)))
+		if ((rc = parse_option(opt, argv, o)) != CLI_CONTINUE)
 			return rc;
 	return check_request(argv, dash, o);
 }
@@ -388,18 +386,18 @@ static int cmd_restore(const char *path)
 	int err = coal_load(path, &sv);
 
 	if (err == -EBADMSG) {
-		fprintf(stderr, "livelock-trace: sweep: %s is not a livelock-trace save file of coalescing settings\n", path);
+		cli_err("sweep: %s is not a livelock-trace save file of coalescing settings", path);
 		return LT_EXIT_ENV;
 	}
 	if (err) {
-		fprintf(stderr, "livelock-trace: sweep: cannot read %s: %s\n", path, strerror(-err));
+		cli_err("sweep: cannot read %s: %s", path, strerror(-err));
 		return LT_EXIT_ENV;
 	}
 	if (sv.pid > 0 && sv.pid != getpid() && !kill((pid_t)sv.pid, 0))
-		fprintf(stderr, "livelock-trace: sweep: note: the sweep that saved %s (pid %ld) is still running; it will restore again when it ends\n",
+		cli_err("sweep: note: the sweep that saved %s (pid %ld) is still running; it will restore again when it ends",
 			path, sv.pid);
 	if (!nic_exists(sv.ifname)) {
-		fprintf(stderr, "livelock-trace: sweep: %s (saved in %s) does not exist here: run this in the network namespace it is in\n",
+		cli_err("sweep: %s (saved in %s) does not exist here: run this in the network namespace it is in",
 			sv.ifname, path);
 		return LT_EXIT_ENV;
 	}
@@ -411,8 +409,8 @@ int cmd_sweep(int argc, char **argv)
 	struct sweep_opts o = { 0 };
 	int rc = parse_args(argc, argv, &o);
 
-	if (rc)
-		return rc < 0 ? LT_EXIT_OK : rc;
+	if (rc != CLI_CONTINUE)
+		return rc;
 	if (o.restore)
 		return cmd_restore(o.restore);
 	if (o.show)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "cli.h"
 #include "estimator.h"
 
 #define NS	1e-9
@@ -20,23 +21,37 @@ struct estimator {
 	double buffer;		/* B of the last update */
 };
 
-static const char *const mapping_names[EST_MAPPINGS] = { "softirq", "paper" };
+/* The option words, in the order of their enums; the output names too. */
+const struct cli_word est_mapping_words[] = {
+	{ "softirq", EST_MAP_SOFTIRQ }, { "paper", EST_MAP_PAPER }, { NULL, 0 },
+};
+const struct cli_word est_model_words[] = {
+	{ "auto", EST_MODEL_AUTO }, { "dma", EST_MODEL_DMA }, { "nodma", EST_MODEL_NODMA }, { NULL, 0 },
+};
+const struct cli_word est_deliver_words[] = {
+	{ "app", EST_DELIVER_APP }, { "stack", EST_DELIVER_STACK }, { "forward", EST_DELIVER_FORWARD },
+	{ NULL, 0 },
+};
 static const char *const state_names[] = { "idle", "ok", "near-peak", "saturated", "livelock" };
-static const char *const model_words[] = { "auto", "dma", "nodma" };	/* enum est_model_choice */
-static const char *const deliver_words[] = { "app", "stack", "forward" };	/* enum est_deliver */
 #define WORDS(a) (int)(sizeof(a) / sizeof((a)[0]))
 
-static int word_index(const char *s, const char *const *words, int n)
+/* The value of word s in words, or -1 (no message: the command line says it). */
+static int word_value(const char *s, const struct cli_word *words)
 {
-	for (int i = 0; i < n; i++)
-		if (!strcmp(s, words[i]))
-			return i;
+	for (const struct cli_word *w = words; w->word; w++)
+		if (!strcmp(s, w->word))
+			return w->value;
 	return -1;
 }
 
 const char *est_mapping_name(enum est_mapping m)
 {
-	return m < EST_MAPPINGS ? mapping_names[m] : "?";
+	return cli_word_name(est_mapping_words, (int)m);
+}
+
+const char *est_model_name(enum est_model_choice m)
+{
+	return cli_word_name(est_model_words, (int)m);
 }
 
 const char *est_state_name(enum est_state s)
@@ -46,12 +61,12 @@ const char *est_state_name(enum est_state s)
 
 const char *est_deliver_name(enum est_deliver d)
 {
-	return (int)d < WORDS(deliver_words) ? deliver_words[d] : "?";
+	return cli_word_name(est_deliver_words, (int)d);
 }
 
 bool est_parse_mapping(const char *s, enum est_mapping *out)
 {
-	int i = word_index(s, mapping_names, EST_MAPPINGS);
+	int i = word_value(s, est_mapping_words);
 
 	if (i >= 0)
 		*out = i;
@@ -60,7 +75,7 @@ bool est_parse_mapping(const char *s, enum est_mapping *out)
 
 bool est_parse_model(const char *s, enum est_model_choice *out)
 {
-	int i = word_index(s, model_words, WORDS(model_words));
+	int i = word_value(s, est_model_words);
 
 	if (i >= 0)
 		*out = i;
@@ -69,11 +84,21 @@ bool est_parse_model(const char *s, enum est_model_choice *out)
 
 bool est_parse_deliver(const char *s, enum est_deliver *out)
 {
-	int i = word_index(s, deliver_words, WORDS(deliver_words));
+	int i = word_value(s, est_deliver_words);
 
 	if (i >= 0)
 		*out = i;
 	return i >= 0;
+}
+
+double est_batch_mean(const struct estimate *e)
+{
+	return isfinite(e->win.batch_per_poll) ? e->win.batch_per_poll : e->win.batch_per_irq;
+}
+
+const struct est_fit *est_copy_fit(const struct estimate *e)
+{
+	return e->mapping == EST_MAP_PAPER ? &e->win.isr_fit : &e->win.sirq_fit;
 }
 
 enum est_state est_state_of(const struct estimate *e)

@@ -18,6 +18,7 @@
 #define LT_ESTIMATOR_H
 #include <stdbool.h>
 #include <stdint.h>
+#include "cli.h"
 #include "forecast.h"
 #include "model.h"
 #include "sample.h"
@@ -47,8 +48,8 @@
 
 /* Which Linux work is the paper's "interrupt priority" (see estimator.c). */
 enum est_mapping {
-	EST_MAP_SOFTIRQ,	/* hard IRQ + NET_RX softirq; mu = application side (default) */
-	EST_MAP_PAPER,		/* hard IRQ only; mu = all kernel receive work after it */
+	EST_MAP_SOFTIRQ,	/* hard IRQ + NET_RX softirq; mu = application side */
+	EST_MAP_PAPER,		/* hard IRQ only; mu = all kernel receive work after it (the commands' default) */
 	EST_MAPPINGS,
 };
 
@@ -181,6 +182,11 @@ bool est_costs_from(const struct lt_sample *s, const struct est_opts *o, double 
 		    struct est_params *p);
 const char *est_cost_how_name(enum est_cost_how h);	/* "gaps", "fit", "stack", "bound", "none" */
 
+/* The batch the model sees: packets per NAPI poll, else per ISR. */
+double est_batch_mean(const struct estimate *e);
+/* The fit behind 1/c under the estimate's mapping. */
+const struct est_fit *est_copy_fit(const struct estimate *e);
+
 /* Pure helpers, exposed for tests and the view (estimator_sums.c). */
 void est_fit_solve(const struct lt_fit_sums *f, struct est_fit *out);
 void est_params_from(const struct lt_sample *s, const struct est_opts *o, struct est_params *p);
@@ -192,10 +198,13 @@ double est_lambda_pps(const struct lt_sample *s, const char **source);
 unsigned int est_rx_cpus(const struct lt_sample *s);
 enum est_state est_state_of(const struct estimate *e);
 
+/* The option words of the three enums (cli_word tables: the command line's and the output's names). */
+extern const struct cli_word est_mapping_words[], est_model_words[], est_deliver_words[];
 const char *est_mapping_name(enum est_mapping m);	/* "softirq", "paper" */
+const char *est_model_name(enum est_model_choice m);	/* "auto", "dma", "nodma" */
 const char *est_state_name(enum est_state s);		/* "idle", "ok", "near-peak", ... */
 const char *est_deliver_name(enum est_deliver d);	/* "app", "stack", "forward" */
-/* Parse option words; false on an unknown one. */
+/* Parse option words; false on an unknown one (no message). */
 bool est_parse_mapping(const char *s, enum est_mapping *out);
 bool est_parse_model(const char *s, enum est_model_choice *out);	/* auto|dma|nodma */
 bool est_parse_deliver(const char *s, enum est_deliver *out);	/* app|stack|forward */

@@ -141,7 +141,7 @@ static void map_paper(const struct lt_sample *s, const struct est_opts *o, struc
 		 nic_why);
 }
 
-/* Interrupt priority = hard IRQ + NET_RX softirq (the default, see the top). */
+/* Interrupt priority = hard IRQ + NET_RX softirq (--mapping softirq, see the top). */
 static void map_softirq(const struct lt_sample *s, const struct est_opts *o, struct est_params *p,
 			const char *nic_why)
 {

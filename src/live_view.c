@@ -4,14 +4,11 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "forecast_io.h"
 #include "cli.h"
 #include "hist_view.h"
 #include "latency.h"
 #include "compare.h"
-#include "json.h"
 #include "live_view.h"
-#include "raw_view.h"
 
 #define COL_RESET	"\033[0m"
 #define COL_DIM		"\033[2m"
@@ -45,14 +42,14 @@ static void stat_add(struct live_stat *st, double x)
 	st->sq += x * x;
 }
 
-static double stat_mean(const struct live_stat *st)
+double live_stat_mean(const struct live_stat *st)
 {
 	return st->n ? st->sum / st->n : NAN;
 }
 
-static double stat_sd(const struct live_stat *st)
+double live_stat_sd(const struct live_stat *st)
 {
-	double m = stat_mean(st), var = st->n ? st->sq / st->n - m * m : NAN;
+	double m = live_stat_mean(st), var = st->n ? st->sq / st->n - m * m : NAN;
 
 	return st->n ? sqrt(var > 0 ? var : 0) : NAN;
 }
@@ -132,17 +129,6 @@ static double us(double ns)
 	return ns / 1e3;
 }
 
-/* The batch the model sees: packets per NAPI poll, else per ISR. */
-static double batch_mean(const struct estimate *e)
-{
-	return isfinite(e->win.batch_per_poll) ? e->win.batch_per_poll : e->win.batch_per_irq;
-}
-
-static const struct est_fit *copy_fit(const struct estimate *e)
-{
-	return e->mapping == EST_MAP_PAPER ? &e->win.isr_fit : &e->win.sirq_fit;
-}
-
 static void print_columns(FILE *f, int stamp_width)
 {
 	fprintf(f, "%-*s %9s %9s %9s %7s %9s %7s %7s %8s %6s %5s %5s %6s %7s %7s %7s %7s %s\n",
@@ -175,7 +161,7 @@ static void print_line(FILE *f, struct live_view *v, const struct estimate *e)
 	cell(f, 7, 2, us(e->win.isr_ns));
 	cell(f, 7, 2, e->kind == MODEL_NODMA ? us(e->win.copy_ns) : NAN);
 	cell(f, 8, 2, us(e->win.proto_ns));
-	cell(f, 6, 1, batch_mean(e));
+	cell(f, 6, 1, est_batch_mean(e));
 	cell(f, 5, 0, 100 * e->cpu_avail_model);
 	cell(f, 5, 0, 100 * e->cpu_avail_measured);
 	cell(f, 6, 0, e->load_pct);
@@ -204,125 +190,6 @@ static void print_cpus(FILE *f, const struct lt_sample *s)
 	}
 }
 
-static void json_cpus(struct json *j, const struct lt_sample *s)
-{
-	json_arr(j, "per_cpu");
-	for (int c = 0; s->cpu_softirq_ns && c < s->n_cpu; c++) {
-		double dt = s->interval_s, pk = (double)s->cpu_softirq_packets[c];
-
-		if (!s->cpu_softirqs[c] || !(dt > 0))
-			continue;
-		json_obj(j, NULL);
-		json_i64(j, "cpu", c);
-		json_dbl(j, "softirq_pps", pk / dt);
-		json_dbl(j, "softirq_share", (double)s->cpu_softirq_ns[c] * 1e-9 / dt);
-		json_dbl(j, "softirq_us_per_pkt", pk > 0 ? (double)s->cpu_softirq_ns[c] / pk / 1e3 : NAN);
-		json_obj_end(j);
-	}
-	json_arr_end(j);
-}
-
-/* The forecast's inputs, and how each marginal cost was measured. */
-static void costs_json(struct json *j, const struct est_params *p)
-{
-	if (p->costs_valid)
-		fc_costs_json(j, "costs", &p->costs);
-	else
-		json_null(j, "costs");
-	json_dbl(j, "app_other", p->app_other);
-	json_obj(j, "cost_sources");
-	json_str(j, "irq_pkt", est_cost_how_name(p->irq_pkt_how));
-	json_str(j, "rx_pkt", est_cost_how_name(p->rx_pkt_how));
-	json_str(j, "app_dgram", est_cost_how_name(p->app_dgram_how));
-	json_obj_end(j);
-}
-
-static void print_json(FILE *f, const struct live_view *v, const struct lt_sample *s,
-		       const struct estimate *e, time_t now)
-{
-	const struct est_params *w = &e->win;
-	const struct est_fit *cf = copy_fit(e);
-	struct json j;
-
-	json_begin(&j, f);
-	json_u64(&j, "time", (uint64_t)now);
-	json_dblp(&j, "interval_s", e->interval_s, 6);
-	json_dblp(&j, "lambda_pps", e->lambda_pps, 1);
-	json_str(&j, "lambda_source", e->lambda_source);
-	json_dblp(&j, "observed_pps", e->observed_pps, 1);
-	json_str(&j, "deliver", est_deliver_name(v->o.est.deliver));
-	json_dblp(&j, "predicted_pps", e->predicted_pps, 1);
-	json_dblp(&j, "error_pct", e->error_pct, 2);
-	json_dbl(&j, "isr_us", us(w->isr_ns));
-	json_dbl(&j, "isr_sd_us", us(w->isr_sd_ns));
-	json_dbl(&j, "isr_struct_us", us(w->isr_struct_ns));
-	json_dbl(&j, "hardirq_us", us(w->hardirq_ns));
-	json_dbl(&j, "hardirq_sd_us", us(w->hardirq_sd_ns));
-	json_dbl(&j, "copy_us", e->kind == MODEL_NODMA ? us(w->copy_ns) : NAN);
-	json_bool(&j, "copy_bound", w->copy_bound);
-	json_bool(&j, "copy_capped", w->copy_capped);
-	json_dbl(&j, "copy_slope_us", cf->valid ? us(cf->slope_ns) : NAN);
-	json_dbl(&j, "copy_intercept_us", cf->valid ? us(cf->intercept_ns) : NAN);
-	json_dbl(&j, "copy_r2", cf->valid ? cf->r2 : NAN);
-	json_dbl(&j, "copy_n", cf->n);
-	json_dbl(&j, "proto_us", us(w->proto_ns));
-	json_dbl(&j, "proto_sd_us", us(w->proto_sd_ns));
-	json_str(&j, "proto_source", w->proto_source);
-	json_dbl(&j, "batch_mean", batch_mean(e));
-	json_dbl(&j, "batch_per_irq", w->batch_per_irq);
-	json_dbl(&j, "batch_per_poll", w->batch_per_poll);
-	json_dbl(&j, "ksoftirqd_frac", w->ksoftirqd_frac);
-	json_dbl(&j, "buffer", e->buffer);
-	json_str(&j, "buffer_source", e->buffer_source);
-	json_dbl(&j, "cpu_avail", e->cpu_avail_model);
-	json_dbl(&j, "cpu_avail_measured", e->cpu_avail_measured);
-	json_str(&j, "model", e->kind == MODEL_IDEAL ? NULL : model_kind_name(e->kind));
-	json_str(&j, "nic_class", w->nic_class == MODEL_IDEAL ? NULL : model_kind_name(w->nic_class));
-	json_str(&j, "model_reason", w->reason);
-	json_str(&j, "mapping", est_mapping_name(e->mapping));
-	json_dblp(&j, "capacity_pps", e->capacity_pps, 1);
-	json_dblp(&j, "livelock_pps", e->livelock_pps, 1);
-	json_dblp(&j, "mlfrr_pps", e->mlfrr_pps, 1);
-	json_dblp(&j, "mlfrr_gamma_pps", e->mlfrr_gamma_pps, 1);
-	json_dblp(&j, "load_pct", e->load_pct, 2);
-	json_dblp(&j, "forecast_pps", e->forecast_pps, 1);
-	json_dblp(&j, "fit_pps", e->fit_pps, 1);
-	json_dblp(&j, "fit_error_pct", e->fit_error_pct, 2);
-	if (e->valid & EST_V_FORECAST)
-		fc_point_json(&j, "forecast", &e->fc);
-	else
-		json_null(&j, "forecast");
-	costs_json(&j, &e->win);
-	json_dbl(&j, "irqs_per_s", e->irqs_per_s);
-	json_dbl(&j, "cpus", w->cpus);
-	json_dbl(&j, "scv_arrival", w->scv_arrival);
-	json_dbl(&j, "scv_service", w->scv_service);
-	json_dblp(&j, "probe_cost_subtracted_ns", e->cur.probe_subtracted_ns, 0);
-	json_u64(&j, "window", e->window_n);
-	json_obj(&j, "drops");
-	json_dblp(&j, "nic", e->drops_nic, 0);
-	json_dblp(&j, "backlog", e->drops_backlog, 0);
-	json_dblp(&j, "socket", e->drops_socket, 0);
-	json_dblp(&j, "other", e->drops_other, 0);
-	json_obj_end(&j);
-	json_str(&j, "state", est_state_name(e->state));
-	if (v->o.per_cpu)
-		json_cpus(&j, s);
-	if (v->o.latency) {
-		struct lat_run one = { 0 };
-
-		lat_run_add(&one, s);
-		lat_json(&j, "latency", &one);
-	} else {
-		json_null(&j, "latency");
-	}
-	/* the measurements behind it, as `--raw --json` prints them */
-	json_obj(&j, "raw");
-	raw_view_json_fields(&j, s);
-	json_obj_end(&j);
-	json_end(&j);
-}
-
 static void keep_busy(struct live_view *v, const struct estimate *e, time_t now)
 {
 	if (v->n_busy_iv == v->cap_busy_iv) {
@@ -347,18 +214,7 @@ void live_view_done(struct live_view *v)
 	v->n_busy_iv = v->cap_busy_iv = 0;
 }
 
-/*
- * The steady intervals: the busy ones less the ramps at either end, by
- * compare's rule (a partly busy first or last interval is no verdict on the
- * model).  Fills the error statistics over them and the worst of them.
- */
-struct steady {
-	unsigned int from, to, left_out;
-	struct live_stat error, fit_error;
-	const struct live_busy *worst;
-};
-
-static void steady_of(const struct live_view *v, struct steady *st)
+void live_view_steady(const struct live_view *v, struct live_steady *st)
 {
 	unsigned int n = v->n_busy_iv;
 	double *lam = malloc((n ? n : 1) * sizeof(double)), *obs = malloc((n ? n : 1) * sizeof(double));
@@ -384,11 +240,10 @@ static void steady_of(const struct live_view *v, struct steady *st)
 	}
 }
 
-void live_view_interval(FILE *f, struct live_view *v, const struct nic_info *nic,
-			const struct lt_sample *s, const struct estimate *e)
+void live_view_interval(FILE *f, struct live_view *v, const struct lt_sample *s,
+			const struct estimate *e)
 {
 	time_t now = time(NULL);
-	(void)nic;
 	v->intervals++;
 #define X(field, slots, key, doc) for (int i = 0; i < (slots); i++) v->field[i] += s->field[i];
 	LT_HISTS(X)
@@ -404,13 +259,12 @@ void live_view_interval(FILE *f, struct live_view *v, const struct nic_info *nic
 		keep_busy(v, e, now);
 	}
 	v->last = *e;
-	if (v->o.json) {
-		print_json(f, v, s, e, now);
-	} else {
-		print_line(f, v, e);
-		if (v->o.per_cpu)
-			print_cpus(f, s);
-	}
+	v->now = now;
+	if (v->o.json)
+		return;	/* record_write_interval prints it */
+	print_line(f, v, e);
+	if (v->o.per_cpu)
+		print_cpus(f, s);
 	fflush(f);
 }
 
@@ -421,8 +275,8 @@ static void print_param(FILE *f, const char *name, const struct live_stat *st, c
 		fprintf(f, " -   (not enough data)\n");
 		return;
 	}
-	fprintf(f, " %9.2f %s  sd %.2f  min %.2f  max %.2f  (%.0f intervals)\n", stat_mean(st), unit,
-		stat_sd(st), st->min, st->max, st->n);
+	fprintf(f, " %9.2f %s  sd %.2f  min %.2f  max %.2f  (%.0f intervals)\n", live_stat_mean(st), unit,
+		live_stat_sd(st), st->min, st->max, st->n);
 }
 
 static void print_hists(FILE *f, const struct live_view *v)
@@ -443,64 +297,6 @@ static void print_hists(FILE *f, const struct live_view *v)
 			fprintf(f, "  %9d", i);
 		hist_view_bar(f, v->batch_hist[i], m);
 	}
-}
-
-static void summary_json(FILE *f, const struct live_view *v, const struct nic_info *nic,
-			 const struct live_run *run)
-{
-	const struct estimate *e = &v->last;
-	struct steady st;
-	struct json j;
-
-	json_begin(&j, f);
-	json_bool(&j, "summary", true);
-	json_str(&j, "device", nic ? nic->name : NULL);
-	json_str(&j, "driver", nic ? nic->driver : NULL);
-	json_u64(&j, "intervals", v->intervals);
-	json_u64(&j, "busy_intervals", v->busy);
-	json_str(&j, "mapping", est_mapping_name(v->o.est.mapping));
-	json_str(&j, "model", e->kind == MODEL_IDEAL ? NULL : model_kind_name(e->kind));
-	json_str(&j, "model_reason", e->win.reason);
-	json_dbl(&j, "isr_us", stat_mean(&v->isr));
-	json_dbl(&j, "isr_sd_us", stat_sd(&v->isr));
-	json_dbl(&j, "copy_us", stat_mean(&v->copy));
-	json_dbl(&j, "copy_sd_us", stat_sd(&v->copy));
-	json_dbl(&j, "proto_us", stat_mean(&v->proto));
-	json_dbl(&j, "proto_sd_us", stat_sd(&v->proto));
-	json_dbl(&j, "batch_mean", stat_mean(&v->batch));
-	steady_of(v, &st);
-	json_u64(&j, "steady_intervals", st.to - st.from);
-	json_u64(&j, "edge_intervals_left_out", st.left_out);
-	json_dbl(&j, "error_pct_mean", stat_mean(&st.error));
-	json_dbl(&j, "error_pct_sd", stat_sd(&st.error));
-	json_dbl(&j, "fit_error_pct_mean", stat_mean(&st.fit_error));
-	json_dbl(&j, "fit_error_pct_sd", stat_sd(&st.fit_error));
-	json_dbl(&j, "worst_error_pct", st.worst ? st.worst->error : NAN);
-	if (st.worst)
-		json_u64(&j, "worst_time", (uint64_t)st.worst->time);
-	else
-		json_null(&j, "worst_time");
-	json_dblp(&j, "capacity_pps", run->valid ? run->fs.capacity_pps : NAN, 1);
-	json_dblp(&j, "mlfrr_pps", run->valid ? run->fs.mlfrr_pps : NAN, 1);
-	json_dblp(&j, "mlfrr_gamma_pps", run->valid ? run->fs.capacity_pps : NAN, 1);
-	json_dblp(&j, "livelock_pps", run->valid ? run->fs.livelock_pps : NAN, 1);
-	if (run->valid)
-		costs_json(&j, &run->p);
-	else
-		json_null(&j, "costs");
-	(void)e;
-	if (v->o.latency)
-		lat_json(&j, "latency", &v->lat);
-	else
-		json_null(&j, "latency");
-#define X(field, slots, key, doc)					\
-	json_arr(&j, key);						\
-	for (int i = 0; i < (slots); i++)				\
-		json_u64(&j, NULL, v->field[i]);			\
-	json_arr_end(&j);
-	LT_HISTS(X)
-#undef X
-	json_end(&j);
 }
 
 /* The run's forecast and the costs it rests on, in words. */
@@ -535,15 +331,13 @@ void live_view_summary(FILE *f, struct live_view *v, const struct nic_info *nic,
 {
 	const struct estimate *e = &v->last;
 	const struct live_busy *w;
-	struct steady st;
+	struct live_steady st;
 	struct tm tm;
 	time_t t;
 	char ts[16];
 
-	if (v->o.json) {
-		summary_json(f, v, nic, run);
-		return;
-	}
+	if (v->o.json)
+		return;	/* record_write_summary prints it */
 	fprintf(f, "\nSummary%s%s: %lu intervals, %lu with traffic; mapping %s, model %s\n",
 		nic ? " of " : "", nic ? nic->name : "", v->intervals, v->busy,
 		est_mapping_name(v->o.est.mapping),
@@ -554,7 +348,7 @@ void live_view_summary(FILE *f, struct live_view *v, const struct nic_info *nic,
 	print_param(f, "1/c   per extra packet", &v->copy, "us");
 	print_param(f, "1/mu  protocol/app", &v->proto, "us");
 	print_param(f, "batch (packets)", &v->batch, "  ");
-	steady_of(v, &st);
+	live_view_steady(v, &st);
 	fprintf(f, "  steady intervals: %u of %lu with traffic (%u partly busy edge interval%s left out)\n",
 		st.to - st.from, v->busy, st.left_out, st.left_out == 1 ? "" : "s");
 	print_param(f, "error (pred - obs)", &st.error, "% ");

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * The live prediction view: a device header, one aligned line per interval
- * (the header repeating like vmstat), JSON Lines with --json, and an exit
- * summary.  "-" (table) and null (JSON) stand for "not enough data".
+ * (the header repeating like vmstat) and an exit summary, as text; "-"
+ * stands for "not enough data".  It keeps the run's statistics (parameters,
+ * histograms, the busy intervals) for its summary and for the JSON one
+ * (record_write_summary).  With --json it prints nothing: record.c writes
+ * the JSON Lines.
  */
 #ifndef LT_LIVE_VIEW_H
 #define LT_LIVE_VIEW_H
 #include <stdbool.h>
 #include <stdio.h>
+#include <time.h>
 #include "estimator.h"
 #include "latency.h"
 #include "nic.h"
@@ -54,15 +58,28 @@ struct live_view {
 	struct live_busy *busy_iv;	/* the busy intervals, in order */
 	unsigned int n_busy_iv, cap_busy_iv;
 	struct estimate last;
+	time_t now;			/* when the last interval was added */
 };
+
+/* The steady intervals: the busy ones less the ramps at either end (compare's rule). */
+struct live_steady {
+	unsigned int from, to, left_out;
+	struct live_stat error, fit_error;
+	const struct live_busy *worst;
+};
+
+double live_stat_mean(const struct live_stat *st);	/* NAN without values */
+double live_stat_sd(const struct live_stat *st);
+/* The steady intervals, their error statistics and the worst of them. */
+void live_view_steady(const struct live_view *v, struct live_steady *st);
 
 /* Colour is decided here from f (isatty) and NO_COLOR. */
 void live_view_init(struct live_view *v, FILE *f, const struct live_view_opts *o);
 /* Device header, once before the first interval (nothing with --json). */
 void live_view_header(FILE *f, struct live_view *v, const struct nic_info *nic);
-/* One interval: a table line (and the model line when the choice changes) or a JSON object. */
-void live_view_interval(FILE *f, struct live_view *v, const struct nic_info *nic,
-			const struct lt_sample *s, const struct estimate *e);
+/* One interval into the statistics, and its table line (and the model line when the choice changes). */
+void live_view_interval(FILE *f, struct live_view *v, const struct lt_sample *s,
+			const struct estimate *e);
 /* The run's pooled forecast (estimator_run_forecast), for the summary. */
 struct live_run {
 	bool valid;

@@ -186,7 +186,7 @@ int nic_parse_proc_interrupts(const char *text, const char *ifname,
 			      struct nic_irq *out, int max);
 
 /*
- * Additions.  Every IRQ list returned (nic_discover, the parsers) is
+ * IRQ order.  Every IRQ list returned (nic_discover, the parsers) is
  * classified and sorted: RX vectors first (by queue, then IRQ number), then
  * TX-only, then the rest (link, config, mailbox).  A set with no named RX
  * vector (legacy e1000/ne2k: one IRQ named like the interface) has its

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Recorded runs (`--record FILE.jsonl`): a file that describes itself.
+ * The JSON of the live command, written here alone: `--json` prints the
+ * interval and summary objects, and a recorded run (`--record FILE.jsonl`)
+ * is a file that describes itself.
  *
  *   line 1      the header: {"record":"livelock-trace","format":1, "version",
  *               "time", "host", "kernel", "device":{name, ifindex, driver,
@@ -20,6 +22,7 @@
 #define LT_RECORD_H
 #include <stdio.h>
 #include "estimator.h"
+#include "live_view.h"
 #include "nic.h"
 
 #define RECORD_FORMAT 1
@@ -43,5 +46,14 @@ struct record_opts {
 
 /* Write the header line; returns 0 or -errno. */
 int record_write_header(FILE *f, const struct nic_info *nic, const struct record_opts *o);
+/*
+ * One interval's object (the estimate, the raw sample under "raw", per CPU
+ * with the view's per_cpu), after live_view_interval added it to v.
+ */
+void record_write_interval(FILE *f, const struct live_view *v, const struct lt_sample *s,
+			   const struct estimate *e);
+/* The summary object from the run's statistics in v and its pooled forecast. */
+void record_write_summary(FILE *f, const struct live_view *v, const struct nic_info *nic,
+			  const struct live_run *run);
 
 #endif

@@ -97,12 +97,12 @@ int sweep_check_support(const char *ifname, const char *driver, struct ethtool_c
 	int err = coal_get(ifname, orig);
 
 	if (err == -EOPNOTSUPP) {
-		fprintf(stderr, "livelock-trace: sweep: %s (driver %s) has no interrupt-coalescing settings (ETHTOOL_GCOALESCE: not supported): nothing to sweep, nothing was changed\n",
+		cli_err("sweep: %s (driver %s) has no interrupt-coalescing settings (ETHTOOL_GCOALESCE: not supported): nothing to sweep, nothing was changed",
 			ifname, driver);
 		return LT_EXIT_ENV;
 	}
 	if (err) {
-		fprintf(stderr, "livelock-trace: sweep: cannot read the coalescing settings of %s: %s\n",
+		cli_err("sweep: cannot read the coalescing settings of %s: %s",
 			ifname, err == -ENODEV ? "no such interface" : strerror(-err));
 		return LT_EXIT_ENV;
 	}
@@ -120,19 +120,19 @@ int sweep_restore(const char *ifname, const struct ethtool_coalesce *orig, const
 	if (!err)
 		err = coal_get(ifname, &rb);
 	if (err) {
-		fprintf(stderr, "livelock-trace: sweep: could NOT restore the coalescing settings of %s: %s; they are saved in %s: run 'livelock-trace sweep --restore %s'\n",
+		cli_err("sweep: could NOT restore the coalescing settings of %s: %s; they are saved in %s: run 'livelock-trace sweep --restore %s'",
 			ifname, strerror(-err), save, save);
 		return LT_EXIT_ENV;
 	}
 	if (!coal_equal(orig, &rb, &field)) {
-		fprintf(stderr, "livelock-trace: sweep: restored %s, but %s reads back differently from the saved original; the original stays in %s\n",
+		cli_err("sweep: restored %s, but %s reads back differently from the saved original; the original stays in %s",
 			ifname, field, save);
 		return LT_EXIT_ENV;
 	}
 	if (unlink(save) && errno != ENOENT)
-		fprintf(stderr, "livelock-trace: sweep: note: cannot remove %s: %s\n", save, strerror(errno));
+		cli_err("sweep: note: cannot remove %s: %s", save, strerror(errno));
 	sweep_current_str(&rb, cur, sizeof(cur));
-	fprintf(stderr, "livelock-trace: sweep: restored %s: %s (read back)\n", ifname, cur);
+	cli_err("sweep: restored %s: %s (read back)", ifname, cur);
 	return LT_EXIT_OK;
 }
 
@@ -157,12 +157,12 @@ static int preflight(struct sweep_state *st)
 	sweep_mask_str(supported, sup, sizeof(sup));
 	for (uint32_t b = COAL_RX_USECS; nl && b <= COAL_ADAPTIVE_RX; b <<= 1)
 		if (want & b && !(supported & b)) {
-			fprintf(stderr, "livelock-trace: sweep: %s (driver %s) does not support %s (it accepts: %s): nothing was changed\n",
+			cli_err("sweep: %s (driver %s) does not support %s (it accepts: %s): nothing was changed",
 				o->ifname, st->driver, coal_param_name(b), sup);
 			return LT_EXIT_ENV;
 		}
 	if (!have_root()) {
-		fprintf(stderr, "livelock-trace: sweep: changing coalescing and measuring need root (CAP_NET_ADMIN, CAP_BPF, CAP_PERFMON): run with sudo\n");
+		cli_err("sweep: changing coalescing and measuring need root (CAP_NET_ADMIN, CAP_BPF, CAP_PERFMON): run with sudo");
 		return LT_EXIT_ENV;
 	}
 	if (nl)
@@ -170,11 +170,11 @@ static int preflight(struct sweep_state *st)
 	/* no ethtool netlink (kernel < 5.6): a set of the unchanged values tells set_coalesce apart */
 	err = coal_set(o->ifname, &st->orig);
 	if (err) {
-		fprintf(stderr, "livelock-trace: sweep: %s (driver %s) does not let its coalescing be set: %s: nothing was changed\n",
+		cli_err("sweep: %s (driver %s) does not let its coalescing be set: %s: nothing was changed",
 			o->ifname, st->driver, strerror(-err));
 		return LT_EXIT_ENV;
 	}
-	fprintf(stderr, "livelock-trace: sweep: note: this kernel cannot say which parameters %s accepts; each setting is read back\n",
+	cli_err("sweep: note: this kernel cannot say which parameters %s accepts; each setting is read back",
 		st->driver);
 	return 0;
 }
@@ -191,7 +191,7 @@ static int save_path(struct sweep_state *st)
 	coal_default_path(o->ifname, st->save, sizeof(st->save));
 	mkdir("/run", 0755);	/* a bare initramfs has none */
 	if (mkdir(COAL_SAVE_DIR, 0700) && errno != EEXIST) {
-		fprintf(stderr, "livelock-trace: sweep: cannot make %s: %s (use --save FILE)\n", COAL_SAVE_DIR,
+		cli_err("sweep: cannot make %s: %s (use --save FILE)", COAL_SAVE_DIR,
 			strerror(errno));
 		return -1;
 	}
@@ -203,14 +203,14 @@ static int make_record_dir(const struct sweep_opts *o, char *dir, size_t len)
 	if (o->record_dir) {
 		snprintf(dir, len, "%s", o->record_dir);
 		if (mkdir(dir, 0755) && errno != EEXIST) {
-			fprintf(stderr, "livelock-trace: sweep: cannot make --record-dir %s: %s\n", dir, strerror(errno));
+			cli_err("sweep: cannot make --record-dir %s: %s", dir, strerror(errno));
 			return -1;
 		}
 		return 0;
 	}
 	snprintf(dir, len, "/tmp/livelock-trace-sweep.XXXXXX");
 	if (!mkdtemp(dir)) {
-		fprintf(stderr, "livelock-trace: sweep: cannot make a directory in /tmp: %s\n", strerror(errno));
+		cli_err("sweep: cannot make a directory in /tmp: %s", strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -237,10 +237,10 @@ static int save_original(struct sweep_state *st, const sigset_t *mask)
 	sigprocmask(SIG_BLOCK, mask, &st->old);
 	err = coal_save(st->save, &sv);
 	if (err == -EEXIST)
-		fprintf(stderr, "livelock-trace: sweep: %s exists: an earlier sweep of %s did not finish and its original settings are saved there; run 'livelock-trace sweep --restore %s' first\n",
+		cli_err("sweep: %s exists: an earlier sweep of %s did not finish and its original settings are saved there; run 'livelock-trace sweep --restore %s' first",
 			st->save, o->ifname, st->save);
 	else if (err)
-		fprintf(stderr, "livelock-trace: sweep: cannot save the original settings to %s: %s: nothing was changed\n",
+		cli_err("sweep: cannot save the original settings to %s: %s: nothing was changed",
 			st->save, strerror(-err));
 	if (!err && make_record_dir(o, st->dir, sizeof(st->dir))) {
 		unlink(st->save);	/* nothing changed yet */
@@ -260,10 +260,10 @@ static int open_signals(struct sweep_state *st, const sigset_t *mask)
 
 	st->sfd = signalfd(-1, mask, SFD_CLOEXEC);
 	sweep_current_str(&st->orig, cur, sizeof(cur));
-	fprintf(stderr, "livelock-trace: sweep: %s (driver %s): %d settings, %g s each; original %s saved in %s; records in %s\n",
+	cli_err("sweep: %s (driver %s): %d settings, %g s each; original %s saved in %s; records in %s",
 		st->o->ifname, st->driver, st->n, st->o->per_s, cur, st->save, st->dir);
 	if (st->sfd < 0) {
-		fprintf(stderr, "livelock-trace: sweep: signalfd: %s\n", strerror(errno));
+		cli_err("sweep: signalfd: %s", strerror(errno));
 		return LT_EXIT_ENV;
 	}
 	return 0;
@@ -297,7 +297,7 @@ static pid_t spawn_live(const struct sweep_state *st, const char *record)
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
-		fprintf(stderr, "livelock-trace: sweep: cannot start the measurement: %s\n", strerror(errno));
+		cli_err("sweep: cannot start the measurement: %s", strerror(errno));
 		return -1;
 	}
 	if (pid == 0) {
@@ -311,7 +311,7 @@ static pid_t spawn_live(const struct sweep_state *st, const char *record)
 		if (!freopen("/dev/null", "w", stdout))
 			_exit(127);
 		execv("/proc/self/exe", argv);
-		fprintf(stderr, "livelock-trace: sweep: cannot run /proc/self/exe: %s\n", strerror(errno));
+		cli_err("sweep: cannot run /proc/self/exe: %s", strerror(errno));
 		_exit(127);
 	}
 	return pid;
@@ -338,7 +338,7 @@ static int wait_live(struct sweep_state *st, pid_t pid)
 			if (kill_at) {
 				kill(pid, SIGKILL);
 			} else {
-				fprintf(stderr, "livelock-trace: sweep: the measurement did not end in time: stopping it\n");
+				cli_err("sweep: the measurement did not end in time: stopping it");
 				kill(pid, SIGTERM);
 				kill_at = t + CHILD_KILL_S;
 			}
@@ -380,22 +380,22 @@ int sweep_observe(const struct sweep_opts *o, char *record, size_t len)
 	sigprocmask(SIG_BLOCK, &mask, &st.old);
 	st.sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	if (st.sfd < 0) {
-		fprintf(stderr, "livelock-trace: sweep: signalfd: %s\n", strerror(errno));
+		cli_err("sweep: signalfd: %s", strerror(errno));
 		sigprocmask(SIG_SETMASK, &st.old, NULL);
 		return LT_EXIT_ENV;
 	}
-	fprintf(stderr, "livelock-trace: sweep: observing %s at its current setting for %g s (nothing is changed); record %s\n",
+	cli_err("sweep: observing %s at its current setting for %g s (nothing is changed); record %s",
 		o->ifname, o->per_s, record);
 	pid = spawn_live(&st, record);
 	status = pid < 0 ? -1 : wait_live(&st, pid);
 	close(st.sfd);
 	sigprocmask(SIG_SETMASK, &st.old, NULL);
 	if (st.sig) {
-		fprintf(stderr, "livelock-trace: sweep: stopped by %s while observing\n", strsignal(st.sig));
+		cli_err("sweep: stopped by %s while observing", strsignal(st.sig));
 		return 128 + st.sig;
 	}
 	if (status != 0) {
-		fprintf(stderr, "livelock-trace: sweep: the observation failed (exit %d)\n", status);
+		cli_err("sweep: the observation failed (exit %d)", status);
 		return LT_EXIT_ENV;
 	}
 	return 0;
@@ -416,21 +416,21 @@ static int apply_point(struct sweep_state *st, int i)
 	coal_setting_to(&q->want, &ec);
 	err = coal_set(st->o->ifname, &ec);
 	if (err) {
-		fprintf(stderr, "livelock-trace: sweep: [%d] %s: the driver refused it: %s\n", i + 1, set,
+		cli_err("sweep: [%d] %s: the driver refused it: %s", i + 1, set,
 			strerror(-err));
 		return LT_EXIT_ENV;
 	}
 	err = coal_get(st->o->ifname, &q->rb);
 	if (err) {
-		fprintf(stderr, "livelock-trace: sweep: [%d] %s: cannot read it back: %s\n", i + 1, set, strerror(-err));
+		cli_err("sweep: [%d] %s: cannot read it back: %s", i + 1, set, strerror(-err));
 		return LT_EXIT_ENV;
 	}
 	q->taken = coal_setting_taken(&q->want, &q->rb, q->why, sizeof(q->why));
 	if (!q->taken)
-		fprintf(stderr, "livelock-trace: sweep: [%d] %s: the NIC did not take it: %s\n", i + 1, set, q->why);
+		cli_err("sweep: [%d] %s: the NIC did not take it: %s", i + 1, set, q->why);
 	note = q->want.has_usecs ? coal_usecs_note(st->driver, q->want.rx_usecs) : NULL;
 	if (note)
-		fprintf(stderr, "livelock-trace: sweep: [%d] note: %s: %s\n", i + 1, st->driver, note);
+		cli_err("sweep: [%d] note: %s: %s", i + 1, st->driver, note);
 	return 0;
 }
 
@@ -454,7 +454,7 @@ static int run_points(struct sweep_state *st)
 			return 0;
 		if (status != 0) {
 			coal_setting_str(&q->want, set, sizeof(set));
-			fprintf(stderr, "livelock-trace: sweep: [%d] %s: the measurement failed (exit %d)\n", i + 1, set,
+			cli_err("sweep: [%d] %s: the measurement failed (exit %d)", i + 1, set,
 				status);
 			return LT_EXIT_ENV;
 		}
@@ -469,7 +469,7 @@ static int finish(struct sweep_state *st, int rc)
 	if (sweep_restore(st->o->ifname, &st->orig, st->save))
 		rc = LT_EXIT_ENV;
 	if (st->sig) {
-		fprintf(stderr, "livelock-trace: sweep: stopped by %s after %d of %d settings\n", strsignal(st->sig),
+		cli_err("sweep: stopped by %s after %d of %d settings", strsignal(st->sig),
 			st->done, st->n);
 		rc = rc ? rc : 128 + st->sig;
 	}

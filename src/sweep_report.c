@@ -145,7 +145,7 @@ void sweep_assess(struct sweep_point *p, int i, const char *driver)
 	q->moved = 2;
 	q->prev = -1;
 	if (!q->busy) {
-		fprintf(stderr, "livelock-trace: sweep: [%d] %s: no interval with traffic: nothing measured (offer load while sweeping)\n",
+		cli_err("sweep: [%d] %s: no interval with traffic: nothing measured (offer load while sweeping)",
 			i + 1, set);
 		return;
 	}
@@ -158,13 +158,13 @@ void sweep_assess(struct sweep_point *p, int i, const char *driver)
 			continue;
 		v = compare_verdict(&p[k].run, &q->run, CMP_IRQS_PKT, &d);
 		q->moved = v == CMP_SAME ? 0 : v == CMP_BETTER ? -1 : v == CMP_WORSE ? 1 : 2;
-		fprintf(stderr, "livelock-trace: sweep: [%d] %s: %.0f pps offered, %.0f delivered, %.4f interrupts/packet (%s than [%d]: %.4f)\n",
+		cli_err("sweep: [%d] %s: %.0f pps offered, %.0f delivered, %.4f interrupts/packet (%s than [%d]: %.4f)",
 			i + 1, set, q->run.m[CMP_LAMBDA].mean, q->run.m[CMP_OBSERVED].mean, q->run.m[CMP_IRQS_PKT].mean,
 			q->moved == 0 ? "no different" : moved_word(q->moved), k + 1, p[k].run.m[CMP_IRQS_PKT].mean);
 		q->prev = k;
 		return;
 	}
-	fprintf(stderr, "livelock-trace: sweep: [%d] %s: %.0f pps offered, %.0f delivered, %.4f interrupts/packet\n", i + 1,
+	cli_err("sweep: [%d] %s: %.0f pps offered, %.0f delivered, %.4f interrupts/packet", i + 1,
 		set, q->run.m[CMP_LAMBDA].mean, q->run.m[CMP_OBSERVED].mean, q->run.m[CMP_IRQS_PKT].mean);
 }
 
@@ -223,7 +223,7 @@ static int flag_ignored(struct sweep_point *p, int n)
 		    fabs(q->pred.irqs_per_pkt - r->pred.irqs_per_pkt) <= SWEEP_MOVE_FRAC * r->pred.irqs_per_pkt)
 			continue;
 		coal_setting_str(&q->want, set, sizeof(set));
-		fprintf(stderr, "livelock-trace: sweep: [%d] %s: interrupts per packet did not move beyond the noise (%.4f -> %.4f) although the setting should take them to %.4f: the NIC may ignore it\n",
+		cli_err("sweep: [%d] %s: interrupts per packet did not move beyond the noise (%.4f -> %.4f) although the setting should take them to %.4f: the NIC may ignore it",
 			i + 1, set, r->run.m[CMP_IRQS_PKT].mean, q->run.m[CMP_IRQS_PKT].mean, q->pred.irqs_per_pkt);
 		bad++;
 	}
@@ -248,11 +248,11 @@ static void recommend(const struct sweep_opts *o, const struct sweep_point *p, i
 		r[i] = p[i].fc;
 	pick = whatif_recommend(r, n, o->goal, o->bound_us, &why);
 	if (pick < 0) {
-		fprintf(stderr, "livelock-trace: sweep: goal %s: %s\n", whatif_goal_name(o->goal), why);
+		cli_err("sweep: goal %s: %s", whatif_goal_name(o->goal), why);
 		return;
 	}
 	coal_setting_str(&p[pick].want, set, sizeof(set));
-	fprintf(stderr, "livelock-trace: sweep: goal %s: %s: forecast gamma %.0f pps (%.0f-%.0f), %.1f%% CPU at interrupt priority (%.1f-%.1f), p99 %.0f us; measured %.0f pps, %.1f%% CPU\n",
+	cli_err("sweep: goal %s: %s: forecast gamma %.0f pps (%.0f-%.0f), %.1f%% CPU at interrupt priority (%.1f-%.1f), p99 %.0f us; measured %.0f pps, %.1f%% CPU",
 		whatif_goal_name(o->goal), set, r[pick].now.gamma_pps, r[pick].gamma_lo, r[pick].gamma_hi,
 		r[pick].now.cpu_intr_pct, r[pick].cpu_lo, r[pick].cpu_hi, r[pick].now.latency_p99_us,
 		p[pick].run.m[CMP_OBSERVED].mean, p[pick].run.m[CMP_IRQ_SHARE].mean);
@@ -276,6 +276,6 @@ int sweep_report(const struct sweep_opts *o, const char *driver, const struct et
 			runs[m++] = p[i].run;
 	if (m >= 2)
 		return compare_report(runs, m, o->json, o->plot);
-	fprintf(stderr, "livelock-trace: sweep: fewer than two settings had traffic: no comparison\n");
+	cli_err("sweep: fewer than two settings had traffic: no comparison");
 	return LT_EXIT_OK;
 }

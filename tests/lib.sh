@@ -11,6 +11,8 @@
 #   lt_netns_pair         make namespaces $NS_RX, $NS_TX joined by a veth pair
 #                         $VETH_RX (198.18.0.1/24) <-> $VETH_TX (198.18.0.2/24)
 #   lt_bg NAME cmd...     start cmd as its own process group; $! in BG_NAME
+#   lt_wait_file FILE     until FILE exists: a --ready-file of livelock-trace or udpsink
+#   lt_wait_lines FILE N  until FILE has N lines (a tool's first intervals are out)
 # Traffic stays inside these namespaces, on 198.18.0.0/15, bounded in count.
 
 LT_ROOT=${LT_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
@@ -73,6 +75,26 @@ lt_bg() {	# NAME cmd... : background process group, stopped at teardown
 	local pid=$!
 	_lt_pgids+=("$pid")
 	printf -v "BG_$name" '%s' "$pid"
+}
+
+# livelock-trace --ready-file FILE and udpsink --ready-file FILE create FILE
+# once they are attached or listening: wait for it instead of sleeping.
+lt_wait_file() {	# FILE [SECONDS]: 0 once FILE exists, 1 after SECONDS (10) without it
+	local i
+	for i in $(seq $(( ${2:-10} * 20 ))); do
+		[ -e "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+lt_wait_lines() {	# FILE N [SECONDS]: 0 once FILE has N lines, 1 after SECONDS (10) without
+	local i
+	for i in $(seq $(( ${3:-10} * 20 ))); do
+		[ -e "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ] && return 0
+		sleep 0.05
+	done
+	return 1
 }
 
 lt_stop() {	# PID [SIG]: stop one background group now

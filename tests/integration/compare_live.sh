@@ -14,7 +14,7 @@ PORT=9150
 record_run() {	# RATE FILE
 	local rdy=$(mktemp -u) n=$(($1 * 9))
 	lt_bg sink sh -c "ip netns exec $NS_RX $LT_TOOLS/udpsink -p $PORT --seconds 11 --ready-file $rdy >/dev/null"
-	for _ in $(seq 50); do [ -e "$rdy" ] && break; sleep 0.1; done
+	lt_wait_file "$rdy" || { lt_fail "udpsink did not start"; return; }
 	lt_bg send sh -c "ip netns exec $NS_TX $LT_TOOLS/udpsend -d $LT_RX_ADDR -p $PORT -n $n -r $1 >/dev/null"
 	sleep 1.5
 	ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 5 --json --record "$2" >/dev/null

@@ -74,7 +74,7 @@ if r:
 send_known() {	# N RATE: N UDP packets from the peer namespace to a sink in ours
 	local rdy=$(mktemp -u)
 	lt_bg sink ip netns exec "$NS_RX" "$LT_TOOLS/udpsink" -p $PORT --seconds $(( $1 / $2 + 4 )) --ready-file "$rdy" >/dev/null
-	for _ in $(seq 50); do [ -e "$rdy" ] && break; sleep 0.1; done
+	lt_wait_file "$rdy" || { lt_fail "udpsink did not start"; return; }
 	ip netns exec "$NS_TX" "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p $PORT -n "$1" -r "$2" >/dev/null
 	wait "$BG_sink"
 }

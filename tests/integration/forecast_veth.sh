@@ -12,11 +12,6 @@ LT_NEEDS_ROOT=1
 PORT=9200
 DELAY_US=${LT_FORECAST_DELAY_US:-120}	# the reader's busy work per datagram
 
-wait_ready() {	# FILE
-	for _ in $(seq 50); do [ -e "$1" ] && return 0; sleep 0.1; done
-	return 1
-}
-
 # One run: RATE pps for SECONDS into a reader pinned to CPU 1, traced for
 # SECONDS+2 intervals and recorded in FILE.
 run_at() {	# RATE SECONDS FILE
@@ -24,9 +19,10 @@ run_at() {	# RATE SECONDS FILE
 	rdy=$(mktemp -u)
 	sink=$(mktemp)
 	lt_bg sink sh -c "ip netns exec $NS_RX taskset -c 1 $LT_TOOLS/udpsink -p $PORT --delay-us $DELAY_US --rcvbuf 65536 --seconds $((secs + 4)) --json --ready-file $rdy > $sink"
-	wait_ready "$rdy" || { lt_fail "udpsink did not start"; return 1; }
+	lt_wait_file "$rdy" || { lt_fail "udpsink did not start"; return 1; }
 	lt_bg trace ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 $((secs + 2)) --json --record "$rec" >/dev/null
-	sleep 1.2
+	# the record's header and a first idle interval: the load begins with the second
+	lt_wait_lines "$rec" 2 || { lt_fail "livelock-trace recorded no interval"; return 1; }
 	ip netns exec "$NS_TX" taskset -c 0 "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p $PORT -n $n -r "$rate" >/dev/null
 	wait "$BG_trace"
 	lt_stop "$BG_sink"

@@ -8,11 +8,6 @@ LT_NEEDS_ROOT=1
 
 PORT=9100
 
-wait_ready() {	# FILE
-	for _ in $(seq 50); do [ -e "$1" ] && return 0; sleep 0.1; done
-	return 1
-}
-
 # An application slower than the offered load: its socket overflows.  The
 # tool's observed count must be the application's own (within 1%), lambda the
 # packets sent (within 2%), and every busy interval must carry a prediction.
@@ -23,11 +18,12 @@ test_slow_application() {
 	# LT_PREDICT_MAPPING=softirq runs the same check under the other mapping
 	lt_bg trace ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 7 --json \
 		--mapping "${LT_PREDICT_MAPPING:-paper}" >"$trace"
-	sleep 1.2
+	# the load begins after a first idle interval, which the estimator's window then holds
+	lt_wait_lines "$trace" 1 || { lt_fail "livelock-trace printed no interval"; return; }
 	# about 12,000 reads/s at most against 12,000 packets/s offered plus the
 	# sender's own softirq work on the same two CPUs: the buffer overflows
 	lt_bg sink sh -c "ip netns exec $NS_RX $LT_TOOLS/udpsink -p $PORT --delay-us 150 --rcvbuf 65536 --seconds 6 --json --ready-file $rdy > $sink"
-	wait_ready "$rdy" || { lt_fail "udpsink did not start"; return; }
+	lt_wait_file "$rdy" || { lt_fail "udpsink did not start"; return; }
 	ip netns exec "$NS_TX" "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p $PORT -n $n -r 12000 --json >"$send"
 	wait "$BG_sink"; wait "$BG_trace"
 	python3 - "$trace" "$sink" "$send" <<'PY' || lt_fail "see the assertion above"
@@ -81,7 +77,7 @@ test_reader_busy_before_attach() {
 	lt_netns_pair || { lt_fail "setup"; return; }
 	local trace=$(mktemp) sink=$(mktemp) rdy=$(mktemp -u)
 	lt_bg sink sh -c "ip netns exec $NS_RX $LT_TOOLS/udpsink -p $PORT --delay-us 150 --rcvbuf 65536 --seconds 8 --json --ready-file $rdy > $sink"
-	wait_ready "$rdy" || { lt_fail "udpsink did not start"; return; }
+	lt_wait_file "$rdy" || { lt_fail "udpsink did not start"; return; }
 	lt_bg send sh -c "ip netns exec $NS_TX $LT_TOOLS/udpsend -d $LT_RX_ADDR -p $PORT -n 72000 -r 12000 >/dev/null"
 	sleep 1.5	# the socket is full and stays full: the reader runs without a break
 	ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 3 --json >"$trace" || { lt_fail "exit $?"; return; }
@@ -159,13 +155,13 @@ test_deliver_forward() {
 	# static neighbours: no ARP in the counts
 	ip -n $a neigh replace 198.18.2.1 lladdr "$(ip -n $r -br link show ra | awk '{print $3}')" dev va nud permanent
 	ip -n $r neigh replace 198.18.3.2 lladdr "$(ip -n $b -br link show vb | awk '{print $3}')" dev rb nud permanent
-	lt_bg trace ip netns exec $r "$LT_BIN" ra 1 4 --json --deliver forward >"$trace"
-	sleep 1.2
+	lt_bg trace ip netns exec $r "$LT_BIN" ra 1 4 --json --deliver forward --ready-file "$trace.ready" >"$trace"
+	lt_wait_file "$trace.ready" || { lt_fail "livelock-trace did not attach"; return; }
 	ip netns exec $a "$LT_TOOLS/udpsend" -d 198.18.3.2 -p $PORT -n $n -r 5000 >/dev/null
 	wait "$BG_trace"
 	lt_assert_eq "$(lt_json_sum "$trace" raw.forwarded_packets)" $n "packets forwarded" &&
 	lt_assert_eq "$(lt_json "$trace" deliver 1)" forward "deliver field"
-	rm -f "$trace"
+	rm -f "$trace" "$trace.ready"
 }
 
 test_bad_option_values() {

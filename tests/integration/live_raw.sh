@@ -16,11 +16,13 @@ napi_veth() {
 	ip netns exec "$NS_TX" ethtool -K "$VETH_TX" tso off >/dev/null
 }
 
-# Trace VETH_RX for SECONDS intervals of 1 s into FILE, in the background.
+# Trace VETH_RX for SECONDS intervals of 1 s into FILE, in the background;
+# returns once the probes are attached.
 start_trace() {	# FILE SECONDS
-	lt_bg trace ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 "$2" --raw --json >"$1"
-	# attached when the first (empty) interval could be read; give it 1 s
-	sleep 1.2
+	local rdy=$(mktemp -u)
+	lt_bg trace ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 "$2" --raw --json --ready-file "$rdy" >"$1"
+	lt_wait_file "$rdy" || { lt_fail "livelock-trace did not attach"; return 1; }
+	rm -f "$rdy"
 }
 
 PIN=""	# e.g. "taskset -c 0" to put sender and reader on one CPU
@@ -33,9 +35,9 @@ test_counts_exact_packets() {
 	lt_need_traffic || return
 	lt_netns_pair && napi_veth || { lt_fail "setup"; return; }
 	local trace=$(mktemp) sink=$(mktemp) rdy=$(mktemp -u)
-	start_trace "$trace" 4
+	start_trace "$trace" 4 || return
 	lt_bg sink sh -c "ip netns exec $NS_RX $PIN $LT_TOOLS/udpsink -p $PORT --idle-exit 500 --json --ready-file $rdy > $sink"
-	for i in $(seq 50); do [ -e "$rdy" ] && break; sleep 0.1; done
+	lt_wait_file "$rdy" || { lt_fail "udpsink did not start"; return; }
 	send $N >/dev/null
 	wait "$BG_sink"; wait "$BG_trace"
 	lt_assert_eq "$(lt_json_sum "$trace" stack_packets)" $N "stack packets" &&
@@ -64,9 +66,9 @@ test_deaf_application_drops() {
 	lt_need_traffic || return
 	lt_netns_pair || { lt_fail "setup"; return; }
 	local trace=$(mktemp) sink=$(mktemp) rdy=$(mktemp -u)
-	start_trace "$trace" 4
+	start_trace "$trace" 4 || return
 	lt_bg sink ip netns exec "$NS_RX" "$LT_TOOLS/udpsink" -p $PORT --no-read --seconds 2.5 --rcvbuf 65536 --json --ready-file "$rdy"
-	for i in $(seq 50); do [ -e "$rdy" ] && break; sleep 0.1; done
+	lt_wait_file "$rdy" || { lt_fail "udpsink did not start"; return; }
 	send $N >/dev/null
 	wait "$BG_trace"
 	local stack=$(lt_json_sum "$trace" stack_packets) drops=$(lt_json_sum "$trace" drops.socket)
@@ -89,9 +91,9 @@ test_only_traced_namespace_counts() {
 	i1=$(ip netns exec "$first_rx" cat /sys/class/net/"$first_veth"/ifindex)
 	i2=$(ip netns exec "$NS_RX" cat /sys/class/net/"$VETH_RX"/ifindex)
 	lt_assert_eq "$i1" "$i2" "ifindex of the two receivers" || return
-	local trace=$(mktemp)
-	lt_bg trace ip netns exec "$first_rx" "$LT_BIN" "$first_veth" 1 3 --raw --json >"$trace"
-	sleep 1.2
+	local trace=$(mktemp) rdy=$(mktemp -u)
+	lt_bg trace ip netns exec "$first_rx" "$LT_BIN" "$first_veth" 1 3 --raw --json --ready-file "$rdy" >"$trace"
+	lt_wait_file "$rdy" || { lt_fail "livelock-trace did not attach"; return; }
 	ip netns exec "$NS_TX" "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p $PORT -n 5000 -r 20000 >/dev/null
 	ip netns exec "$first_tx" "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p $PORT -n 1234 -r 20000 >/dev/null
 	wait "$BG_trace"
@@ -106,9 +108,9 @@ xdp_id() {	# NS DEV: id of the XDP program on DEV, or nothing
 test_xdp_counts_arrivals() {
 	lt_need_traffic || return
 	lt_netns_pair || { lt_fail "setup"; return; }
-	local trace=$(mktemp)
-	lt_bg trace ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 3 --raw --json --xdp generic >"$trace"
-	sleep 1.2
+	local trace=$(mktemp) rdy=$(mktemp -u)
+	lt_bg trace ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 3 --raw --json --xdp generic --ready-file "$rdy" >"$trace"
+	lt_wait_file "$rdy" || { lt_fail "livelock-trace did not attach"; return; }
 	[ -n "$(xdp_id "$NS_RX" "$VETH_RX")" ] || { lt_fail "no XDP program on the test veth while tracing"; return; }
 	send 5000 >/dev/null
 	wait "$BG_trace"
@@ -121,12 +123,12 @@ test_xdp_counts_arrivals() {
 test_xdp_leaves_foreign_program() {
 	lt_need_traffic || return
 	lt_netns_pair || { lt_fail "setup"; return; }
-	local obj="$LT_BUILD/xdp_count.bpf.o" trace=$(mktemp) err=$(mktemp) before
+	local obj="$LT_BUILD/xdp_count.bpf.o" trace=$(mktemp) err=$(mktemp) rdy=$(mktemp -u) before
 	[ -f "$obj" ] || { lt_skip "no XDP object to play the foreign program"; return; }
 	ip -n "$NS_RX" link set dev "$VETH_RX" xdpgeneric obj "$obj" sec xdp || { lt_fail "cannot attach the foreign program"; return; }
 	before=$(xdp_id "$NS_RX" "$VETH_RX")
-	lt_bg trace sh -c "ip netns exec $NS_RX $LT_BIN $VETH_RX 1 3 --raw --json --xdp generic >$trace 2>$err"
-	sleep 1.2
+	lt_bg trace sh -c "ip netns exec $NS_RX $LT_BIN $VETH_RX 1 3 --raw --json --xdp generic --ready-file $rdy >$trace 2>$err"
+	lt_wait_file "$rdy" || { lt_fail "livelock-trace did not attach: $(cat "$err")"; return; }
 	send 3000 >/dev/null
 	wait "$BG_trace"
 	lt_assert_eq "$(xdp_id "$NS_RX" "$VETH_RX")" "$before" "foreign XDP program still attached" &&
@@ -138,15 +140,19 @@ test_xdp_leaves_foreign_program() {
 
 test_kill9_leaves_nothing() {
 	lt_netns_pair || { lt_fail "setup"; return; }
-	local before after
+	local before after rdy=$(mktemp -u)
 	before=$(bpftool link list 2>/dev/null | grep -c '^[0-9]')
-	lt_bg trace ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 0 --raw --xdp generic
-	sleep 1.5
+	lt_bg trace ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 0 --raw --xdp generic --ready-file "$rdy"
+	lt_wait_file "$rdy" || { lt_fail "livelock-trace did not attach"; return; }
 	[ -n "$(xdp_id "$NS_RX" "$VETH_RX")" ] || { lt_fail "no XDP program while running"; return; }
 	after=$(bpftool link list 2>/dev/null | grep -c '^[0-9]')
 	lt_assert_ge "$after" $((before + 5)) "links while running" || return
 	lt_stop "$BG_trace" KILL
-	sleep 0.5
+	# the kernel frees the links with the last reference to them: give it up to 5 s
+	for _ in $(seq 100); do
+		[ "$(bpftool link list 2>/dev/null | grep -c '^[0-9]')" = "$before" ] && break
+		sleep 0.05
+	done
 	lt_assert_eq "$(bpftool link list 2>/dev/null | grep -c '^[0-9]')" "$before" "links after kill -9" &&
 	lt_assert_eq "$(xdp_id "$NS_RX" "$VETH_RX")" "" "XDP program after kill -9" &&
 	lt_assert_eq "$(bpftool prog list 2>/dev/null | grep -c 'name \(irq_entry\|stack_packet\)')" 0 "our programs after kill -9"
@@ -154,13 +160,15 @@ test_kill9_leaves_nothing() {
 
 test_signals_end_cleanly() {
 	lt_netns_pair || { lt_fail "setup"; return; }
-	local sig out rc before
+	local sig out rc before rdy
 	before=$(bpftool link list 2>/dev/null | grep -c '^[0-9]')
 	for sig in INT TERM; do
-		out=$(mktemp)
-		ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 0.2 0 --raw --json >"$out" &
+		out=$(mktemp) rdy=$(mktemp -u)
+		ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 0.2 0 --raw --json --ready-file "$rdy" >"$out" &
 		local pid=$!
-		sleep 1.5
+		lt_wait_file "$rdy" || { lt_fail "livelock-trace did not attach"; return; }
+		# three intervals of 0.2 s, with 5 s to print them
+		for _ in $(seq 100); do [ "$(wc -l <"$out")" -ge 3 ] && break; sleep 0.05; done
 		kill -"$sig" "$pid"
 		wait "$pid"; rc=$?
 		lt_assert_eq "$rc" 0 "exit code after SIG$sig" || return
@@ -172,11 +180,11 @@ test_signals_end_cleanly() {
 
 test_interface_vanishes() {
 	lt_netns_pair || { lt_fail "setup"; return; }
-	local err=$(mktemp) rc before
+	local err=$(mktemp) rc before rdy=$(mktemp -u)
 	before=$(bpftool link list 2>/dev/null | grep -c '^[0-9]')
-	ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 0.2 0 --raw >/dev/null 2>"$err" &
+	ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 0.2 0 --raw --ready-file "$rdy" >/dev/null 2>"$err" &
 	local pid=$!
-	sleep 1.2
+	lt_wait_file "$rdy" || { lt_fail "livelock-trace did not attach: $(cat "$err")"; return; }
 	ip -n "$NS_RX" link del "$VETH_RX"
 	wait "$pid"; rc=$?
 	lt_assert_eq "$rc" 1 "exit code when the interface disappears" &&

@@ -19,9 +19,10 @@ test_sampled_slow_application() {
 	lt_netns_pair || { lt_fail "setup"; return; }
 	local trace=$(mktemp) sink=$(mktemp) send=$(mktemp) rec=$(mktemp) rdy=$(mktemp -u) n=60000
 	lt_bg trace ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 8 --json --sample 4 --record "$rec" >"$trace"
-	sleep 1.2
+	# the load begins after a first idle window, which the estimator's window then holds
+	lt_wait_lines "$trace" 1 || { lt_fail "livelock-trace printed no window"; return; }
 	lt_bg sink sh -c "ip netns exec $NS_RX $LT_TOOLS/udpsink -p $PORT --delay-us 150 --rcvbuf 65536 --seconds 8 --json --ready-file $rdy > $sink"
-	for _ in $(seq 50); do [ -e "$rdy" ] && break; sleep 0.1; done
+	lt_wait_file "$rdy" || { lt_fail "udpsink did not start"; return; }
 	ip netns exec "$NS_TX" "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p $PORT -n $n -r 12000 --json >"$send"
 	wait "$BG_sink"; wait "$BG_trace"
 	python3 - "$trace" "$sink" "$send" "$rec" <<'PY' || lt_fail "see the assertion above"
@@ -66,11 +67,11 @@ PY
 # (all alike: odds 2^-29).
 test_programs_come_and_go() {
 	lt_netns_pair || { lt_fail "setup"; return; }
-	local before n min=999 max=0 out=$(mktemp) err=$(mktemp) rc
+	local before n min=999 max=0 out=$(mktemp) err=$(mktemp) rdy=$(mktemp -u) rc
 	before=$(nlinks)
-	ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 0.4 0 --sample 2 --json -v >"$out" 2>"$err" &
+	ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 0.4 0 --sample 2 --json -v --ready-file "$rdy" >"$out" 2>"$err" &
 	local pid=$!
-	sleep 1
+	lt_wait_file "$rdy" || { lt_fail "livelock-trace did not attach"; return; }
 	for _ in $(seq 30); do
 		n=$(( $(nlinks) - before ))
 		[ "$n" -lt "$min" ] && min=$n

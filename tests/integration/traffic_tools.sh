@@ -21,8 +21,7 @@ start_sink() {	# FILE options...
 	shift
 	rdy=$(mktemp -u)
 	lt_bg sink sh -c "exec ip netns exec $NS_RX $SINK -p $PORT --json --ready-file $rdy $* >$out"
-	for _ in $(seq 50); do [ -e "$rdy" ] && break; sleep 0.1; done
-	[ -e "$rdy" ] || { lt_fail "udpsink not ready after 5 s"; return 1; }
+	lt_wait_file "$rdy" || { lt_fail "udpsink not ready after 10 s"; return 1; }
 	rm -f "$rdy"
 }
 

@@ -13,6 +13,7 @@
 #include "json_read.h"
 #include "live_view.h"
 #include "raw_view.h"
+#include "record.h"
 
 static const char *const required[] = {
 	"\"lambda_pps\":", "\"observed_pps\":", "\"predicted_pps\":", "\"error_pct\":",
@@ -105,13 +106,18 @@ static char *render_opts(bool json, bool per_cpu, const struct lt_sample *sample
 	live_view_header(f, &v, &ni);
 	for (int i = 0; i < n; i++) {
 		estimator_update(est, &samples[i], &e);
-		live_view_interval(f, &v, &ni, &samples[i], &e);
+		live_view_interval(f, &v, &samples[i], &e);
+		if (json)
+			record_write_interval(f, &v, &samples[i], &e);
 	}
 	if (summary) {
 		struct live_run run;
 
 		run.valid = estimator_run_forecast(est, &run.p, &run.fs);
-		live_view_summary(f, &v, &ni, &run);
+		if (json)
+			record_write_summary(f, &v, &ni, &run);
+		else
+			live_view_summary(f, &v, &ni, &run);
 	}
 	fclose(f);
 	estimator_free(est);

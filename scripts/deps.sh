@@ -4,7 +4,8 @@
 set -eu
 pkgs=(make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev
       libcmocka-dev iproute2 ethtool python3 libcap2-bin util-linux
-      qemu-system-x86 busybox-static cpio kmod xdp-tools libbpf-tools bpftrace prometheus nginx-light)
+      qemu-system-x86 busybox-static cpio kmod xdp-tools libbpf-tools bpftrace prometheus nginx-light
+      python3-docutils dpkg-dev libclang-rt-14-dev)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

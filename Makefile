@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # livelock-trace build.  `make` builds ./livelock-trace, `make test` runs every
 # test, `make STATIC=1` builds ./livelock-trace-static for the lab guest;
-# `make fuzz`: mk/fuzz.mk.
+# `make install`, `make deb`: mk/install.mk; `make fuzz`: mk/fuzz.mk.
 # Rule chain: bpf/X.bpf.c -> build/X.bpf.o -> build/X.skel.h -> src objects -> binary.
 
 CLANG   ?= clang
@@ -54,7 +54,7 @@ endif
 .DELETE_ON_ERROR:
 .SECONDARY:
 .PHONY: all test unit tools clean bench floor lab lab-smoke static FORCE \
-	fuzz fuzz-build
+	install uninstall deb man fuzz fuzz-build
 
 all: $(BIN) tools
 
@@ -135,7 +135,7 @@ lab-smoke: $(BIN) tools static
 clean:
 	rm -rf build livelock-trace livelock-trace-static
 
-include mk/fuzz.mk
+include mk/install.mk mk/fuzz.mk
 
 -include $(OBJS:.o=.d) $(BPF_OBJS:.o=.d) $(UNIT_BINS:=.d) $(TOOL_BINS:=.d) \
 	 $(FLOOR_DIR)/floor.bpf.d $(FLOOR_DIR)/floor.d $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)

@@ -151,4 +151,15 @@ test_completion_cases() {
 		"usecs0.jsonl usecs64.jsonl" "compare usecs<TAB>"
 }
 
+# The README's set-up lines (the first two of "Quick start") are lines CI runs as they are.
+test_quick_start_is_what_ci_runs() {
+	local line n=0
+	while IFS= read -r line; do
+		n=$((n + 1))
+		grep -qxF "$line" "$LT_ROOT/.ci/run" || { lt_fail "'$line' of the quick start is not a line of .ci/run"; return; }
+		case $line in *sudo*) lt_fail "'$line' needs sudo, which a root-only Debian 12 lacks"; return ;; esac
+	done < <(sed -n '/^## Quick start/,/^##* [^Q]/p' "$LT_ROOT/README.md" | sed -n 's/^    \([^#]*[^ #]\) *#.*/\1/p; s/^    \([^#]*[^ ]\) *$/\1/p' | head -n2)
+	lt_assert_eq "$n" 2 "set-up lines read from the quick start"
+}
+
 lt_run_tests

@@ -12,7 +12,7 @@ COMPLETION=$LT_ROOT/contrib/bash-completion/livelock-trace
 CMDS="live model simulate compare sweep forecast exporter"
 
 # Options of a command's --help: the option rows (indented at most 4), their
-# first column, and --version where a row names it.
+# first column, and --version where a row names it; not those "(for tests)".
 help_opts() {	# CMD
 	local args=$1
 	[ "$1" = live ] && args=""
@@ -22,6 +22,8 @@ opts = set()
 for line in sys.stdin:
     m = re.match(r"^ {1,4}(-\S.*)$", line)
     if not m:
+        continue
+    if "(for tests)" in line:	# not for users: in neither the man page nor the completion
         continue
     term = re.split(r"\s{2,}", m.group(1))[0]
     opts.update(re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*|-[A-Za-z])(?![\w-])", term))

@@ -160,7 +160,7 @@ static __always_inline int on_consume_skb(const struct sk_buff *skb)
 	 * deferred to the softirq of another task (skb_attempt_defer_free), so no
 	 * netns is at hand here.
 	 */
-	if (BPF_CORE_READ(skb, skb_iif) != targ_ifindex || skb_ip_proto(skb) != IPPROTO_UDP_NR ||
+	if (!iif_ours(BPF_CORE_READ(skb, skb_iif)) || skb_ip_proto(skb) != IPPROTO_UDP_NR ||
 	    !(c = ctr()))
 		return 0;
 	c->delivered_packets++;

@@ -12,7 +12,16 @@
 #define IPPROTO_UDP_NR	17
 #define ETH_P_IP_NR	0x0800
 
-const volatile __u32 targ_ifindex = 0;
+/*
+ * The traced devices (where packets arrive: a NIC, or the lower devices of a
+ * bridge, bond, VLAN or macvlan), and every device whose ifindex their
+ * packets carry in skb_iif at delivery: those and the devices above them,
+ * since each pass through an upper device sets skb_iif anew.
+ */
+const volatile __u32 targ_ifindex[LT_MAX_DEVS] = {};
+const volatile __u32 targ_n_ifindex = 0;
+const volatile __u32 targ_iif[LT_MAX_DEVS] = {};
+const volatile __u32 targ_n_iif = 0;
 const volatile __u64 targ_netns = 0;
 
 /*
@@ -120,11 +129,48 @@ static __always_inline struct lt_cpu_state *st(void)
  */
 #define RD(btf, direct, ...) ((btf) ? (direct) : BPF_CORE_READ(__VA_ARGS__))
 
+/* ifindex among the first n of set (constants after load: the verifier prunes the rest) */
+static __always_inline bool ifindex_in(const volatile __u32 *set, __u32 n, __u32 ifindex)
+{
+#pragma unroll
+	for (int i = 0; i < LT_MAX_DEVS; i++)
+		if (i < n && set[i] == ifindex)
+			return true;
+	return false;
+}
+
+static __always_inline bool ifindex_traced(__u32 ifindex)
+{
+	return ifindex_in(targ_ifindex, targ_n_ifindex, ifindex);
+}
+
+/* skb_iif of a packet that arrived on a traced device (ifindexes are per namespace: check it too) */
+static __always_inline bool iif_ours(__u32 iif)
+{
+	return ifindex_in(targ_iif, targ_n_iif, iif);
+}
+
+static __always_inline bool dev_in_netns(const struct net_device *dev, const bool btf)
+{
+	return RD(btf, dev->nd_net.net->ns.inum, dev, nd_net.net, ns.inum) == targ_netns;
+}
+
 static __always_inline bool dev_is_ours(const struct net_device *dev, const bool btf)
 {
-	if (!dev || RD(btf, dev->ifindex, dev, ifindex) != targ_ifindex)
+	if (!dev || !ifindex_traced(RD(btf, dev->ifindex, dev, ifindex)))
 		return false;
-	return RD(btf, dev->nd_net.net->ns.inum, dev, nd_net.net, ns.inum) == targ_netns;
+	return dev_in_netns(dev, btf);
+}
+
+/* One of the devices above the traced ones (a bridge passing our packet up again)? */
+static __always_inline bool dev_is_above(const struct net_device *dev, const bool btf)
+{
+	__u32 ifindex;
+
+	if (!dev)
+		return false;
+	ifindex = RD(btf, dev->ifindex, dev, ifindex);
+	return !ifindex_traced(ifindex) && iif_ours(ifindex) && dev_in_netns(dev, btf);
 }
 
 /* floor(log2(v)), 0 for v <= 1, at most LT_HIST_SLOTS - 1: five steps, no loop */

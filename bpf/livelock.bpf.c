@@ -3,7 +3,7 @@
  * livelock-trace probes.  Each handler body is written once (__always_inline,
  * reading kernel memory through CO-RE) and attached as tp_btf or raw_tp; the
  * loader picks the variant at run time.  Filtered by the NIC's IRQ set and by
- * (network namespace, ifindex) of the device.
+ * (network namespace, ifindex) of the devices.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -155,7 +155,9 @@ static __always_inline int on_stack_packet(struct sk_buff *skb, const bool btf)
 	if (!(s = st()))
 		return 0;
 	if (!dev_is_ours(RD(btf, skb->dev, skb, dev), btf)) {
-		s->pending_ours = 0;	/* another device's packets from here on */
+		/* a bridge passes our packet up once more, as its own: still ours, counted once */
+		if (!dev_is_above(RD(btf, skb->dev, skb, dev), btf))
+			s->pending_ours = 0;	/* another device's packets from here on */
 		return 0;
 	}
 	c = CTR_OF(s);
@@ -235,7 +237,7 @@ static __always_inline bool skb_is_ours_late(const struct sk_buff *skb, const bo
 {
 	struct sock *sk;
 
-	if (RD(btf, skb->skb_iif, skb, skb_iif) != targ_ifindex)
+	if (!iif_ours(RD(btf, skb->skb_iif, skb, skb_iif)))
 		return false;
 	sk = RD(btf, skb->sk, skb, sk);
 	if (sk)
@@ -312,8 +314,8 @@ static __always_inline int on_xmit(const struct sk_buff *skb, const struct net_d
 {
 	struct lt_counters *c;
 
-	if (BPF_CORE_READ(skb, skb_iif) != targ_ifindex || !dev ||
-	    BPF_CORE_READ(dev, ifindex) == targ_ifindex ||
+	if (!iif_ours(BPF_CORE_READ(skb, skb_iif)) || !dev ||
+	    iif_ours(BPF_CORE_READ(dev, ifindex)) ||
 	    BPF_CORE_READ(dev, nd_net.net, ns.inum) != targ_netns || !(c = ctr()))
 		return 0;
 	c->forwarded_packets++;

@@ -13,6 +13,7 @@
 #define LT_MAX_IRQS	4096	/* IRQ numbers the filter map covers      */
 #define LT_IRQ_SLOTS	64	/* a NIC's IRQs timed one by one; the filter map holds slot + 1 */
 #define LT_XDP_QUEUES	64	/* RX queues counted apart by XDP; the last takes the rest */
+#define LT_MAX_DEVS	16	/* devices traced together (an upper device's lower ones) */
 
 enum lt_drop_place {
 	LT_DROP_BACKLOG,	/* softnet backlog full (netif_rx)        */

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* The shared command-line layer (see cli.h). */
+#include <getopt.h>
 #include <linux/capability.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -220,6 +222,77 @@ double cli_now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+int cli_stamp_decimals(double interval_s)
+{
+	if (!(interval_s > 0 && interval_s < 1))
+		return 0;
+	for (int d = 1; d < 3; d++) {
+		double x = interval_s * pow(10, d);
+
+		if (fabs(x - round(x)) < 1e-6)
+			return d;
+	}
+	return 3;
+}
+
+int cli_stamp_width(int decimals)
+{
+	return 8 + (decimals > 0 ? decimals + 1 : 0);
+}
+
+const char *cli_stamp(char *buf, size_t len, int decimals)
+{
+	struct timespec t;
+	struct tm tm;
+	size_t n;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	localtime_r(&t.tv_sec, &tm);
+	n = strftime(buf, len, "%H:%M:%S", &tm);
+	if (decimals > 0 && n < len)
+		snprintf(buf + n, len - n, ".%0*ld", decimals,
+			 t.tv_nsec / (long)pow(10, 9 - decimals));
+	return buf;
+}
+
+static bool takes_value(const char *word, const struct option *lo)
+{
+	size_t n = strlen(word + 2);
+
+	if (strncmp(word, "--", 2) || strchr(word, '='))
+		return false;
+	for (; lo && lo->name; lo++)
+		if (lo->has_arg == required_argument && !strncmp(lo->name, word + 2, n))
+			return true;	/* getopt takes unique prefixes too */
+	return false;
+}
+
+int cli_negative_operand(int argc, char **argv, const struct option *longopts,
+			 int *operands_before, int *first)
+{
+	int operands = 0;
+
+	*first = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *w = argv[i];
+
+		if (!strcmp(w, "--"))
+			break;
+		if (w[0] != '-' || !w[1]) {
+			if (!operands++)
+				*first = i;
+			continue;
+		}
+		if (num_decimal_len(w) == strlen(w)) {
+			*operands_before = operands;
+			return i;
+		}
+		if (takes_value(w, longopts))
+			i++;
+	}
+	return 0;
 }
 
 size_t cli_utf8_len(const char *s)

@@ -71,6 +71,24 @@ int cli_need_privilege(enum cli_privilege need, const char *retry);
 
 /* Seconds on CLOCK_MONOTONIC. */
 double cli_now_s(void);
+/*
+ * Wall-clock stamps for lines printed every interval_s seconds: HH:MM:SS,
+ * with the fewest decimals (up to 3) that tell lines apart when interval_s < 1.
+ */
+int cli_stamp_decimals(double interval_s);
+int cli_stamp_width(int decimals);	/* characters of such a stamp */
+const char *cli_stamp(char *buf, size_t len, int decimals);
+/*
+ * The first word of argv that getopt would read as an unknown option but
+ * that is a negative number (INTERVAL -1): its index, or 0.  Words that are
+ * the value of an option (longopts with required_argument given apart) and
+ * everything after "--" are skipped.  *operands_before: the operands (words
+ * that are neither options nor their values) in front of it, *first the
+ * index of the first operand (0: none).
+ */
+struct option;
+int cli_negative_operand(int argc, char **argv, const struct option *longopts,
+			 int *operands_before, int *first);
 
 /* Length of the valid UTF-8 sequence at s (1 for ASCII and NUL), or 0. */
 size_t cli_utf8_len(const char *s);

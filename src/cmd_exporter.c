@@ -20,6 +20,7 @@
 #include "exporter_http.h"
 #include "metrics.h"
 #include "nic.h"
+#include "signals.h"
 #include "numparse.h"
 #include "probe.h"
 
@@ -236,6 +237,14 @@ static int nic_attach(struct exporter *x, const char *name)
 		fprintf(stderr, "livelock-trace: exporter: %s\n", nic_strerror(err, name));
 		goto out;
 	}
+	/* the live command's --attach and --btf, from the environment */
+	if (getenv("LIVELOCK_TRACE_ATTACH") && !probe_parse_attach(getenv("LIVELOCK_TRACE_ATTACH"), &po.attach)) {
+		fprintf(stderr, "livelock-trace: exporter: bad LIVELOCK_TRACE_ATTACH '%s': expected auto or raw_tp\n",
+			getenv("LIVELOCK_TRACE_ATTACH"));
+		err = -EINVAL;
+		goto out;
+	}
+	po.btf = getenv("LIVELOCK_TRACE_BTF") && *getenv("LIVELOCK_TRACE_BTF") ? getenv("LIVELOCK_TRACE_BTF") : NULL;
 	err = probe_open(n->info, &po, &n->probe, &msg);
 	if (err) {
 		fprintf(stderr, "livelock-trace: exporter: %s: %s: %s\n", name,
@@ -404,20 +413,6 @@ static bool serve(void *ctx, const struct http_request *rq, struct http_buf *bod
 	return true;
 }
 
-static int make_signalfd(void)
-{
-	sigset_t mask;
-
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &mask, NULL))
-		return -1;
-	signal(SIGPIPE, SIG_IGN);
-	return signalfd(-1, &mask, SFD_CLOEXEC);
-}
-
 static int run(struct exporter *x, int sfd, int tfd)
 {
 	for (;;) {
@@ -435,10 +430,10 @@ static int run(struct exporter *x, int sfd, int tfd)
 			return LT_EXIT_ENV;
 		}
 		if (fds[0].revents) {
-			struct signalfd_siginfo si;
+			int sig = signals_take(sfd);
 
-			if (read(sfd, &si, sizeof(si)) == sizeof(si) && x->o.verbose)
-				fprintf(stderr, "livelock-trace: exporter: signal %u: stopping\n", si.ssi_signo);
+			if (x->o.verbose)
+				fprintf(stderr, "livelock-trace: exporter: %s: stopping\n", signals_name(sig));
 			return LT_EXIT_OK;
 		}
 		if (fds[1].revents && read(tfd, &ticks, sizeof(ticks)) == sizeof(ticks))
@@ -456,8 +451,15 @@ int cmd_exporter(int argc, char **argv)
 	unsigned int sslen = 0;
 	int rc, err, sfd = -1, tfd = -1;
 
-	if (!x)
+	/* before anything is loaded, so that no signal is lost (signals.h) */
+	sfd = signals_route();
+	if (!x || sfd < 0) {
+		if (sfd >= 0)
+			close(sfd);
+		free(x);
 		return LT_EXIT_ENV;
+	}
+	signal(SIGPIPE, SIG_IGN);	/* a client gone mid-reply is EPIPE, not the end */
 	x->wfd = -1;
 	rc = parse_args(argc, argv, &x->o);
 	if (rc >= 0)
@@ -472,7 +474,6 @@ int cmd_exporter(int argc, char **argv)
 	}
 	if (cli_need_privilege(CLI_PRIV_TRACE, "exporter"))
 		goto out;
-	sfd = make_signalfd();
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
 	x->wfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
 	if (sfd < 0 || tfd < 0 || x->wfd < 0) {

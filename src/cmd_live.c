@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,6 +19,7 @@
 #include "probe.h"
 #include "raw_view.h"
 #include "record.h"
+#include "signals.h"
 
 #define MIN_INTERVAL_S	0.1
 #define MAX_INTERVAL_S	86400
@@ -37,13 +37,15 @@ struct live_opts {
 	bool json, raw, verbose, exit_after_attach, per_cpu, stack_time, stack_time_off;
 	unsigned int sample;	/* --sample N: probes attached 1/N of each interval; 0, 1 = always */
 	enum probe_xdp xdp;
+	enum probe_attach attach;	/* --attach, else LIVELOCK_TRACE_ATTACH */
+	const char *btf;	/* --btf FILE, else LIVELOCK_TRACE_BTF */
 	const char *record;	/* --record FILE */
 	struct est_opts est;
 };
 
 enum { OPT_JSON = 1, OPT_RAW, OPT_EXIT_AFTER_ATTACH, OPT_XDP, OPT_RECORD, OPT_MAPPING,
        OPT_MODEL, OPT_DELIVER, OPT_BUFFER, OPT_WINDOW, OPT_NO_CALIBRATE, OPT_STACK_TIME,
-       OPT_SAMPLE };
+       OPT_SAMPLE, OPT_ATTACH, OPT_BTF };
 
 static const char *const xdp_words[] = { "off", "native", "generic" };
 
@@ -107,8 +109,16 @@ static void usage(FILE *f)
 "                     each interval; rates are the window's): cuts the probes'\n"
 "                     cost on the traced path about N-fold, for sampling error\n"
 "                     (README \"Benchmarks\") [1 = always attached]\n"
+"  --attach auto|raw_tp  program type: tp_btf where the kernel's BTF describes\n"
+"                     the tracepoint, else raw_tp; or raw_tp for all (as on a\n"
+"                     kernel whose BTF lacks btf_trace_* types) [auto; or\n"
+"                     $LIVELOCK_TRACE_ATTACH]\n"
+"  --btf FILE         kernel types from FILE instead of /sys/kernel/btf/vmlinux\n"
+"                     (a BTFHub file, or one from 'bpftool gen min_core_btf');\n"
+"                     programs then attach as raw_tp.  Without kernel BTF,\n"
+"                     /var/lib/livelock-trace/btf/$(uname -r).btf is used when\n"
+"                     present [or $LIVELOCK_TRACE_BTF]\n"
 "  -v, --verbose      libbpf messages, attach variant, missing tracepoints\n"
-"  --exit-after-attach  attach, report, detach and exit (for tests)\n"
 "  -h, --help         this help\n"
 "\n"
 "Columns: lambda = packets offered/s (stack + NIC drops), observed = delivered/s,\n"
@@ -153,15 +163,29 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "exit-after-attach", no_argument, NULL, OPT_EXIT_AFTER_ATTACH },
 		{ "xdp", required_argument, NULL, OPT_XDP },
+		{ "attach", required_argument, NULL, OPT_ATTACH },
+		{ "btf", required_argument, NULL, OPT_BTF },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int opt, pos;
+	int opt, pos, neg, before, first;
 	uint64_t u;
+	double d;
 	char *end;
 
 	o->interval_s = DEFAULT_INTERVAL_S;
+	if (getenv("LIVELOCK_TRACE_ATTACH") && !probe_parse_attach(getenv("LIVELOCK_TRACE_ATTACH"), &o->attach))
+		return bad_word("LIVELOCK_TRACE_ATTACH", getenv("LIVELOCK_TRACE_ATTACH"), "auto or raw_tp");
+	o->btf = getenv("LIVELOCK_TRACE_BTF") && *getenv("LIVELOCK_TRACE_BTF") ? getenv("LIVELOCK_TRACE_BTF") : NULL;
 	o->est.mapping = EST_MAP_PAPER;	/* the lab's verdict: see README "From Linux events to the model's symbols" */
+	/* a negative INTERVAL or COUNT looks like an option to getopt: a range error instead */
+	neg = cli_negative_operand(argc, argv, longopts, &before, &first);
+	if (neg && (before >= 2 || (before == 1 && (strtod(argv[first], &end), *end == '\0')))) {
+		if (!num_parse_u64(argv[neg], "COUNT", 0, UINT64_MAX / 2, &u))
+			return LT_EXIT_USAGE;
+	} else if (neg && !num_parse_double(argv[neg], "INTERVAL", MIN_INTERVAL_S, MAX_INTERVAL_S, &d)) {
+		return LT_EXIT_USAGE;
+	}
 	opterr = 0;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, ":vhC", longopts, NULL)) != -1) {
@@ -218,6 +242,15 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 			else
 				return bad_word("--xdp", optarg, "off, native or generic");
 			break;
+		case OPT_ATTACH:
+			if (!probe_parse_attach(optarg, &o->attach))
+				return bad_word("--attach", optarg, "auto or raw_tp");
+			break;
+		case OPT_BTF:
+			if (!*optarg)
+				return cli_usage("--btf needs a file name");
+			o->btf = optarg;
+			break;
 		case 'h': usage(stdout); return 0;
 		case ':':
 			fprintf(stderr, "livelock-trace: option '%s' needs a value (see --help)\n", argv[optind - 1]);
@@ -252,19 +285,12 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 	return -1;
 }
 
-static int make_fds(double interval_s, int *tfd, int *sfd)
+static int make_timer(double interval_s, int *tfd)
 {
 	struct itimerspec its = { 0 };
-	sigset_t mask;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	if (sigprocmask(SIG_BLOCK, &mask, NULL))
-		return -errno;
-	*sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 	*tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
-	if (*sfd < 0 || *tfd < 0)
+	if (*tfd < 0)
 		return -errno;
 	its.it_value.tv_sec = its.it_interval.tv_sec = (time_t)interval_s;
 	its.it_value.tv_nsec = its.it_interval.tv_nsec =
@@ -272,7 +298,7 @@ static int make_fds(double interval_s, int *tfd, int *sfd)
 	return timerfd_settime(*tfd, 0, &its, NULL) ? -errno : 0;
 }
 
-/* Sleeps for `seconds`; true when SIGINT or SIGTERM came first (left pending for the loop). */
+/* Sleeps for `seconds`; true when SIGINT, SIGTERM or SIGHUP came first (left pending for the loop). */
 static bool wait_or_signal(int sfd, double seconds)
 {
 	struct pollfd pf = { .fd = sfd, .events = POLLIN };
@@ -322,25 +348,38 @@ struct live_out {
 	FILE *rec;
 	bool any;		/* an interval was shown: the summary has something to say */
 	char **argv;		/* the command line before getopt reordered it */
+	char probes[400], rx_priority[400];	/* header lines */
 };
 
 static int live_out_open(struct live_out *lo, const struct live_opts *o,
-			 const struct nic_info *nic, int argc)
+			 const struct nic_info *nic, const struct probe *p, int argc)
 {
 	struct live_view_opts vo = { .json = o->json, .per_cpu = o->per_cpu, .est = o->est,
-				     .sample = o->sample };
+				     .sample = o->sample, .interval_s = o->interval_s, .probes = lo->probes,
+				     .rx_priority = lo->rx_priority };
 	struct record_opts ro = { .argc = argc, .argv = lo->argv, .interval_s = o->interval_s,
-				  .est = &o->est, .xdp = xdp_words[o->xdp], .sample = o->sample };
+				  .est = &o->est, .xdp = xdp_words[o->xdp], .sample = o->sample,
+				  .attach = probe_variant(p), .attach_reason = probe_variant_reason(p),
+				  .btf = probe_btf_path(p), .btf_external = probe_btf_external(p) };
 
 	struct est_opts eo = o->est;
 	struct nic_rx_facts fx;
 
 	nic_rx_facts(nic, &fx);
+	ro.preempt_rt = fx.preempt_rt;
+	ro.threaded_napi = fx.threaded_napi;
+	ro.rx_thread = fx.rx_thread_pid > 0 ? fx.rx_thread : NULL;
+	ro.rx_thread_policy = fx.rx_thread_policy;
+	ro.rx_fair = fx.rx_fair;
+	nic_rx_priority_note(&fx, lo->rx_priority, sizeof(lo->rx_priority));
+	snprintf(lo->probes, sizeof(lo->probes), "%d programs as %s (%s); kernel types from %s%s; deliveries at %s",
+		 probe_programs(p), probe_variant(p), probe_variant_reason(p), probe_btf_path(p),
+		 probe_btf_external(p) ? " (external)" : "", probe_delivery(p));
 	eo.irq_cap_pps = fx.irq_cap_pps;
 	eo.frames_per_irq = fx.frames_per_irq;
 	eo.irq_dynamic = fx.irq_dynamic;
 	eo.irq_dynamic_floor_pps = fx.irq_dynamic_floor_pps;
-	eo.rx_threaded = fx.threaded_napi || fx.preempt_rt;
+	eo.rx_threaded = fx.rx_fair;	/* threads under the normal scheduler: NET_RX shares the CPU */
 	eo.defer_us = (double)fx.budget_usecs;
 	lo->est = estimator_new(&eo, nic->rx_ring);
 	if (!lo->est) {
@@ -403,12 +442,19 @@ int cmd_live(int argc, char **argv)
 	struct probe *probe = NULL;
 	struct nic_info *nic = calloc(1, sizeof(*nic));
 	struct live_out *lo = calloc(1, sizeof(*lo));
-	char defname[IF_NAMESIZE];
-	const char *msg;
+	char defname[IF_NAMESIZE], lower[NIC_DESCRIBE_LEN];
+	const char *msg, *gone = NULL;
 	int rc, err, tfd = -1, sfd = -1;
 	unsigned long line = 0;
 	bool clean = false;
 
+	/* before anything is loaded: a signal from now on ends the run cleanly */
+	sfd = signals_route();
+	if (sfd < 0) {
+		fprintf(stderr, "livelock-trace: cannot set up the signals: %s\n", strerror(-sfd));
+		rc = LT_EXIT_ENV;
+		goto out;
+	}
 	if (!nic || !lo) {
 		rc = LT_EXIT_ENV;
 		goto out;
@@ -431,7 +477,7 @@ int cmd_live(int argc, char **argv)
 		}
 		o.ifname = defname;
 	}
-	err = nic_discover(o.ifname, nic);
+	err = nic_discover_lower(o.ifname, nic);	/* a bridge, bond, VLAN, macvlan: its lower devices */
 	if (err) {
 		fprintf(stderr, "livelock-trace: %s\n", nic_strerror(err, o.ifname));
 		goto out;
@@ -444,6 +490,8 @@ int cmd_live(int argc, char **argv)
 	po.stack_time = o.stack_time;
 	po.stack_time_auto = !o.stack_time && !o.stack_time_off && o.sample <= 1;	/* sampled: off, or it would stay attached between windows */
 	po.sample = o.sample > 1;
+	po.attach = o.attach;
+	po.btf = o.btf;
 	srand48((long)getpid() ^ (long)time(NULL));
 	err = probe_open(nic, &po, &probe, &msg);
 	if (err) {
@@ -455,8 +503,17 @@ int cmd_live(int argc, char **argv)
 			nic->name, nic->ifindex, *nic->driver ? nic->driver : "none", nic->n_irqs);
 		for (int i = 0; i < nic->n_irqs; i++)
 			fprintf(stderr, "%s%u %s", i ? ", " : ": ", nic->irqs[i].irq, nic->irqs[i].name);
-		fprintf(stderr, ") via %s, deliveries at %s\n", probe_variant(probe),
-			probe_delivery(probe));
+		fprintf(stderr, ") via %s (%s), %d programs, types from %s, deliveries at %s\n",
+			probe_variant(probe), probe_variant_reason(probe), probe_programs(probe),
+			probe_btf_path(probe), probe_delivery(probe));
+		struct nic_rx_facts fx;
+		char note[400];
+
+		nic_rx_facts(nic, &fx);
+		nic_rx_priority_note(&fx, note, sizeof(note));
+		fprintf(stderr, "livelock-trace: interrupt work: %s\n", note);
+		if (nic_set_describe(lower, sizeof(lower), nic))
+			fprintf(stderr, "livelock-trace: %s\n", lower);
 		if (o.sample > 1)
 			fprintf(stderr, "livelock-trace: sampling: %d programs attached for %.3f s of every %g s\n",
 				probe_window_programs(probe), o.interval_s / o.sample, o.interval_s);
@@ -467,9 +524,9 @@ int cmd_live(int argc, char **argv)
 		rc = LT_EXIT_OK;
 		goto out;
 	}
-	if (!o.raw && live_out_open(lo, &o, nic, argc))
+	if (!o.raw && live_out_open(lo, &o, nic, probe, argc))
 		goto out;
-	err = make_fds(o.interval_s, &tfd, &sfd);
+	err = make_timer(o.interval_s, &tfd);
 	if (err) {
 		fprintf(stderr, "livelock-trace: cannot set up the interval timer: %s\n", strerror(-err));
 		goto out;
@@ -484,7 +541,11 @@ int cmd_live(int argc, char **argv)
 				continue;
 			break;
 		}
-		if (fds[1].revents) {	/* SIGINT or SIGTERM: end cleanly */
+		if (fds[1].revents) {	/* SIGINT, SIGTERM or SIGHUP: the summary, then exit */
+			int sig = signals_take(sfd);
+
+			if (o.verbose)
+				fprintf(stderr, "livelock-trace: %s: stopping\n", signals_name(sig));
 			rc = LT_EXIT_OK;
 			clean = true;
 			break;
@@ -492,11 +553,12 @@ int cmd_live(int argc, char **argv)
 		if (!fds[0].revents || read(tfd, &ticks, sizeof(ticks)) != sizeof(ticks))
 			continue;
 		if (o.sample > 1 && (err = open_window(probe, sfd, &o, &msg)) != 0) {
-			if (err > 0) {	/* SIGINT or SIGTERM */
+			if (err > 0) {	/* a signal */
 				rc = LT_EXIT_OK;
 				clean = true;
-			} else if (!nic_exists(nic->name)) {
-				fprintf(stderr, "livelock-trace: interface %s disappeared; stopping\n", nic->name);
+			} else if ((gone = nic_set_gone(nic))) {
+				fprintf(stderr, "livelock-trace: interface %s disappeared; stopping with the summary of the run so far\n", gone);
+				clean = true;
 			} else {
 				fprintf(stderr, "livelock-trace: %s: %s\n", msg, strerror(-err));
 			}
@@ -504,9 +566,11 @@ int cmd_live(int argc, char **argv)
 		}
 		err = probe_read(probe, &s);
 		probe_window_end(probe);
-		if (err == -ENODEV || !nic_exists(nic->name)) {
-			fprintf(stderr, "livelock-trace: interface %s disappeared; stopping\n", nic->name);
+		if (err == -ENODEV || (gone = nic_set_gone(nic))) {
+			fprintf(stderr, "livelock-trace: interface %s disappeared; stopping with the summary of the run so far\n",
+				gone ? gone : nic->name);
 			rc = LT_EXIT_ENV;
+			clean = true;	/* summary and the record's summary line, then exit 1 */
 			break;
 		}
 		if (err) {
@@ -514,7 +578,7 @@ int cmd_live(int argc, char **argv)
 			break;
 		}
 		if (o.raw)
-			raw_view_interval(stdout, o.json, line, &s);
+			raw_view_interval(stdout, o.json, line, o.interval_s, &s);
 		else
 			live_out_interval(lo, nic, &s);
 		stack_time_for(probe, &s);

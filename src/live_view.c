@@ -5,6 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "forecast_io.h"
+#include "cli.h"
 #include "compare.h"
 #include "json.h"
 #include "live_view.h"
@@ -74,10 +75,16 @@ static const char *state_color(enum est_state s)
 void live_view_header(FILE *f, struct live_view *v, const struct nic_info *nic)
 {
 	const struct nic_coalesce *co = &nic->coalesce;
+	char lower[NIC_DESCRIBE_LEN];
 
 	if (v->o.json)
 		return;
-	fprintf(f, "# %s: driver %s%s%s, %d IRQ%s", nic->name, *nic->driver ? nic->driver : "none",
+	if (nic_set_describe(lower, sizeof(lower), nic))
+		fprintf(f, "# %s\n", lower);
+	fprintf(f, "# %s", nic->name);
+	for (int i = 1; i < nic->set.n_traced; i++)	/* lower devices merged: all named */
+		fprintf(f, ", %s", nic->set.traced[i].name);
+	fprintf(f, ": driver %s%s%s, %d IRQ%s", *nic->driver ? nic->driver : "none",
 		*nic->bus_info ? " at " : "", nic->bus_info, nic->n_irqs, nic->n_irqs == 1 ? "" : "s");
 	for (int i = 0; i < nic->n_irqs && i < 8; i++)
 		fprintf(f, "%s%u %s", i ? ", " : ": ", nic->irqs[i].irq, nic->irqs[i].name);
@@ -99,6 +106,10 @@ void live_view_header(FILE *f, struct live_view *v, const struct nic_info *nic)
 		v->o.est.window == 1 ? "" : "s",
 		v->o.est.no_calibrate ? "as measured" : "calibrated to the measured CPU share",
 		est_deliver_name(v->o.est.deliver));
+	if (v->o.probes)
+		fprintf(f, "# probes: %s\n", v->o.probes);
+	if (v->o.rx_priority)
+		fprintf(f, "# interrupt work: %s\n", v->o.rx_priority);
 	if (v->o.sample > 1)
 		fprintf(f, "# sampled: probes attached for 1/%u of each interval; each line is that window's rates\n",
 			v->o.sample);
@@ -130,18 +141,18 @@ static const struct est_fit *copy_fit(const struct estimate *e)
 	return e->mapping == EST_MAP_PAPER ? &e->win.isr_fit : &e->win.sirq_fit;
 }
 
-static void print_columns(FILE *f)
+static void print_columns(FILE *f, int stamp_width)
 {
-	fprintf(f, "%-8s %9s %9s %9s %7s %9s %7s %7s %8s %6s %5s %5s %6s %7s %7s %7s %7s %s\n",
-		"time", "lambda/s", "obs/s", "pred/s", "err%", "cap/s", "isr_us", "copy_us", "proto_us",
+	fprintf(f, "%-*s %9s %9s %9s %7s %9s %7s %7s %8s %6s %5s %5s %6s %7s %7s %7s %7s %s\n",
+		stamp_width, "time", "lambda/s", "obs/s", "pred/s", "err%", "cap/s", "isr_us", "copy_us", "proto_us",
 		"batch", "cpu%", "cpu%m", "load%", "drp_nic", "drp_blg", "drp_sck", "drp_oth",
 		"state");
 }
 
-static void print_line(FILE *f, struct live_view *v, const struct estimate *e, time_t now)
+static void print_line(FILE *f, struct live_view *v, const struct estimate *e)
 {
-	struct tm tm;
-	char ts[16];
+	int dec = cli_stamp_decimals(v->o.interval_s), w = cli_stamp_width(dec);
+	char ts[24];
 
 	if (v->shown_kind != (int)e->kind && e->kind != MODEL_IDEAL) {
 		fprintf(f, "# model %s: %s", model_kind_name(e->kind), e->win.reason);
@@ -152,10 +163,8 @@ static void print_line(FILE *f, struct live_view *v, const struct estimate *e, t
 		v->line = 0;	/* the columns again after the note */
 	}
 	if (v->line++ % v->o.header_every == 0)
-		print_columns(f);
-	localtime_r(&now, &tm);
-	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
-	fprintf(f, "%-8s", ts);
+		print_columns(f, w);
+	fprintf(f, "%-*s", w, cli_stamp(ts, sizeof(ts), dec));
 	cell(f, 9, 0, e->lambda_pps);
 	cell(f, 9, 0, e->observed_pps);
 	cell(f, 9, 0, e->predicted_pps);
@@ -388,7 +397,7 @@ void live_view_interval(FILE *f, struct live_view *v, const struct nic_info *nic
 	if (v->o.json) {
 		print_json(f, v, s, e, now);
 	} else {
-		print_line(f, v, e, now);
+		print_line(f, v, e);
 		if (v->o.per_cpu)
 			print_cpus(f, s);
 	}

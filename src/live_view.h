@@ -20,7 +20,10 @@ struct live_view_opts {
 	bool per_cpu;			/* -C: NET_RX softirq per CPU under each line */
 	unsigned int header_every;	/* 0: LIVE_VIEW_HEADER_EVERY */
 	unsigned int sample;		/* --sample N: lines are 1/N windows (0, 1: whole intervals) */
+	double interval_s;		/* under 1 s: timestamps with decimals (0: whole seconds) */
 	struct est_opts est;		/* what the estimator was told, for the header */
+	const char *probes;		/* the header's line on the programs (attach type, BTF), or NULL */
+	const char *rx_priority;	/* the header's line on what runs at strict priority, or NULL */
 };
 
 /* Running statistics of one per-interval value. */

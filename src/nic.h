@@ -62,6 +62,27 @@ struct nic_stats {
 		 rx_fifo_errors, rx_over_errors, rx_errors;
 };
 
+/*
+ * The devices traced for the one watched (nic_lower.c).  A bridge, bond,
+ * VLAN or macvlan does no receive work of its own: its lower devices are
+ * followed down to those with none (physical NICs, veths), and those are
+ * traced.  n_traced = 0: nobody filled it, the device alone is traced.
+ */
+#define NIC_MAX_DEVS	16	/* = LT_MAX_DEVS of the BPF filter */
+#define NIC_KIND_LEN	16
+struct nic_dev {
+	char name[IF_NAMESIZE];
+	unsigned int ifindex;
+};
+struct nic_devset {
+	int n_traced;			/* the leaves: where packets arrive */
+	struct nic_dev traced[NIC_MAX_DEVS];
+	int n_above;			/* the watched device and those between, 0 when it is a leaf */
+	struct nic_dev above[NIC_MAX_DEVS];	/* above[0]: the watched one */
+	char kind[NIC_KIND_LEN];	/* of the watched one: bridge, bond, vlan, macvlan ... or "" */
+	bool truncated;			/* more than NIC_MAX_DEVS: the first ones kept */
+};
+
 struct nic_info {
 	char name[IF_NAMESIZE];
 	unsigned int ifindex;
@@ -82,6 +103,8 @@ struct nic_info {
 	int n_napi;
 	char napi_reason[NIC_NAPI_REASON];	/* why n_napi is 0 or the queue map is missing; "" if neither */
 	struct nic_napi napis[NIC_MAX_NAPI];
+	/* what is traced for the watched device (nic_discover_lower); name above is traced[0] */
+	struct nic_devset set;
 };
 
 /*
@@ -90,10 +113,46 @@ struct nic_info {
  * nothing to stderr; nic_strerror() turns it into a user-facing sentence.
  */
 int nic_discover(const char *ifname, struct nic_info *out);
+/*
+ * nic_lower.c.  The devices to trace for `ifname`, from sysfs under `root`
+ * (/sys/class/net; another for tests): its lower_* links (else brif/, else
+ * bonding/slaves) followed down to devices that have none, each once, in
+ * name order.  A device with no lower device is traced itself.  0 or a
+ * negative errno (-ENODEV: no such interface).
+ */
+int nic_lower_devices(const char *root, const char *ifname, struct nic_devset *out);
+/*
+ * nic_discover() for what nic_lower_devices() returns: one device, or the
+ * lower devices merged (the first one's driver, ring and coalescing; IRQs,
+ * NAPI instances, queues and ring sizes of all), with out->set filled.
+ */
+int nic_discover_lower(const char *ifname, struct nic_info *out);
+/* One more lower device b into a: IRQs (RX first, each once), NAPI instances, queues, rings. */
+void nic_merge_lower(struct nic_info *a, const struct nic_info *b);
+/* Receive statistics summed over the traced devices. */
+int nic_set_read_stats(const struct nic_info *nic, struct nic_stats *out);
+/*
+ * "br0 (bridge) → veth0, veth1: the lower devices are traced" into buf, or
+ * NULL when the watched device is traced itself.
+ */
+#define NIC_DESCRIBE_LEN	(NIC_MAX_DEVS * (IF_NAMESIZE + 2) + 96)
+const char *nic_set_describe(char *buf, size_t len, const struct nic_info *nic);
+/* The first device of the set (traced or above) that no longer exists, or NULL. */
+const char *nic_set_gone(const struct nic_info *nic);
 /* What the kernel does with the NIC's receive work (nic_kernel.c); 0 / false: not known or none. */
 struct nic_rx_facts {
 	bool threaded_napi;	/* /sys/class/net/DEV/threaded */
 	bool preempt_rt;	/* /sys/kernel/realtime: interrupts are threads */
+	/*
+	 * The thread that runs NET_RX for this NIC, when it is a thread: an IRQ
+	 * thread (irq/N-NAME, PREEMPT_RT) or a NAPI thread (napi/NAME-ID).  Its
+	 * pid, name and policy (SCHED_OTHER, SCHED_FIFO ...; -1 unknown), and
+	 * whether NET_RX then shares the CPU fairly with applications
+	 * (rx_fair: a normal policy) or still preempts them (a real-time one).
+	 */
+	int rx_thread_pid, rx_thread_policy, rx_thread_prio;
+	char rx_thread[40];
+	bool rx_fair;
 	long budget_usecs;	/* net.core.netdev_budget_usecs */
 	double irq_cap_pps;	/* coalescing timer: interrupts/s at most */
 	double frames_per_irq;	/* coalescing frame count */
@@ -101,6 +160,8 @@ struct nic_rx_facts {
 	double irq_dynamic_floor_pps;	/* the lowest rate that mode holds to (coal_dynamic_floor_pps), 0 unknown */
 };
 void nic_rx_facts(const struct nic_info *nic, struct nic_rx_facts *out);
+/* One line: which receive work runs at strict priority, for the header. */
+void nic_rx_priority_note(const struct nic_rx_facts *fx, char *buf, size_t len);
 
 /* The interface carrying the IPv4 default route (from /proc/net/route). */
 int nic_default_ifname(char *buf, size_t len);

@@ -18,6 +18,7 @@
 #include "probe.h"
 
 _Static_assert(sizeof(struct lt_counters) % 8 == 0, "per-CPU values are 8-byte aligned");
+_Static_assert(NIC_MAX_DEVS == LT_MAX_DEVS, "a device set fits the BPF filter");
 
 #include "probe_priv.h"
 
@@ -129,6 +130,23 @@ static bool tp_in_btf(const struct btf *vmlinux, const char *tp)
 	return vmlinux && btf__find_by_name_kind(vmlinux, name, BTF_KIND_TYPEDEF) > 0;
 }
 
+/*
+ * tp_btf programs name their tracepoint by a BTF id of the running kernel's
+ * own BTF, so an external file (--btf) means raw_tp; so does --attach raw_tp.
+ */
+static bool choose_variant(struct probe *p, const struct probe_opts *opts, const struct btf *vmlinux)
+{
+	if (opts->attach == PROBE_ATTACH_RAW_TP)
+		p->variant_reason = "forced by --attach raw_tp";
+	else if (p->btf_external)
+		p->variant_reason = "external BTF: tp_btf needs the kernel's own";
+	else if (!tp_in_btf(vmlinux, "irq_handler_entry"))
+		p->variant_reason = "the kernel's BTF has no btf_trace_* types";
+	else
+		p->variant_reason = "the kernel's BTF describes the tracepoints";
+	return opts->attach != PROBE_ATTACH_RAW_TP && !p->btf_external && tp_in_btf(vmlinux, "irq_handler_entry");
+}
+
 static bool tp_in_tracefs(const char *tp)
 {
 	static const char *const roots[] = { "/sys/kernel/tracing/events", "/sys/kernel/debug/tracing/events" };
@@ -142,6 +160,12 @@ static bool tp_in_tracefs(const char *tp)
 				return true;
 		}
 	return false;
+}
+
+/* raw_tp attaches by name: any sign that the kernel has the tracepoint will do */
+static bool tp_for_raw(const struct btf *vmlinux, const char *tp)
+{
+	return tp_in_btf(vmlinux, tp) || tp_in_tracefs(tp) || probe_tp_in_kallsyms(tp);
 }
 
 /*
@@ -162,24 +186,55 @@ static void wait_calls(struct livelock_bpf *s)
 		bpf_program__set_autoload(w[i].prog, tp_in_tracefs(w[i].tp));
 }
 
+/* The traced devices: the set of nic_discover_lower(), else the device alone. */
+static int traced_devs(const struct nic_info *nic, struct nic_dev *out)
+{
+	if (!nic->set.n_traced) {
+		snprintf(out[0].name, sizeof(out[0].name), "%s", nic->name);
+		out[0].ifindex = nic->ifindex;
+		return 1;
+	}
+	memcpy(out, nic->set.traced, (size_t)nic->set.n_traced * sizeof(*out));
+	return nic->set.n_traced;
+}
+
+/* The BPF filter: the traced devices, and the ifindexes their packets carry up to the watched one. */
+static void set_targets(struct livelock_bpf *k, const struct nic_info *nic)
+{
+	struct nic_dev d[NIC_MAX_DEVS];
+	int n = traced_devs(nic, d), m = 0;
+
+	for (int i = 0; i < n; i++) {
+		k->rodata->targ_ifindex[i] = d[i].ifindex;
+		k->rodata->targ_iif[m++] = d[i].ifindex;
+	}
+	for (int i = 0; i < nic->set.n_above && m < LT_MAX_DEVS; i++)
+		k->rodata->targ_iif[m++] = nic->set.above[i].ifindex;
+	k->rodata->targ_n_ifindex = (__u32)n;
+	k->rodata->targ_n_iif = (__u32)m;
+}
+
 /*
- * The XDP arrival counter, through a bpf_link so that it goes with the process.
+ * The XDP arrival counter, through a bpf_link so that it goes with the
+ * process; one program on every traced device, its counters their sum.
  * Never over an XDP program someone else attached: then tracepoints count.
  */
 static void xdp_attach(struct probe *p, enum probe_xdp mode)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, lo);
+	struct nic_dev d[NIC_MAX_DEVS];
+	int n = traced_devs(&p->nic, d);
 	__u32 id = 0;
-	int fd;
 
 	if (mode == PROBE_XDP_OFF)
 		return;
-	if (!bpf_xdp_query_id(p->nic.ifindex, 0, &id) && id) {
-		snprintf(p->xdp_note, sizeof(p->xdp_note),
-			 "XDP program %u is already attached to %s: left alone, arrivals from tracepoints",
-			 id, p->nic.name);
-		return;
-	}
+	for (int i = 0; i < n; i++)
+		if (!bpf_xdp_query_id(d[i].ifindex, 0, &id) && id) {
+			snprintf(p->xdp_note, sizeof(p->xdp_note),
+				 "XDP program %u is already attached to %s: left alone, arrivals from tracepoints",
+				 id, d[i].name);
+			return;
+		}
 	p->xdp = xdp_count_bpf__open_and_load();
 	p->xdp_percpu = calloc(p->ncpus, sizeof(__u64));
 	if (!p->xdp || !p->xdp_percpu) {
@@ -188,17 +243,20 @@ static void xdp_attach(struct probe *p, enum probe_xdp mode)
 		return;
 	}
 	lo.flags = mode == PROBE_XDP_GENERIC ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
-	fd = bpf_link_create(bpf_program__fd(p->xdp->progs.xdp_count), p->nic.ifindex,
-			     BPF_XDP, &lo);
-	if (fd < 0) {
-		snprintf(p->xdp_note, sizeof(p->xdp_note), "cannot attach XDP (%s) to %s: %s",
-			 mode == PROBE_XDP_GENERIC ? "generic" : "native", p->nic.name,
-			 strerror(errno));
-		return;
-	}
-	p->xdp_link = fd;
-}
+	for (int i = 0; i < n; i++) {
+		int fd = bpf_link_create(bpf_program__fd(p->xdp->progs.xdp_count), d[i].ifindex,
+					 BPF_XDP, &lo);
 
+		if (fd < 0) {
+			snprintf(p->xdp_note, sizeof(p->xdp_note), "cannot attach XDP (%s) to %s: %s",
+				 mode == PROBE_XDP_GENERIC ? "generic" : "native", d[i].name,
+				 strerror(errno));
+			probe_xdp_detach(p);	/* all or none: a partial count is no count */
+			return;
+		}
+		p->xdp_link[p->n_xdp_link++] = fd;
+	}
+}
 
 /*
  * Sampling: sched_switch attached for good (a reader's time on a CPU starts
@@ -278,14 +336,15 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 	       struct probe **out, const char **msg)
 {
 	struct probe *p = calloc(1, sizeof(*p));
+	LIBBPF_OPTS(bpf_object_open_opts, oo);
 	struct btf *vmlinux = NULL;
 	struct hook hooks[24];
+	struct bpf_program *prog;
 	int n, err;
 
 	*msg = NULL;
 	if (!p)
 		return -ENOMEM;
-	p->xdp_link = -1;
 	verbose = opts->verbose;
 	libbpf_set_print(print_fn);
 	p->nic = *nic;
@@ -303,26 +362,27 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 		err = -ENOMEM;
 		goto fail;
 	}
-	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
-		*msg = "this kernel has no BTF (/sys/kernel/btf/vmlinux): livelock-trace needs CONFIG_DEBUG_INFO_BTF=y";
-		err = -ENOENT;
+	err = probe_btf_find(opts->btf, p->btf_path, sizeof(p->btf_path), &p->btf_external, msg);
+	if (err)
 		goto fail;
-	}
-	vmlinux = btf__load_vmlinux_btf();
-	p->skel = livelock_bpf__open();
+	/* an external file describes the types; tp_btf needs them in the kernel itself */
+	vmlinux = p->btf_external ? btf__parse(p->btf_path, NULL) : btf__load_vmlinux_btf();
+	if (libbpf_get_error(vmlinux))
+		vmlinux = NULL;
+	oo.btf_custom_path = p->btf_external ? p->btf_path : NULL;
+	p->skel = livelock_bpf__open_opts(&oo);
 	if (!p->skel) {
 		err = -errno;
 		*msg = "cannot open the BPF object";
 		goto fail;
 	}
-	p->skel->rodata->targ_ifindex = nic->ifindex;
+	set_targets(p->skel, nic);
 	p->skel->rodata->targ_netns = nic->netns_ino;
 
 	n = hooks_of(p->skel, hooks);
-	p->use_btf = vmlinux && tp_in_btf(vmlinux, "irq_handler_entry");
+	p->use_btf = choose_variant(p, opts, vmlinux);
 	for (int i = 0; i < n; i++) {
-		bool have = p->use_btf ? tp_in_btf(vmlinux, hooks[i].tp)
-				       : tp_in_tracefs(hooks[i].tp) || tp_in_btf(vmlinux, hooks[i].tp);
+		bool have = p->use_btf ? tp_in_btf(vmlinux, hooks[i].tp) : tp_for_raw(vmlinux, hooks[i].tp);
 
 		bpf_program__set_autoload(hooks[i].btf, have && p->use_btf);
 		bpf_program__set_autoload(hooks[i].raw, have && !p->use_btf);
@@ -332,12 +392,18 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 			snprintf(p->missing + l, MISSING_MAX - l, "%s%s", l ? " " : "", hooks[i].tp);
 		}
 	}
+	if (!bpf_program__autoload(p->use_btf ? p->skel->progs.stack_packet_btf : p->skel->progs.stack_packet_raw)) {
+		*msg = p->use_btf ? "the kernel's BTF has no net:netif_receive_skb tracepoint to count packets with"
+				  : "found no net:netif_receive_skb tracepoint to count packets with (in the BTF, tracefs or /proc/kallsyms)";
+		err = -ENOENT;
+		goto fail;
+	}
 	/*
 	 * Deliveries: socket enqueues (sock:sk_data_ready, 6.10+) where the kernel
 	 * has them; else reads (skb_copy_datagram_iovec) and UDP frees
 	 * (consume_skb), exact before 6.17 deferred UDP frees.
 	 */
-	p->delivery = tp_in_btf(vmlinux, "sk_data_ready") || tp_in_tracefs("sk_data_ready") ?
+	p->delivery = tp_for_raw(vmlinux, "sk_data_ready") ?
 		"socket enqueue" : "read";
 	if (!strcmp(p->delivery, "socket enqueue")) {
 		bpf_program__set_autoload(p->skel->progs.copy_datagram_btf, false);
@@ -366,9 +432,11 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 	if (opts->verbose)
 		fprintf(stderr, "livelock-trace: deliveries counted at %s\n", p->delivery);
 	if (opts->verbose)
-		fprintf(stderr, "livelock-trace: attaching as %s%s%s\n",
-			p->use_btf ? "tp_btf" : "raw_tp",
+		fprintf(stderr, "livelock-trace: attaching as %s (%s), types from %s%s%s\n",
+			p->use_btf ? "tp_btf" : "raw_tp", p->variant_reason, p->btf_path,
 			*p->missing ? "; this kernel lacks: " : "", p->missing);
+	bpf_object__for_each_program(prog, p->skel->obj)
+		p->n_programs += bpf_program__autoload(prog);
 
 	err = livelock_bpf__load(p->skel);
 	if (err) {
@@ -408,9 +476,9 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 		}
 	}
 	xdp_attach(p, opts->xdp);
-	if (p->xdp_link >= 0)
+	if (p->n_xdp_link)
 		probe_xdp_total(p, &p->xdp_prev);
-	nic_read_stats(nic->name, &p->prev_stats);
+	nic_set_read_stats(nic, &p->prev_stats);
 	p->prev_t = cli_now_s();
 	btf__free(vmlinux);
 	*out = p;
@@ -431,6 +499,26 @@ const char *probe_variant(const struct probe *p)
 	return p->use_btf ? "tp_btf" : "raw_tp";
 }
 
+const char *probe_variant_reason(const struct probe *p)
+{
+	return p->variant_reason;
+}
+
+const char *probe_btf_path(const struct probe *p)
+{
+	return p->btf_path;
+}
+
+bool probe_btf_external(const struct probe *p)
+{
+	return p->btf_external;
+}
+
+int probe_programs(const struct probe *p)
+{
+	return p->n_programs;
+}
+
 const char *probe_delivery(const struct probe *p)
 {
 	return p->delivery;
@@ -446,12 +534,17 @@ const char *probe_missing(const struct probe *p)
 	return p->missing;
 }
 
+void probe_xdp_detach(struct probe *p)
+{
+	while (p->n_xdp_link > 0)
+		close(p->xdp_link[--p->n_xdp_link]);
+}
+
 void probe_close(struct probe *p)
 {
 	if (!p)
 		return;
-	if (p->xdp_link >= 0)
-		close(p->xdp_link);
+	probe_xdp_detach(p);
 	probe_window_end(p);
 	for (int i = 0; i < STACK_PROGS; i++)
 		bpf_link__destroy(p->stack_link[i]);

@@ -20,6 +20,11 @@ enum probe_xdp {
 	PROBE_XDP_GENERIC,	/* after the driver, in the stack's receive path */
 };
 
+enum probe_attach {
+	PROBE_ATTACH_AUTO,	/* tp_btf where the kernel's BTF describes the tracepoint, else raw_tp */
+	PROBE_ATTACH_RAW_TP,	/* raw_tp for every program (a kernel without btf_trace_* types) */
+};
+
 struct probe_opts {
 	bool verbose;		/* libbpf's messages and the variant chosen */
 	enum probe_xdp xdp;	/* arrival counter; never over someone's XDP program */
@@ -27,7 +32,21 @@ struct probe_opts {
 	bool stack_time;	/* time each packet's netif_receive_skb / GRO entry -> exit */
 	bool stack_time_auto;	/* ... loaded, attached only by probe_stack_time() */
 	bool sample;		/* attach the per-event programs only inside windows */
+	enum probe_attach attach;
+	const char *btf;	/* kernel types from this file (NULL: the kernel's own, else a BTFHub-style file) */
 };
+
+/* "auto" or "raw_tp" (also the values of LIVELOCK_TRACE_ATTACH); false for another word. */
+bool probe_parse_attach(const char *word, enum probe_attach *out);
+/*
+ * Where the kernel's types come from: want (--btf) when given, else
+ * /sys/kernel/btf/vmlinux, else PROBE_BTF_DIRS/RELEASE.btf.  0 with the path
+ * in buf (and *external true for a file other than the kernel's own), or a
+ * negative errno and *msg: one line saying what to install.
+ */
+#define PROBE_KERNEL_BTF "/sys/kernel/btf/vmlinux"
+#define PROBE_BTF_DIRS	 "/var/lib/livelock-trace/btf", "/usr/lib/livelock-trace/btf"
+int probe_btf_find(const char *want, char *buf, size_t len, bool *external, const char **msg);
 
 /* Returns 0 or a negative errno; *msg then says what to do (one line). */
 int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
@@ -53,6 +72,13 @@ int probe_stack_time(struct probe *p, bool on);
 int probe_window_programs(const struct probe *p);
 /* Which attach variant and which hooks were missing, for -v and the header. */
 const char *probe_variant(const struct probe *p);
+/* Why that variant ("the kernel's BTF describes the tracepoints", "forced by --attach raw_tp", ...). */
+const char *probe_variant_reason(const struct probe *p);
+/* The BTF file the programs were relocated against, and whether it is the kernel's own. */
+const char *probe_btf_path(const struct probe *p);
+bool probe_btf_external(const struct probe *p);
+/* Programs loaded (attached always, or per window with sampling). */
+int probe_programs(const struct probe *p);
 const char *probe_missing(const struct probe *p);
 /* Why the XDP counter is not attached although asked for, or NULL. */
 const char *probe_xdp_note(const struct probe *p);

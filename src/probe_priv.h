@@ -29,9 +29,14 @@ struct probe {
 	int ncpus;
 	double prev_t;
 	bool use_btf;
+	const char *variant_reason;	/* why tp_btf or raw_tp */
+	char btf_path[256];		/* the types the programs were relocated against */
+	bool btf_external;		/* not the kernel's own /sys/kernel/btf/vmlinux */
+	int n_programs;			/* loaded */
 	const char *delivery;	/* "socket enqueue" or "read" */
 	struct xdp_count_bpf *xdp;
-	int xdp_link;		/* bpf_link fd: closed, it detaches */
+	int xdp_link[LT_MAX_DEVS];	/* bpf_link fds, one per traced device: closed, they detach */
+	int n_xdp_link;
 	__u64 *xdp_percpu, xdp_prev;
 	char xdp_note[160];
 	char missing[MISSING_MAX];
@@ -46,6 +51,10 @@ struct probe {
 	bool stack_auto, stack_on;		/* stack timing attached on demand, and now */
 	struct bpf_link *stack_link[STACK_PROGS];
 };
+
+void probe_xdp_detach(struct probe *p);
+/* probe_btf.c: the kernel has the tracepoint (its __tracepoint_NAME symbol) */
+bool probe_tp_in_kallsyms(const char *tp);
 
 /* probe_read.c */
 int probe_xdp_total(struct probe *p, __u64 *total);	/* the XDP counter over queues and CPUs */

@@ -269,7 +269,7 @@ int probe_read(struct probe *p, struct lt_sample *o)
 #undef D
 	read_napi_stats(p, o);
 	o->xdp_valid = false;
-	if (p->xdp_link >= 0) {
+	if (p->n_xdp_link) {
 		__u64 total;
 
 		if (!probe_xdp_total(p, &total)) {
@@ -279,12 +279,12 @@ int probe_read(struct probe *p, struct lt_sample *o)
 		}
 	}
 	probe_read_cost(p, o);
-	if (!nic_read_stats(p->nic.name, &st)) {
+	if (!nic_set_read_stats(&p->nic, &st)) {
 		o->drops_nic = (st.rx_missed_errors - p->prev_stats.rx_missed_errors) +
 			       (st.rx_fifo_errors - p->prev_stats.rx_fifo_errors) +
 			       (st.rx_over_errors - p->prev_stats.rx_over_errors);
 		p->prev_stats = st;
-	} else if (!nic_exists(p->nic.name)) {
+	} else if (nic_set_gone(&p->nic)) {
 		return -ENODEV;
 	}
 	p->prev = cur;

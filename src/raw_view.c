@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <time.h>
+#include "cli.h"
 #include "json.h"
 #include "raw_view.h"
 
@@ -98,23 +99,21 @@ static double per_s(uint64_t v, double dt)
 	return dt > 0 ? v / dt : 0;
 }
 
-void raw_view_interval(FILE *f, bool json, unsigned long line, const struct lt_sample *s)
+void raw_view_interval(FILE *f, bool json, unsigned long line, double interval_s,
+		       const struct lt_sample *s)
 {
-	char ts[16];
-	time_t now = time(NULL);
-	struct tm tm;
+	int dec = cli_stamp_decimals(interval_s), w = cli_stamp_width(dec);
+	char ts[24];
 
 	if (json) {
 		print_json(f, s);
 		return;
 	}
 	if (line % RAW_VIEW_HEADER_EVERY == 0)
-		fprintf(f, "%-8s %10s %10s %9s %9s %11s %9s %11s %8s %8s %8s %8s\n",
-			"time", "stack/s", "deliv/s", "irqs/s", "isr_us", "polls/s", "pkt/poll",
+		fprintf(f, "%-*s %10s %10s %9s %9s %11s %9s %11s %8s %8s %8s %8s\n",
+			w, "time", "stack/s", "deliv/s", "irqs/s", "isr_us", "polls/s", "pkt/poll",
 			"sirq_us/pk", "drp_nic", "drp_blog", "drp_sock", "drp_oth");
-	localtime_r(&now, &tm);
-	strftime(ts, sizeof(ts), "%H:%M:%S", &tm);
-	fprintf(f, "%-8s %10.0f %10.0f %9.0f", ts, per_s(s->stack_packets, s->interval_s),
+	fprintf(f, "%-*s %10.0f %10.0f %9.0f", w, cli_stamp(ts, sizeof(ts), dec), per_s(s->stack_packets, s->interval_s),
 		per_s(s->delivered_packets, s->interval_s), per_s(s->irqs, s->interval_s));
 	if (s->irqs)
 		fprintf(f, " %9.2f", s->isr_ns / 1e3 / s->irqs);

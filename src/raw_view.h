@@ -12,6 +12,8 @@
 struct json;
 /* The raw signals as fields of an open JSON object (all but interval_s). */
 void raw_view_json_fields(struct json *j, const struct lt_sample *s);
-void raw_view_interval(FILE *f, bool json, unsigned long line, const struct lt_sample *s);
+/* interval_s: what the user asked for (under 1 s, timestamps with decimals) */
+void raw_view_interval(FILE *f, bool json, unsigned long line, double interval_s,
+		       const struct lt_sample *s);
 
 #endif

@@ -74,6 +74,14 @@ int record_write_header(FILE *f, const struct nic_info *nic, const struct record
 		json_obj_end(&j);
 	}
 	json_arr_end(&j);
+	if (nic->set.n_above) {	/* watched: an upper device; traced: its lower ones */
+		json_str(&j, "upper", nic->set.above[0].name);
+		json_str(&j, "upper_kind", *nic->set.kind ? nic->set.kind : NULL);
+		json_arr(&j, "lower");
+		for (int i = 0; i < nic->set.n_traced; i++)
+			json_str(&j, NULL, nic->set.traced[i].name);
+		json_arr_end(&j);
+	}
 	json_obj_end(&j);
 
 	json_obj(&j, "coalesce");
@@ -131,6 +139,19 @@ int record_write_header(FILE *f, const struct nic_info *nic, const struct record
 	json_u64(&j, "window", o->est->window ? o->est->window : EST_DEFAULT_WINDOW);
 	json_str(&j, "xdp", o->xdp);
 	json_u64(&j, "sample", o->sample > 1 ? o->sample : 1);
+	json_obj_end(&j);
+	json_obj(&j, "probes");
+	json_str(&j, "attach", o->attach);
+	json_str(&j, "attach_reason", o->attach_reason);
+	json_str(&j, "btf", o->btf);
+	json_bool(&j, "btf_external", o->btf_external);
+	json_obj_end(&j);
+	json_obj(&j, "rx_threads");
+	json_bool(&j, "preempt_rt", o->preempt_rt);
+	json_bool(&j, "threaded_napi", o->threaded_napi);
+	json_str(&j, "thread", o->rx_thread);
+	json_i64(&j, "policy", o->rx_thread_policy);
+	json_bool(&j, "fair", o->rx_fair);
 	json_obj_end(&j);
 	json_end(&j);
 	return ferror(f) ? -EIO : 0;

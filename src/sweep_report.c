@@ -230,6 +230,34 @@ static int flag_ignored(struct sweep_point *p, int n)
 	return bad;
 }
 
+/*
+ * --goal on a measured sweep: the setting the forecast picks (whatif.h),
+ * with the forecast's spread and what was measured in it, on stderr so the
+ * table and JSON on stdout stay as they are.
+ */
+static void recommend(const struct sweep_opts *o, const struct sweep_point *p, int n)
+{
+	struct whatif_result r[CMP_MAX_RUNS];
+	const char *why;
+	char set[64];
+	int pick;
+
+	if (o->goal == WHATIF_GOAL_NONE)
+		return;
+	for (int i = 0; i < n; i++)
+		r[i] = p[i].fc;
+	pick = whatif_recommend(r, n, o->goal, o->bound_us, &why);
+	if (pick < 0) {
+		fprintf(stderr, "livelock-trace: sweep: goal %s: %s\n", whatif_goal_name(o->goal), why);
+		return;
+	}
+	coal_setting_str(&p[pick].want, set, sizeof(set));
+	fprintf(stderr, "livelock-trace: sweep: goal %s: %s: forecast gamma %.0f pps (%.0f-%.0f), %.1f%% CPU at interrupt priority (%.1f-%.1f), p99 %.0f us; measured %.0f pps, %.1f%% CPU\n",
+		whatif_goal_name(o->goal), set, r[pick].now.gamma_pps, r[pick].gamma_lo, r[pick].gamma_hi,
+		r[pick].now.cpu_intr_pct, r[pick].cpu_lo, r[pick].cpu_hi, r[pick].now.latency_p99_us,
+		p[pick].run.m[CMP_OBSERVED].mean, p[pick].run.m[CMP_IRQ_SHARE].mean);
+}
+
 int sweep_report(const struct sweep_opts *o, const char *driver, const struct ethtool_coalesce *orig,
 		 struct sweep_point *p, int n, const char *dir)
 {
@@ -242,6 +270,7 @@ int sweep_report(const struct sweep_opts *o, const char *driver, const struct et
 		print_json(o, driver, orig, p, n, dir);
 	else
 		print_table(p, n);
+	recommend(o, p, n);
 	for (int i = 0; i < n; i++)
 		if (p[i].busy)
 			runs[m++] = p[i].run;

@@ -61,4 +61,30 @@ test_root_in_user_namespace() {
 	case "$err" in *"user namespace"*CAP_BPF*"--cap-add"*) ;; *) lt_fail "message does not explain: $err" ;; esac
 }
 
+# getopt takes "-1" for an option: the live command says which number is out of range
+test_negative_interval_and_count() {
+	local err rc args
+	for args in "lo -1:INTERVAL" "-1:INTERVAL" "-0.5 lo:INTERVAL" "lo 1 -1:COUNT" "1 -3:COUNT" "--json lo -2 5:INTERVAL"; do
+		err=$(timeout 10 "$LT_BIN" ${args%:*} 2>&1 >/dev/null); rc=$?
+		lt_assert_eq "$rc" 2 "exit code of '${args%:*}'" &&
+		lt_assert_eq "$(printf '%s\n' "$err" | wc -l)" 1 "stderr lines of '${args%:*}'" &&
+		case "$err" in "livelock-trace: bad value '-"*"' for ${args#*:}: expected "*) ;;
+		*) lt_fail "'${args%:*}': $err"; return ;; esac || return
+	done
+}
+
+# --exit-after-attach is for tests: it works, the user's --help does not show it
+test_help_hides_test_hook() {
+	local help
+	help=$("$LT_BIN" --help) || { lt_fail "--help exit $?"; return; }
+	case "$help" in *"--record FILE"*) ;; *) lt_fail "--help lacks --record"; return ;; esac
+	lt_assert_eq "$(printf '%s\n' "$help" | grep -c -- '--exit-after-attach')" 0 "--exit-after-attach in --help" || return
+	# still accepted: an unknown option would be exit 2 before the privilege check
+	"$LT_BIN" --exit-after-attach --json -1 2>/dev/null; local rc=$?
+	lt_assert_eq "$rc" 2 "a bad INTERVAL beside --exit-after-attach"
+	local err
+	err=$("$LT_BIN" --exit-after-attach --bogus 2>&1)
+	lt_assert_eq "$err" "livelock-trace: unknown option '--bogus' (see --help)" "the hook is an option, --bogus is not"
+}
+
 lt_run_tests

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <getopt.h>
 #include "cli.h"
 
 static void test_grammar_rejects_what_strtod_takes(void **state)
@@ -122,6 +123,46 @@ static void test_printable(void **state)
 	assert_int_equal(cli_utf8_len("\xf4\x90\x80\x80"), 0);	/* beyond U+10FFFF */
 }
 
+static void test_stamp_decimals(void **state)
+{
+	char buf[24];
+	(void)state;
+	assert_int_equal(cli_stamp_decimals(1), 0);
+	assert_int_equal(cli_stamp_decimals(2.5), 0);
+	assert_int_equal(cli_stamp_decimals(0), 0);	/* not given: whole seconds */
+	assert_int_equal(cli_stamp_decimals(0.5), 1);
+	assert_int_equal(cli_stamp_decimals(0.1), 1);
+	assert_int_equal(cli_stamp_decimals(0.25), 2);
+	assert_int_equal(cli_stamp_decimals(0.125), 3);
+	assert_int_equal(cli_stamp_decimals(1.0 / 3), 3);
+	assert_int_equal(strlen(cli_stamp(buf, sizeof(buf), 0)), 8);
+	assert_int_equal(strlen(cli_stamp(buf, sizeof(buf), 2)), (size_t)cli_stamp_width(2));
+	assert_true(buf[8] == '.' && buf[9] >= '0' && buf[9] <= '9');
+}
+
+static void test_negative_operand(void **state)
+{
+	static const struct option lo[] = {
+		{ "record", required_argument, NULL, 1 }, { "json", no_argument, NULL, 2 },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *a1[] = { "lt", "eth0", "-1", NULL }, *a2[] = { "lt", "--record", "-1", "eth0", NULL };
+	char *a3[] = { "lt", "--json", "eth0", "1", "-5", NULL }, *a4[] = { "lt", "-v", "--", "-1", NULL };
+	char *a5[] = { "lt", "--rec", "-2", "-0.5", NULL };
+	int before, first;
+	(void)state;
+	assert_int_equal(cli_negative_operand(3, a1, lo, &before, &first), 2);
+	assert_int_equal(before, 1);
+	assert_int_equal(first, 1);
+	assert_int_equal(cli_negative_operand(4, a2, lo, &before, &first), 0);	/* a file named -1 */
+	assert_int_equal(cli_negative_operand(5, a3, lo, &before, &first), 4);
+	assert_int_equal(before, 2);
+	assert_int_equal(cli_negative_operand(4, a4, lo, &before, &first), 0);
+	assert_int_equal(cli_negative_operand(4, a5, lo, &before, &first), 3);	/* a prefix takes its value */
+	assert_int_equal(before, 0);
+	assert_int_equal(first, 0);
+}
+
 static void test_clock_moves_forward(void **state)
 {
 	double a = cli_now_s(), b = cli_now_s();
@@ -140,6 +181,8 @@ int main(void)
 		cmocka_unit_test(test_suggest),
 		cmocka_unit_test(test_printable),
 		cmocka_unit_test(test_clock_moves_forward),
+		cmocka_unit_test(test_stamp_decimals),
+		cmocka_unit_test(test_negative_operand),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

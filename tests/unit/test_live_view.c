@@ -82,10 +82,13 @@ static struct nic_info nic(void)
 	return n;
 }
 
+static double render_interval_s;	/* the INTERVAL the view is told, 0: not told */
+
 static char *render_opts(bool json, bool per_cpu, const struct lt_sample *samples, int n,
 			 bool summary)
 {
-	struct live_view_opts o = { .json = json, .per_cpu = per_cpu, .est = { .window = 3 } };
+	struct live_view_opts o = { .json = json, .per_cpu = per_cpu, .est = { .window = 3 },
+				    .interval_s = render_interval_s };
 	struct estimator *est = estimator_new(&o.est, 256);
 	struct nic_info ni = nic();
 	struct live_view v;
@@ -208,6 +211,67 @@ static void test_table_and_summary(void **state)
 	free(out);
 }
 
+static int count_lines(const char *out, const char *prefix)
+{
+	int n = 0;
+
+	for (const char *p = out; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		n += !strncmp(p, prefix, strlen(prefix));
+	return n;
+}
+
+/* The column header: at the top, then once after each "# model" line, never twice in a row. */
+static void test_header_once_after_model_line(void **state)
+{
+	struct lt_sample s[4] = { { .interval_s = 1, .probe_ns_per_irq = -1, .probe_ns_per_packet = -1 } };
+	const char *m;
+	char *out;
+	(void)state;
+	busy_sample(&s[1]);
+	busy_sample(&s[2]);
+	busy_sample(&s[3]);
+	out = render(false, s, 4, false);
+	assert_int_equal(count_lines(out, "# model "), 1);
+	assert_int_equal(count_lines(out, "time "), 2);
+	m = strstr(out, "# model ");
+	m = strchr(m, '\n') + 1;
+	assert_int_equal(strncmp(m, "time ", 5), 0);
+	m = strchr(m, '\n') + 1;
+	assert_true(m[0] >= '0' && m[0] <= '9');	/* a data line follows the header */
+	for (const char *p = out; (p = strstr(p, "\ntime ")); p++)
+		assert_int_not_equal(strncmp(strchr(p + 1, '\n') + 1, "time ", 5), 0);
+	free(out);
+}
+
+/* INTERVAL under 1 s: HH:MM:SS.d, the columns still aligned under the header. */
+static void test_subsecond_timestamps(void **state)
+{
+	struct lt_sample s[2] = { { .interval_s = 0.5, .probe_ns_per_irq = -1, .probe_ns_per_packet = -1 },
+				  { .interval_s = 0.5, .probe_ns_per_irq = -1, .probe_ns_per_packet = -1 } };
+	const char *hdr, *line, *q;
+	char *out;
+	(void)state;
+	render_interval_s = 0.5;
+	out = render(false, s, 2, false);
+	render_interval_s = 0;
+	hdr = strstr(out, "time ");
+	assert_non_null(hdr);
+	line = strchr(hdr, '\n') + 1;
+	assert_true(line[2] == ':' && line[5] == ':' && line[8] == '.' && line[9] >= '0' && line[9] <= '9');
+	assert_true(line[10] == ' ');
+	q = line + 10;	/* lambda/s right-aligned over its cell */
+	while (*q == ' ')
+		q++;
+	while (*q && *q != ' ')
+		q++;
+	assert_int_equal(q - line, strstr(hdr, "lambda/s") + 8 - hdr);
+	free(out);
+	out = render(false, s, 1, false);	/* not told: whole seconds */
+	line = strchr(strstr(out, "time "), '\n') + 1;
+	assert_true(line[8] == ' ');
+	free(out);
+}
+
 static void test_json_summary_clean(void **state)
 {
 	struct lt_sample s = { .interval_s = 1, .probe_ns_per_irq = -1, .probe_ns_per_packet = -1 };
@@ -280,6 +344,8 @@ int main(void)
 		cmocka_unit_test(test_json_busy),
 		cmocka_unit_test(test_json_idle),
 		cmocka_unit_test(test_table_and_summary),
+		cmocka_unit_test(test_header_once_after_model_line),
+		cmocka_unit_test(test_subsecond_timestamps),
 		cmocka_unit_test(test_json_summary_clean),
 		cmocka_unit_test(test_per_cpu),
 		cmocka_unit_test(test_cost_counters_in_json),

@@ -113,7 +113,7 @@ comp_words() {	# CMD OPTION
 
 test_completion_words_are_the_commands_words() {
 	local spec c o args want have
-	for spec in "live --xdp" "live --deliver" "live --model" "live --mapping" "model --dma" \
+	for spec in "live --xdp" "live --deliver" "live --model" "live --mapping" "live --attach" "model --dma" \
 		    "simulate --dma" "simulate --service" "simulate --arrivals" "sweep --goal" "sweep --adaptive"; do
 		read -r c o <<<"$spec"
 		case $c in

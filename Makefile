@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 # livelock-trace build.  `make` builds ./livelock-trace, `make test` runs every
-# test, `make STATIC=1` builds ./livelock-trace-static for the lab guest.
+# test, `make STATIC=1` builds ./livelock-trace-static for the lab guest;
+# `make install`, `make deb`: mk/install.mk; `make fuzz`: mk/fuzz.mk.
 # Rule chain: bpf/X.bpf.c -> build/X.bpf.o -> build/X.skel.h -> src objects -> binary.
 
 CLANG   ?= clang
@@ -52,7 +53,8 @@ endif
 
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all test unit tools clean bench floor lab lab-smoke static FORCE
+.PHONY: all test unit tools clean bench floor lab lab-smoke static FORCE \
+	install uninstall deb man fuzz fuzz-build
 
 all: $(BIN) tools
 
@@ -114,7 +116,7 @@ unit: $(UNIT_BINS)
 
 # The one test command: unit tests always; integration tests and the lab
 # smoke (QEMU guests with real NIC drivers) as root.
-test: $(BIN) unit tools static
+test: $(BIN) unit tools static fuzz-build
 	$(Q)tests/run
 
 bench: $(BIN) tools
@@ -133,5 +135,7 @@ lab-smoke: $(BIN) tools static
 clean:
 	rm -rf build livelock-trace livelock-trace-static
 
+include mk/install.mk mk/fuzz.mk
+
 -include $(OBJS:.o=.d) $(BPF_OBJS:.o=.d) $(UNIT_BINS:=.d) $(TOOL_BINS:=.d) \
-	 $(FLOOR_DIR)/floor.bpf.d $(FLOOR_DIR)/floor.d
+	 $(FLOOR_DIR)/floor.bpf.d $(FLOOR_DIR)/floor.d $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)

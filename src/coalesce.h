@@ -95,6 +95,8 @@ bool coal_equal(const struct ethtool_coalesce *a, const struct ethtool_coalesce 
  */
 int coal_save(const char *path, const struct coal_saved *sv);
 int coal_load(const char *path, struct coal_saved *sv);
+/* Pure: the text of a save file (NUL-terminated) -> *sv; 0 or -EBADMSG. */
+int coal_parse(const char *text, struct coal_saved *sv);
 /* Default save path for a device: COAL_SAVE_DIR/coalesce-IFACE.json. */
 void coal_default_path(const char *ifname, char *buf, size_t len);
 

@@ -101,22 +101,19 @@ int coal_save(const char *path, const struct coal_saved *sv)
 	return err;
 }
 
-int coal_load(const char *path, struct coal_saved *sv)
+static bool in_range(double x, double max)
 {
-	char buf[4096];
-	size_t n;
+	return x >= 0 && x <= max;	/* false for NAN (absent) too */
+}
+
+int coal_parse(const char *text, struct coal_saved *sv)
+{
 	struct jv *v;
-	FILE *f = fopen(path, "r");
 	const char *s;
 	int err = -EBADMSG;
 
 	memset(sv, 0, sizeof(*sv));
-	if (!f)
-		return -errno;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	v = jv_parse(buf);
+	v = jv_parse(text);
 	if (!v)
 		return -EBADMSG;
 	s = jv_str(v, "saved_by");
@@ -125,8 +122,9 @@ int coal_load(const char *path, struct coal_saved *sv)
 		goto out;
 	snprintf(sv->ifname, sizeof(sv->ifname), "%s", jv_str(v, "device"));
 	snprintf(sv->driver, sizeof(sv->driver), "%s", jv_str(v, "driver") ? jv_str(v, "driver") : "");
-	sv->ifindex = isfinite(jv_num(v, "ifindex")) ? (unsigned int)jv_num(v, "ifindex") : 0;
-	sv->pid = isfinite(jv_num(v, "pid")) ? (long)jv_num(v, "pid") : 0;
+	/* out of range (1e20, -1) is as unknown as absent: 0, not a wrapped value */
+	sv->ifindex = in_range(jv_num(v, "ifindex"), UINT32_MAX) ? (unsigned int)jv_num(v, "ifindex") : 0;
+	sv->pid = in_range(jv_num(v, "pid"), INT32_MAX) ? (long)jv_num(v, "pid") : 0;
 	for (size_t i = 0; i < N_FIELDS; i++) {
 		char key[64];
 		double x;
@@ -141,4 +139,19 @@ int coal_load(const char *path, struct coal_saved *sv)
 out:
 	jv_free(v);
 	return err;
+}
+
+int coal_load(const char *path, struct coal_saved *sv)
+{
+	char buf[4096];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	memset(sv, 0, sizeof(*sv));
+	if (!f)
+		return -errno;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return coal_parse(buf, sv);
 }

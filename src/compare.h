@@ -70,6 +70,8 @@ unsigned int compare_steady_range(const double *lambda, const double *observed, 
  * returns 0, or -1 after writing one line to err.
  */
 int compare_load(const char *path, struct cmp_run *run, FILE *err);
+/* The same from an open stream (f is left open); `path` names it in messages. */
+int compare_load_stream(FILE *f, const char *path, struct cmp_run *run, FILE *err);
 /* Verdict of b against a for metric m: a difference within the two runs' spreads is noise. */
 enum cmp_verdict compare_verdict(const struct cmp_run *a, const struct cmp_run *b, enum cmp_metric m,
 				 double *diff_pct);

@@ -345,10 +345,9 @@ out:
 	return rc;
 }
 
-int compare_load(const char *path, struct cmp_run *r, FILE *err)
+int compare_load_stream(FILE *f, const char *path, struct cmp_run *r, FILE *err)
 {
 	struct loader *ld = calloc(1, sizeof(*ld));
-	FILE *f;
 	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
@@ -359,9 +358,6 @@ int compare_load(const char *path, struct cmp_run *r, FILE *err)
 		return -1;
 	}
 	ld->r = r;
-	f = open_record(path, err);
-	if (!f)
-		goto out;
 	if (load_lines(ld, f, path, err))
 		goto out;
 	finish_edges(ld);
@@ -377,8 +373,22 @@ int compare_load(const char *path, struct cmp_run *r, FILE *err)
 	r->proto_us /= r->busy;
 	rc = 0;
 out:
-	if (f)
-		fclose(f);
 	free(ld);
+	return rc;
+}
+
+int compare_load(const char *path, struct cmp_run *r, FILE *err)
+{
+	FILE *f = open_record(path, err);
+	int rc;
+
+	if (!f) {
+		memset(r, 0, sizeof(*r));
+		copy_str(r->path, sizeof(r->path), path);
+		r->buffer = r->cpus = NAN;
+		return -1;
+	}
+	rc = compare_load_stream(f, path, r, err);
+	fclose(f);
 	return rc;
 }

@@ -89,7 +89,7 @@ static void take_line(struct fc_record *r, const struct jv *o, struct fc_costs *
 	}
 }
 
-int fc_record_load(const char *path, struct fc_record *r, FILE *err)
+int fc_record_read(FILE *f, const char *path, struct fc_record *r, FILE *err)
 {
 	struct fc_costs *rows = calloc(MAX_COST_ROWS, sizeof(*rows));
 	struct busy_acc b = { 0 };
@@ -97,18 +97,12 @@ int fc_record_load(const char *path, struct fc_record *r, FILE *err)
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
-	struct stat st;
-	FILE *f;
 	int rc = 0;
 
 	memset(r, 0, sizeof(*r));
 	r->lambda_pps = r->observed_pps = r->capacity_pps = NAN;
 	if (!rows)
 		return bad(err, path, strerror(ENOMEM));
-	if (stat(path, &st) || !S_ISREG(st.st_mode) || !(f = fopen(path, "r"))) {
-		free(rows);
-		return bad(err, path, errno ? strerror(errno) : "not a regular file");
-	}
 	while ((len = getline(&line, &cap, f)) > 0) {
 		struct jv *o;
 
@@ -147,7 +141,6 @@ int fc_record_load(const char *path, struct fc_record *r, FILE *err)
 		jv_free(o);
 	}
 	free(line);
-	fclose(f);
 	if (!rc && !r->have_costs && nrows) {
 		median_costs(rows, nrows < MAX_COST_ROWS ? nrows : MAX_COST_ROWS, &r->costs);
 		r->have_costs = fc_costs_valid(&r->costs);
@@ -168,4 +161,21 @@ int fc_record_load(const char *path, struct fc_record *r, FILE *err)
 		r->busy = b.seen;
 	}
 	return 0;
+}
+
+int fc_record_load(const char *path, struct fc_record *r, FILE *err)
+{
+	struct stat st;
+	FILE *f;
+	int rc;
+
+	errno = 0;
+	if (stat(path, &st) || !S_ISREG(st.st_mode) || !(f = fopen(path, "r"))) {
+		memset(r, 0, sizeof(*r));
+		r->lambda_pps = r->observed_pps = r->capacity_pps = NAN;
+		return bad(err, path, errno ? strerror(errno) : "not a regular file");
+	}
+	rc = fc_record_read(f, path, r, err);
+	fclose(f);
+	return rc;
 }

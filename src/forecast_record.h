@@ -32,5 +32,7 @@ struct fc_record {
 
 /* 0, or 1 after one line on err saying what is wrong with the file. */
 int fc_record_load(const char *path, struct fc_record *r, FILE *err);
+/* The same from an open stream (f is left open); `path` names it in messages. */
+int fc_record_read(FILE *f, const char *path, struct fc_record *r, FILE *err);
 
 #endif

@@ -190,9 +190,13 @@ bool num_parse_range(const char *s, const char *opt, double max,
 
 uint64_t num_range_points(const struct num_range *r)
 {
+	double n;
+
 	if (r->to <= r->from)
 		return 1;
-	return (uint64_t)floor((r->to - r->from) / r->step + 1e-9) + 1;
+	n = floor((r->to - r->from) / r->step + 1e-9) + 1;
+	/* a step tiny against the span (1e-300 over 1e9: inf) is more points than any caller takes */
+	return n < (double)UINT64_MAX ? (uint64_t)n : UINT64_MAX;
 }
 
 double num_range_at(const struct num_range *r, uint64_t i)

@@ -124,6 +124,36 @@ static size_t build_reply(char *buf, const uint16_t *attrs, int n)
 	return nh->nlmsg_len;
 }
 
+/* Found by tests/fuzz/fuzz_coalesce_save: an ifindex or pid out of range was cast (UB). */
+static void test_save_file_out_of_range_ids(void **state)
+{
+	char text[1024];
+	struct coal_saved sv;
+	FILE *f = fopen("tests/fixtures/coalesce/e1000-saved.json", "r");
+	size_t n;
+
+	(void)state;
+	assert_non_null(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	assert_int_equal(coal_parse(text, &sv), 0);
+	assert_int_equal(sv.ifindex, 3);
+	assert_int_equal(sv.pid, 4242);
+	assert_string_equal(sv.driver, "e1000");
+	assert_int_equal(sv.ec.rx_coalesce_usecs, 3);
+	assert_int_equal(coal_parse("{\"saved_by\":\"livelock-trace sweep\",\"format\":1,\"device\":\"x\","
+				    "\"ifindex\":1e20,\"pid\":-1e30,\"coalesce\":{}}", &sv), -EBADMSG);
+	f = fopen("tests/fixtures/coalesce/ids-out-of-range.json", "r");
+	assert_non_null(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	assert_int_equal(coal_parse(text, &sv), 0);	/* the settings are good: only the ids are unknown */
+	assert_int_equal(sv.ifindex, 0);
+	assert_int_equal(sv.pid, 0);
+}
+
 static void test_netlink_reply(void **state)
 {
 	char buf[512];
@@ -239,6 +269,7 @@ int main(void)
 		cmocka_unit_test(test_setting),
 		cmocka_unit_test(test_equal),
 		cmocka_unit_test(test_save_file),
+		cmocka_unit_test(test_save_file_out_of_range_ids),
 		cmocka_unit_test(test_netlink_reply),
 		cmocka_unit_test(test_usecs_note),
 		cmocka_unit_test(test_irq_cap),

@@ -64,6 +64,18 @@ static void test_range(void **state)
 	assert_false(num_parse_range("a:b:c", "--rate", 1e9, &r));
 }
 
+/* Found by tests/fuzz/fuzz_numparse: the count was inf cast to an integer (UB, 0 rows on x86). */
+static void test_range_points_tiny_step(void **state)
+{
+	struct num_range r;
+
+	(void)state;
+	assert_true(num_parse_range("1e-9:1e9:1e-300", "--rate", 1e9, &r));
+	assert_true(num_range_points(&r) == UINT64_MAX);	/* above every caller's limit */
+	assert_true(num_parse_range("1:1e9:1e-9", "--rate", 1e9, &r));
+	assert_true(num_range_points(&r) > 1000000000000000ull);
+}
+
 static void test_json_nonfinite_is_null(void **state)
 {
 	char buf[256] = { 0 };
@@ -88,6 +100,7 @@ int main(void)
 		cmocka_unit_test(test_double_rejects_garbage),
 		cmocka_unit_test(test_u64),
 		cmocka_unit_test(test_range),
+		cmocka_unit_test(test_range_points_tiny_step),
 		cmocka_unit_test(test_json_nonfinite_is_null),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

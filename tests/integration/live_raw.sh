@@ -148,9 +148,11 @@ test_kill9_leaves_nothing() {
 	after=$(bpftool link list 2>/dev/null | grep -c '^[0-9]')
 	lt_assert_ge "$after" $((before + 5)) "links while running" || return
 	lt_stop "$BG_trace" KILL
-	# the kernel frees the links with the last reference to them: give it up to 5 s
+	# the kernel frees the links, then the programs, with the last reference to them
+	# (the programs after an RCU grace period): give it up to 5 s
 	for _ in $(seq 100); do
-		[ "$(bpftool link list 2>/dev/null | grep -c '^[0-9]')" = "$before" ] && break
+		[ "$(bpftool link list 2>/dev/null | grep -c '^[0-9]')" = "$before" ] &&
+			[ "$(bpftool prog list 2>/dev/null | grep -c 'name \(irq_entry\|stack_packet\)')" = 0 ] && break
 		sleep 0.05
 	done
 	lt_assert_eq "$(bpftool link list 2>/dev/null | grep -c '^[0-9]')" "$before" "links after kill -9" &&

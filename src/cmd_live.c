@@ -34,7 +34,7 @@ struct live_opts {
 	const char *ifname;
 	double interval_s;
 	uint64_t count;		/* 0: until interrupted */
-	bool json, raw, verbose, exit_after_attach, per_cpu, stack_time, stack_time_off;
+	bool json, raw, verbose, exit_after_attach, per_cpu, per_queue, stack_time, stack_time_off;
 	unsigned int sample;	/* --sample N: probes attached 1/N of each interval; 0, 1 = always */
 	enum probe_xdp xdp;
 	enum probe_attach attach;	/* --attach, else LIVELOCK_TRACE_ATTACH */
@@ -75,6 +75,7 @@ static void usage(FILE *f)
 "                     driver, ring, coalescing, options; every interval; the\n"
 "                     summary) to FILE, for 'livelock-trace compare'\n"
 "  -C, --per-cpu      NET_RX softirq load per CPU under each line\n"
+"  -Q, --per-queue    every RX queue under each line (default: the hottest one)\n"
 "\n"
 "Model:\n"
 "  --deliver app|stack|forward  what 'observed' counts: packets of IFACE queued\n"
@@ -152,6 +153,7 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "record", required_argument, NULL, OPT_RECORD },
 		{ "per-cpu", no_argument, NULL, 'C' },
+		{ "per-queue", no_argument, NULL, 'Q' },
 		{ "deliver", required_argument, NULL, OPT_DELIVER },
 		{ "model", required_argument, NULL, OPT_MODEL },
 		{ "mapping", required_argument, NULL, OPT_MAPPING },
@@ -188,12 +190,13 @@ static int parse_args(int argc, char **argv, struct live_opts *o)
 	}
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":vhC", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":vhCQ", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_JSON: o->json = true; break;
 		case OPT_RAW: o->raw = true; break;
 		case OPT_RECORD: o->record = optarg; break;
 		case 'C': o->per_cpu = true; break;
+		case 'Q': o->per_queue = true; break;
 		case 'v': o->verbose = true; break;
 		case OPT_EXIT_AFTER_ATTACH: o->exit_after_attach = true; break;
 		case OPT_NO_CALIBRATE: o->est.no_calibrate = true; break;
@@ -345,6 +348,7 @@ static int open_window(struct probe *probe, int sfd, const struct live_opts *o, 
 struct live_out {
 	struct estimator *est;
 	struct live_view view, rec_view;
+	struct queue_view queues;
 	FILE *rec;
 	bool any;		/* an interval was shown: the summary has something to say */
 	char **argv;		/* the command line before getopt reordered it */
@@ -356,7 +360,7 @@ static int live_out_open(struct live_out *lo, const struct live_opts *o,
 {
 	struct live_view_opts vo = { .json = o->json, .per_cpu = o->per_cpu, .est = o->est,
 				     .sample = o->sample, .interval_s = o->interval_s, .probes = lo->probes,
-				     .rx_priority = lo->rx_priority };
+				     .rx_priority = lo->rx_priority, .queues = &lo->queues };
 	struct record_opts ro = { .argc = argc, .argv = lo->argv, .interval_s = o->interval_s,
 				  .est = &o->est, .xdp = xdp_words[o->xdp], .sample = o->sample,
 				  .attach = probe_variant(p), .attach_reason = probe_variant_reason(p),
@@ -386,6 +390,7 @@ static int live_out_open(struct live_out *lo, const struct live_opts *o,
 		fprintf(stderr, "livelock-trace: out of memory for the estimator\n");
 		return -ENOMEM;
 	}
+	queue_view_init(&lo->queues, nic, o->per_queue);
 	live_view_init(&lo->view, stdout, &vo);
 	if (o->record) {
 		lo->rec = fopen(o->record, "w");
@@ -412,6 +417,7 @@ static void live_out_interval(struct live_out *lo, const struct nic_info *nic,
 	struct estimate e;
 
 	estimator_update(lo->est, s, &e);
+	queue_view_update(&lo->queues, s, &e);
 	live_view_interval(stdout, &lo->view, nic, s, &e);
 	if (lo->rec)
 		live_view_interval(lo->rec, &lo->rec_view, nic, s, &e);

@@ -110,6 +110,7 @@ void live_view_header(FILE *f, struct live_view *v, const struct nic_info *nic)
 		fprintf(f, "# probes: %s\n", v->o.probes);
 	if (v->o.rx_priority)
 		fprintf(f, "# interrupt work: %s\n", v->o.rx_priority);
+	queue_view_header(f, v->o.queues);
 	if (v->o.sample > 1)
 		fprintf(f, "# sampled: probes attached for 1/%u of each interval; each line is that window's rates\n",
 			v->o.sample);
@@ -306,6 +307,7 @@ static void print_json(FILE *f, const struct live_view *v, const struct lt_sampl
 	json_str(&j, "state", est_state_name(e->state));
 	if (v->o.per_cpu)
 		json_cpus(&j, s);
+	queue_view_json(&j, v->o.queues);
 	/* the measurements behind it, as `--raw --json` prints them */
 	json_obj(&j, "raw");
 	raw_view_json_fields(&j, s);
@@ -400,6 +402,7 @@ void live_view_interval(FILE *f, struct live_view *v, const struct nic_info *nic
 		print_line(f, v, e);
 		if (v->o.per_cpu)
 			print_cpus(f, s);
+		queue_view_lines(f, v->o.queues);
 	}
 	fflush(f);
 }

@@ -83,15 +83,17 @@ lt_stop() {	# PID [SIG]: stop one background group now
 
 lt_netns_pair() {
 	local tag=$$-$RANDOM
-	NS_RX=ltrx-$tag
-	NS_TX=lttx-$tag
-	VETH_RX=ltr$RANDOM
-	VETH_TX=ltt$RANDOM
+	local pre=${LT_NAME_PREFIX:-lt}	# a test file's own prefix for its names
+	NS_RX=${pre}rx-$tag
+	NS_TX=${pre}tx-$tag
+	VETH_RX=${pre}r$RANDOM
+	VETH_TX=${pre}t$RANDOM
 	ip netns add "$NS_RX" || return 1
 	_lt_netns+=("$NS_RX")
 	ip netns add "$NS_TX" || return 1
 	_lt_netns+=("$NS_TX")
-	ip link add "$VETH_RX" netns "$NS_RX" type veth peer name "$VETH_TX" netns "$NS_TX" || return 1
+	local q=${LT_VETH_QUEUES:+numrxqueues $LT_VETH_QUEUES numtxqueues $LT_VETH_QUEUES}	# unset: one queue each
+	ip link add "$VETH_RX" $q netns "$NS_RX" type veth peer name "$VETH_TX" $q netns "$NS_TX" || return 1
 	ip -n "$NS_RX" addr add $LT_RX_ADDR/24 dev "$VETH_RX"
 	ip -n "$NS_TX" addr add $LT_TX_ADDR/24 dev "$VETH_TX"
 	ip -n "$NS_RX" link set lo up

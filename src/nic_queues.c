@@ -144,15 +144,23 @@ static void affinity_of(struct nic_queue *q, nic_affinity_fn aff, void *ctx, boo
 void nic_queues_build(const struct nic_info *nic, nic_affinity_fn aff, void *ctx,
 		      struct nic_queue_map *out)
 {
-	bool eff = false;
-
 	memset(out, 0, sizeof(*out));
 	from_netlink(nic, out);
 	from_irqs(nic, out);
 	qsort(out->q, (size_t)out->n, sizeof(out->q[0]), by_queue);
-	for (int i = 0; i < out->n; i++)
-		affinity_of(&out->q[i], aff, ctx, &eff);
-	out->effective = eff;
+	nic_queues_refresh_cpus(out, aff, ctx);
+}
+
+void nic_queues_refresh_cpus(struct nic_queue_map *m, nic_affinity_fn aff, void *ctx)
+{
+	bool eff = false;
+
+	for (int i = 0; i < m->n; i++) {
+		m->q[i].cpu = -1;
+		m->q[i].cpus[0] = 0;
+		affinity_of(&m->q[i], aff, ctx, &eff);
+	}
+	m->effective = eff;
 }
 
 static const char *proc_affinity(unsigned int irq, bool effective, void *ctx, char *buf, size_t len)
@@ -175,4 +183,9 @@ static const char *proc_affinity(unsigned int irq, bool effective, void *ctx, ch
 void nic_queues_discover(const struct nic_info *nic, struct nic_queue_map *out)
 {
 	nic_queues_build(nic, proc_affinity, NULL, out);
+}
+
+void nic_queues_refresh(struct nic_queue_map *m)
+{
+	nic_queues_refresh_cpus(m, proc_affinity, NULL);
 }

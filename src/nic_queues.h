@@ -50,6 +50,12 @@ void nic_queues_build(const struct nic_info *nic, nic_affinity_fn aff, void *ctx
 /* The same with /proc/irq. */
 void nic_queues_discover(const struct nic_info *nic, struct nic_queue_map *out);
 /*
+ * The CPUs again (affinity changes: irqbalance, an administrator, and on
+ * x86 an effective affinity moves only at the vector's next interrupt).
+ */
+void nic_queues_refresh_cpus(struct nic_queue_map *m, nic_affinity_fn aff, void *ctx);
+void nic_queues_refresh(struct nic_queue_map *m);	/* with /proc/irq */
+/*
  * A CPU list ("0-3,8,10-11\n"): its lowest CPU and how many it names.
  * 0, or -EINVAL for anything else (empty, a reversed range, junk).
  */

@@ -16,6 +16,7 @@ void queue_view_init(struct queue_view *qv, const struct nic_info *nic, bool all
 
 void queue_view_update(struct queue_view *qv, const struct lt_sample *s, struct estimate *e)
 {
+	nic_queues_refresh(&qv->map);	/* each interval: where its interrupts go now */
 	qm_account(&qv->map, s, &qv->rep);
 	qv->last_dt = s->interval_s;
 	qv->aggregate_state = e->state;

@@ -144,6 +144,15 @@ static void test_smp_affinity_fallback(void **state)
 	assert_int_equal(m.q[0].cpu, -1);
 	assert_string_equal(m.q[0].cpus, "");
 	assert_int_equal(m.q[1].cpu, -1);
+	/* the affinity moved: a refresh sees it, the queues stay */
+	struct aff moved[] = { { 36, "3\n", NULL }, { 38, "0\n", NULL }, { 0 } };
+
+	nic_queues_refresh_cpus(&m, fake_affinity, moved);
+	assert_int_equal(m.n, 2);
+	assert_true(m.effective);
+	assert_int_equal(m.q[0].cpu, 3);
+	assert_int_equal(m.q[1].cpu, 0);
+	assert_int_equal(m.q[1].irq, 38);
 	free(nic);
 }
 

@@ -85,6 +85,7 @@ static int open_window(struct probe *probe, int sfd, const struct live_opts *o, 
 struct live_out {
 	struct estimator *est;
 	struct live_view view, rec_view;
+	struct queue_view queues;
 	FILE *rec;
 	bool any;		/* an interval was shown: the summary has something to say */
 	char **argv;		/* the command line before getopt reordered it */
@@ -97,7 +98,7 @@ static int live_out_open(struct live_out *lo, const struct live_opts *o,
 	bool latency = probe_latency(p);
 	struct live_view_opts vo = { .json = o->json, .per_cpu = o->per_cpu, .est = o->est,
 				     .sample = o->sample, .interval_s = o->interval_s, .probes = lo->probes,
-				     .rx_priority = lo->rx_priority, .latency = latency };
+				     .rx_priority = lo->rx_priority, .latency = latency, .queues = &lo->queues };
 	struct record_opts ro = { .argc = argc, .argv = lo->argv, .interval_s = o->interval_s,
 				  .est = &o->est, .xdp = live_xdp_word(o->xdp), .sample = o->sample,
 				  .attach = probe_variant(p), .attach_reason = probe_variant_reason(p),
@@ -128,6 +129,7 @@ static int live_out_open(struct live_out *lo, const struct live_opts *o,
 		cli_err("out of memory for the estimator");
 		return -ENOMEM;
 	}
+	queue_view_init(&lo->queues, nic, o->per_queue);
 	live_view_init(&lo->view, stdout, &vo);
 	if (o->record) {
 		lo->rec = fopen(o->record, "w");
@@ -152,6 +154,7 @@ static void live_out_interval(struct live_out *lo, const struct lt_sample *s)
 	struct estimate e;
 
 	estimator_update(lo->est, s, &e);
+	queue_view_update(&lo->queues, s, &e);
 	live_view_interval(stdout, &lo->view, s, &e);
 	if (lo->view.o.json)
 		record_write_interval(stdout, &lo->view, s, &e);

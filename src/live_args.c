@@ -58,6 +58,7 @@ static void usage(FILE *f)
 "                     driver, ring, coalescing, options; every interval; the\n"
 "                     summary) to FILE, for 'livelock-trace compare'\n"
 "  -C, --per-cpu      NET_RX softirq load per CPU under each line\n"
+"  -Q, --per-queue    every RX queue under each line (default: the hottest one)\n"
 "\n"
 "Model:\n"
 "  --deliver app|stack|forward  what 'observed' counts: packets of IFACE queued\n"
@@ -135,6 +136,7 @@ int live_parse_args(int argc, char **argv, struct live_opts *o)
 		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "record", required_argument, NULL, OPT_RECORD },
 		{ "per-cpu", no_argument, NULL, 'C' },
+		{ "per-queue", no_argument, NULL, 'Q' },
 		{ "deliver", required_argument, NULL, OPT_DELIVER },
 		{ "model", required_argument, NULL, OPT_MODEL },
 		{ "mapping", required_argument, NULL, OPT_MAPPING },
@@ -173,12 +175,13 @@ int live_parse_args(int argc, char **argv, struct live_opts *o)
 	}
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":vhC", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":vhCQ", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_JSON: o->json = true; break;
 		case OPT_RAW: o->raw = true; break;
 		case OPT_RECORD: o->record = optarg; break;
 		case 'C': o->per_cpu = true; break;
+		case 'Q': o->per_queue = true; break;
 		case 'v': o->verbose = true; break;
 		case OPT_EXIT_AFTER_ATTACH: o->exit_after_attach = true; break;
 		case OPT_NO_CALIBRATE: o->est.no_calibrate = true; break;

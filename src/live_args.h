@@ -15,7 +15,7 @@ struct live_opts {
 	const char *ifname;
 	double interval_s;
 	uint64_t count;		/* 0: until interrupted */
-	bool json, raw, verbose, exit_after_attach, per_cpu, stack_time, stack_time_off, latency;
+	bool json, raw, verbose, exit_after_attach, per_cpu, per_queue, stack_time, stack_time_off, latency;
 	unsigned int sample;	/* --sample N: probes attached 1/N of each interval; 0, 1 = always */
 	enum probe_xdp xdp;
 	enum probe_attach attach;	/* --attach, else LIVELOCK_TRACE_ATTACH */

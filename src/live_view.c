@@ -109,6 +109,7 @@ void live_view_header(FILE *f, struct live_view *v, const struct nic_info *nic)
 		fprintf(f, "# probes: %s\n", v->o.probes);
 	if (v->o.rx_priority)
 		fprintf(f, "# interrupt work: %s\n", v->o.rx_priority);
+	queue_view_header(f, v->o.queues);
 	if (v->o.sample > 1)
 		fprintf(f, "# sampled: probes attached for 1/%u of each interval; each line is that window's rates\n",
 			v->o.sample);
@@ -265,6 +266,7 @@ void live_view_interval(FILE *f, struct live_view *v, const struct lt_sample *s,
 	print_line(f, v, e);
 	if (v->o.per_cpu)
 		print_cpus(f, s);
+	queue_view_lines(f, v->o.queues);
 	fflush(f);
 }
 

@@ -15,6 +15,7 @@
 #include "estimator.h"
 #include "latency.h"
 #include "nic.h"
+#include "queue_view.h"
 #include "sample.h"
 
 #define LIVE_VIEW_HEADER_EVERY	20	/* lines between repeated column headers */
@@ -29,6 +30,7 @@ struct live_view_opts {
 	struct est_opts est;		/* what the estimator was told, for the header */
 	const char *probes;		/* the header's line on the programs (attach type, BTF), or NULL */
 	const char *rx_priority;	/* the header's line on what runs at strict priority, or NULL */
+	struct queue_view *queues;	/* the per-queue view (queue_view.h), or NULL */
 };
 
 /* Running statistics of one per-interval value. */

@@ -12,6 +12,7 @@
 #include "model.h"
 #include "raw_view.h"
 #include "latency.h"
+#include "queue_view.h"
 #include "record.h"
 #include "version.h"
 
@@ -269,6 +270,7 @@ void record_write_interval(FILE *f, const struct live_view *v, const struct lt_s
 	json_str(&j, "state", est_state_name(e->state));
 	if (v->o.per_cpu)
 		json_cpus(&j, s);
+	queue_view_json(&j, v->o.queues);
 	if (v->o.latency) {
 		struct lat_run one = { 0 };
 

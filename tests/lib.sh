@@ -103,8 +103,8 @@ lt_stop() {	# PID [SIG]: stop one background group now
 	return 0
 }
 
-lt_netns_pair() {	# names start with $LT_NS_PREFIX (default lt)
-	local tag=$$-$RANDOM p=${LT_NS_PREFIX:-lt}
+lt_netns_pair() {	# names start with $LT_NS_PREFIX (or $LT_NAME_PREFIX; default lt)
+	local tag=$$-$RANDOM p=${LT_NS_PREFIX:-${LT_NAME_PREFIX:-lt}}
 	NS_RX=${p}rx-$tag
 	NS_TX=${p}tx-$tag
 	VETH_RX=${p}r$RANDOM
@@ -113,7 +113,8 @@ lt_netns_pair() {	# names start with $LT_NS_PREFIX (default lt)
 	_lt_netns+=("$NS_RX")
 	ip netns add "$NS_TX" || return 1
 	_lt_netns+=("$NS_TX")
-	ip link add "$VETH_RX" netns "$NS_RX" type veth peer name "$VETH_TX" netns "$NS_TX" || return 1
+	local q=${LT_VETH_QUEUES:+numrxqueues $LT_VETH_QUEUES numtxqueues $LT_VETH_QUEUES}	# unset: one queue each
+	ip link add "$VETH_RX" $q netns "$NS_RX" type veth peer name "$VETH_TX" $q netns "$NS_TX" || return 1
 	ip -n "$NS_RX" addr add $LT_RX_ADDR/24 dev "$VETH_RX"
 	ip -n "$NS_TX" addr add $LT_TX_ADDR/24 dev "$VETH_TX"
 	ip -n "$NS_RX" link set lo up

@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+"""scripts/lab/run --queues N: the senders of several flows and each rate's
+per-queue rows (the guest's driver counts beside its livelock-trace's)."""
+import json, subprocess, time
+
+FLOW_PORT0 = 40000  # first source port of the flows
+WARMUP_PPS = 400    # --queues: 1 s of spread flows before the first rate
+
+def num(d, *keys):
+    for k in keys:
+        if isinstance(d, dict) and isinstance(d.get(k), (int, float)) and not isinstance(d.get(k), bool):
+            return d[k]
+    return None
+
+def send_flows(prefix, tool, dst, port, rate, seconds, arrivals, payload, flows):
+    """FLOWS udpsend processes at once (each run as PREFIX + udpsend ...), each
+    its own source port (its own flow for the tap's hash), rate/FLOWS each; one
+    result for all of them."""
+    if not tool or payload < 8:
+        raise RuntimeError("--queues needs udpsend (make tools) and --payload >= 8")
+    n = rate * seconds
+    counts = [n // flows + (1 if i < n % flows else 0) for i in range(flows)]
+    t0 = time.monotonic()
+    procs = [subprocess.Popen(prefix + [tool, "-d", dst, "-p", str(port), "-n", str(c), "-r", "%.3f" % (rate * c / n),
+                               "-s", str(payload), "--arrivals", arrivals, "--src-port", str(FLOW_PORT0 + i),
+                               "--seed", str(i + 1), "--max-seconds", str(seconds * 3 + 10), "--json"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for i, c in enumerate(counts) if c > 0]
+    sent, secs = 0, 0.0
+    for p in procs:
+        out, err = p.communicate(timeout=seconds * 4 + 60)
+        if p.returncode != 0:
+            raise RuntimeError("sender failed (udpsend): %s" % err.strip()[-300:])
+        r = json.loads(out.strip().splitlines()[-1])
+        sent += int(num(r, "sent", "packets") or 0)
+        secs = max(secs, num(r, "seconds") or 0)
+    secs = secs or time.monotonic() - t0
+    return {"sender": "udpsend x%d" % len(procs), "sent": sent, "send_s": secs, "lambda_pps": sent / secs}
+
+def warm_up(prefix, tool, dst, port, payload, queues):
+    """With several queues, 1 s of spread flows before the first rate: every
+    vector interrupts once at its CPU (x86 moves one at its next interrupt)."""
+    if queues > 1:
+        send_flows(prefix, tool, dst, port, WARMUP_PPS, 1, "constant", max(payload, 8), 4 * queues)
+
+STATE_ORDER = ("idle", "ok", "near-peak", "saturated", "livelock")
+
+def queue_rows(guest_queues, lines):
+    """Per queue: the guest's driver counts and interrupts, the packets its
+    livelock-trace counted (every interval summed), the CPU it named and the
+    worst state it gave the queue; and the queue with the most packets."""
+    lines = [l for l in lines if isinstance(l, dict) and not l.get("summary")]
+    out = []
+    for g in guest_queues or []:
+        mine = [x for l in lines for x in (l.get("queues") or []) if x.get("queue") == g["queue"]]
+        pk = [x["packets"] for x in mine if isinstance(x.get("packets"), (int, float))]
+        cpus = [x["cpu"] for x in mine if x.get("cpu") is not None]
+        states = [x.get("state") for x in mine if x.get("state") in STATE_ORDER]
+        load = [x["load_pct"] for x in mine if isinstance(x.get("load_pct"), (int, float))]
+        out.append({"queue": g["queue"], "cpu": max(set(cpus), key=cpus.count) if cpus else None,
+                    "cpu_list": g.get("cpu_list"), "irq": g.get("irq"), "irqs": g.get("irqs"),
+                    "packets": sum(pk) if pk else None, "driver_packets": g.get("driver_packets"),
+                    "packets_from": (mine[0].get("packets_from") if mine else None),
+                    "load_pct_max": max(load) if load else None,
+                    "state": max(states, key=STATE_ORDER.index) if states else None})
+    have = [q for q in out if q["packets"]]
+    hot = max(have, key=lambda q: q["packets"]) if have else None
+    imb = sum(1 for l in lines if l.get("rss_imbalance"))
+    return out, (hot["queue"] if hot else None), imb
+
+def queue_args(a, error):
+    """Check --queues/--vcpus/--nic (error(msg) exits), set a.vcpus; the flows to send (0: one sender)."""
+    if not 1 <= a.queues <= 8:
+        error("bad --queues %d: want 1..8" % a.queues)
+    if a.queues > 1 and a.nic != "virtio":
+        error("--queues %d needs --nic virtio" % a.queues)
+    a.vcpus = a.vcpus if a.vcpus is not None else a.queues
+    if not 1 <= a.vcpus <= 8:
+        error("bad --vcpus %d: want 1..8" % a.vcpus)
+    return 0 if a.queues == 1 else (4 * a.queues if a.flows == "spread" else 1)

@@ -19,6 +19,7 @@
 #include "estimator.h"
 #include "exporter_http.h"
 #include "metrics.h"
+#include "queue_view.h"
 #include "nic.h"
 #include "signals.h"
 #include "numparse.h"
@@ -50,6 +51,7 @@ struct exp_nic {
 	struct probe *probe;
 	struct estimator *est;
 	struct metrics_nic m;
+	struct queue_view qv;		/* its RX queues (queue_view.h) */
 };
 
 enum window_phase { WINDOW_NONE, WINDOW_WAITING, WINDOW_OPEN };
@@ -228,6 +230,7 @@ static int nic_attach(struct exporter *x, const char *name)
 	if (!n->est)
 		goto fail;
 	metrics_nic_init(&n->m, n->info->name, n->info->driver, n->probe);
+	queue_view_init(&n->qv, n->info, false);
 	x->nics[x->n++] = n;
 	cli_err("exporter: watching %s (driver %s, %d IRQs) via %s",
 		n->info->name, *n->info->driver ? n->info->driver : "none", n->info->n_irqs,
@@ -311,8 +314,11 @@ static void read_nics(struct exporter *x)
 			continue;
 		}
 		estimator_update(n->est, &s, &e);
+		queue_view_update(&n->qv, &s, &e);	/* e->state becomes the worst queue's */
 		metrics_nic_add(&n->m, &s, x->o.sample > 1 && s.interval_s > 0 ?
 				x->o.interval_s / s.interval_s : 1, &e);
+		metrics_nic_set_queues(&n->m, &n->qv.rep, x->o.sample > 1 && s.interval_s > 0 ?
+				       x->o.interval_s / s.interval_s : 1);
 		if (!nic_read_stats(n->info->name, &st))
 			metrics_nic_set_rx(&n->m, (double)st.rx_packets, (double)st.rx_bytes);
 	}

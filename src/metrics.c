@@ -56,6 +56,28 @@ void metrics_nic_add(struct metrics_nic *m, const struct lt_sample *s, double sc
 	m->have_estimate = true;
 }
 
+void metrics_nic_set_queues(struct metrics_nic *m, const struct qm_report *r, double scale)
+{
+	int n = r->per_cpu_only ? 0 : r->n;
+
+	if (n != m->n_queue)
+		memset(m->q_packets, 0, sizeof(m->q_packets));
+	m->n_queue = n;
+	for (int i = 0; i < n; i++) {
+		const struct qm_row *q = &r->r[i];
+
+		if (m->q_queue[i] != q->queue)
+			m->q_packets[i] = 0;
+		m->q_queue[i] = q->queue;
+		m->q_cpu[i] = q->cpu;
+		if (isfinite(q->packets))
+			m->q_packets[i] += q->packets * scale;
+		m->q_load[i] = q->load_pct / 100;
+		m->q_state[i] = q->state;
+	}
+	m->rss_imbalance = r->imbalance;
+}
+
 void metrics_nic_set_rx(struct metrics_nic *m, double rx_packets, double rx_bytes)
 {
 	m->rx_packets = rx_packets;
@@ -289,6 +311,48 @@ static void render_estimate(struct http_buf *b, struct metrics_nic *const *nics,
 							      : states[k] == EST_IDLE);
 }
 
+/* Per RX queue: packets, load ratio and state, labels device, driver, queue, cpu (bounded by the map). */
+static void render_queues(struct http_buf *b, struct metrics_nic *const *nics, int n, bool om)
+{
+	char q[16], c[16];
+
+	metrics_family(b, om, "livelock_queue_packets", METRICS_COUNTER,
+		       "Packets each RX queue brought in (from its NAPI instance, or its CPU's NET_RX; see the README's \"Many queues\")");
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < nics[i]->n_queue; k++) {
+			snprintf(q, sizeof(q), "%d", nics[i]->q_queue[k]);
+			snprintf(c, sizeof(c), "%d", nics[i]->q_cpu[k]);
+			metrics_sample(b, "livelock_queue_packets", "_total", nics[i], "queue", q, "cpu", c,
+				       nics[i]->q_packets[k]);
+		}
+	metrics_family(b, om, "livelock_queue_load_ratio", METRICS_GAUGE,
+		       "Each RX queue's offered rate over its CPU group's forecast MLFRR in the last interval");
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < nics[i]->n_queue; k++) {
+			if (!isfinite(nics[i]->q_load[k]))
+				continue;
+			snprintf(q, sizeof(q), "%d", nics[i]->q_queue[k]);
+			snprintf(c, sizeof(c), "%d", nics[i]->q_cpu[k]);
+			metrics_sample(b, "livelock_queue_load_ratio", "", nics[i], "queue", q, "cpu", c,
+				       nics[i]->q_load[k]);
+		}
+	metrics_family(b, om, "livelock_queue_saturated", METRICS_GAUGE,
+		       "1 when the RX queue's state is saturated or livelock in the last interval");
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < nics[i]->n_queue; k++) {
+			snprintf(q, sizeof(q), "%d", nics[i]->q_queue[k]);
+			snprintf(c, sizeof(c), "%d", nics[i]->q_cpu[k]);
+			metrics_sample(b, "livelock_queue_saturated", "", nics[i], "queue", q, "cpu", c,
+				       nics[i]->q_state[k] == EST_SATURATED || nics[i]->q_state[k] == EST_LIVELOCK);
+		}
+	metrics_family(b, om, "livelock_rss_imbalance", METRICS_GAUGE,
+		       "1 when one RX queue carried at least twice its fair share in the last interval");
+	for (int i = 0; i < n; i++)
+		if (nics[i]->n_queue > 1)
+			metrics_sample(b, "livelock_rss_imbalance", "", nics[i], NULL, NULL, NULL, NULL,
+				       nics[i]->rss_imbalance);
+}
+
 static void bucket(struct http_buf *b, const char *name, const struct metrics_nic *m, double le,
 		   double cum)
 {
@@ -347,6 +411,7 @@ void metrics_render(struct http_buf *b, struct metrics_nic *const *nics, int n,
 {
 	render_counters(b, nics, n, openmetrics);
 	render_estimate(b, nics, n, openmetrics);
+	render_queues(b, nics, n, openmetrics);
 	render_histograms(b, nics, n, openmetrics);
 	metrics_render_self(b, nics, n, self, openmetrics);
 	if (openmetrics)

@@ -12,6 +12,7 @@
 #include <net/if.h>
 #include "estimator.h"
 #include "exporter_http.h"
+#include "queue_model.h"
 #include "sample.h"
 
 #define METRICS_CONTENT_TYPE	"text/plain; version=0.0.4; charset=utf-8"
@@ -64,6 +65,13 @@ struct metrics_nic {
 	double rx_packets, rx_bytes;	/* /sys/class/net/DEV/statistics: exact at any sampling */
 	bool have_estimate;
 	struct estimate e;
+	/* RX queues (a queue map: queue_model.h), rows in map order; none for per-CPU rows */
+	int n_queue;
+	int q_queue[QM_MAX_ROWS], q_cpu[QM_MAX_ROWS];
+	double q_packets[QM_MAX_ROWS];		/* counted, scaled like the device's counters */
+	double q_load[QM_MAX_ROWS];		/* the last interval's lambda_q / its group's MLFRR */
+	enum est_state q_state[QM_MAX_ROWS];
+	bool rss_imbalance;
 };
 
 /* The exporter as a whole. */
@@ -83,6 +91,8 @@ void metrics_nic_init(struct metrics_nic *m, const char *device, const char *dri
  */
 void metrics_nic_add(struct metrics_nic *m, const struct lt_sample *s, double scale,
 		     const struct estimate *e);
+/* One interval's per-queue report (qm_assess'd); rows that change identity restart their counts. */
+void metrics_nic_set_queues(struct metrics_nic *m, const struct qm_report *r, double scale);
 void metrics_nic_set_rx(struct metrics_nic *m, double rx_packets, double rx_bytes);
 
 void metrics_render(struct http_buf *b, struct metrics_nic *const *nics, int n,

@@ -142,6 +142,45 @@ static void test_text_and_openmetrics(void **state)
 	free(m);
 }
 
+/* Per-queue series: counted packets accumulate by queue, a changed map restarts them; CPU rows give none. */
+static void test_queue_series(void **state)
+{
+	struct metrics_nic *m = one_nic();
+	struct qm_report r;
+	char *t;
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.n = 2;
+	r.r[0] = (struct qm_row){ .queue = 0, .cpu = 0, .irq = 30, .packets = 900, .load_pct = 90,
+				  .state = EST_SATURATED };
+	r.r[1] = (struct qm_row){ .queue = 1, .cpu = 1, .irq = 31, .packets = 100, .load_pct = 10,
+				  .state = EST_OK };
+	r.imbalance = true;
+	metrics_nic_set_queues(m, &r, 1);
+	metrics_nic_set_queues(m, &r, 10);	/* a sampled interval: scaled like the device's counters */
+	t = render(m, false);
+	assert_true(has_line(t, "# TYPE livelock_queue_packets_total counter"));
+	assert_true(has_line(t, "livelock_queue_packets_total{device=\"v0\",driver=\"veth\",queue=\"0\",cpu=\"0\"} 9900"));
+	assert_true(has_line(t, "livelock_queue_packets_total{device=\"v0\",driver=\"veth\",queue=\"1\",cpu=\"1\"} 1100"));
+	assert_true(has_line(t, "livelock_queue_load_ratio{device=\"v0\",driver=\"veth\",queue=\"0\",cpu=\"0\"} 0.9"));
+	assert_true(has_line(t, "livelock_queue_saturated{device=\"v0\",driver=\"veth\",queue=\"0\",cpu=\"0\"} 1"));
+	assert_true(has_line(t, "livelock_queue_saturated{device=\"v0\",driver=\"veth\",queue=\"1\",cpu=\"1\"} 0"));
+	assert_true(has_line(t, "livelock_rss_imbalance{device=\"v0\",driver=\"veth\"} 1"));
+	free(t);
+	r.r[1].queue = 5;			/* another queue in that row: its count starts again */
+	metrics_nic_set_queues(m, &r, 1);
+	t = render(m, false);
+	assert_true(has_line(t, "livelock_queue_packets_total{device=\"v0\",driver=\"veth\",queue=\"5\",cpu=\"1\"} 100"));
+	free(t);
+	r.per_cpu_only = true;			/* no queue map: no queue series */
+	metrics_nic_set_queues(m, &r, 1);
+	t = render(m, false);
+	assert_null(strstr(t, "livelock_queue_packets_total{"));
+	assert_null(strstr(t, "livelock_rss_imbalance{"));
+	free(t);
+	free(m);
+}
+
 static void test_label_escaping(void **state)
 {
 	struct http_buf b = { 0 };
@@ -176,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_histograms_are_cumulative),
 		cmocka_unit_test(test_text_and_openmetrics),
 		cmocka_unit_test(test_label_escaping),
+		cmocka_unit_test(test_queue_series),
 		cmocka_unit_test(test_parse_listen),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

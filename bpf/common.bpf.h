@@ -159,15 +159,20 @@ static __always_inline bool dev_is_ours(const struct net_device *dev, const bool
 	return dev_in_netns(dev, btf);
 }
 
-/* One of the devices above the traced ones (a bridge passing our packet up again)? */
-static __always_inline bool dev_is_above(const struct net_device *dev, const bool btf)
+/* How a packet's device stands to the traced set; its ifindex read once (the stack's per-packet path). */
+enum dev_rel { DEV_OTHER, DEV_TRACED, DEV_ABOVE };
+
+static __always_inline enum dev_rel dev_rel(const struct net_device *dev, const bool btf)
 {
 	__u32 ifindex;
 
 	if (!dev)
-		return false;
+		return DEV_OTHER;
 	ifindex = RD(btf, dev->ifindex, dev, ifindex);
-	return !ifindex_traced(ifindex) && iif_ours(ifindex) && dev_in_netns(dev, btf);
+	if (ifindex_traced(ifindex))
+		return dev_in_netns(dev, btf) ? DEV_TRACED : DEV_OTHER;
+	/* one of the devices above them: a bridge passing our packet up again */
+	return iif_ours(ifindex) && dev_in_netns(dev, btf) ? DEV_ABOVE : DEV_OTHER;
 }
 
 /* floor(log2(v)), 0 for v <= 1, at most LT_HIST_SLOTS - 1: five steps, no loop */

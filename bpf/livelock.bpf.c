@@ -154,14 +154,16 @@ static __always_inline int on_stack_packet(struct sk_buff *skb, const bool btf)
 {
 	struct lt_cpu_state *s;
 	struct lt_counters *c;
+	enum dev_rel rel;
 	__u64 now, gap;
 
 	if (!(s = st()))
 		return 0;
 	c = CTR_OF(s);
-	if (!dev_is_ours(RD(btf, skb->dev, skb, dev), btf)) {
+	rel = dev_rel(RD(btf, skb->dev, skb, dev), btf);
+	if (rel != DEV_TRACED) {
 		/* a bridge passes our packet up once more, as its own: still ours, counted once */
-		if (!dev_is_above(RD(btf, skb->dev, skb, dev), btf)) {
+		if (rel == DEV_OTHER) {
 			s->pending_ours = 0;	/* another device's packets from here on */
 			if (targ_latency)
 				lat_forget(s, c);

@@ -301,6 +301,7 @@ static void read_nics(struct exporter *x)
 		struct nic_stats st;
 		struct lt_sample s;
 		struct estimate e;
+		double scale;
 		int err = probe_read(n->probe, &s);
 
 		probe_window_end(n->probe);
@@ -315,10 +316,9 @@ static void read_nics(struct exporter *x)
 		}
 		estimator_update(n->est, &s, &e);
 		queue_view_update(&n->qv, &s, &e);	/* e->state becomes the worst queue's */
-		metrics_nic_add(&n->m, &s, x->o.sample > 1 && s.interval_s > 0 ?
-				x->o.interval_s / s.interval_s : 1, &e);
-		metrics_nic_set_queues(&n->m, &n->qv.rep, x->o.sample > 1 && s.interval_s > 0 ?
-				       x->o.interval_s / s.interval_s : 1);
+		scale = x->o.sample > 1 && s.interval_s > 0 ? x->o.interval_s / s.interval_s : 1;
+		metrics_nic_add(&n->m, &s, scale, &e);
+		metrics_nic_set_queues(&n->m, &n->qv.rep, scale);
 		if (!nic_read_stats(n->info->name, &st))
 			metrics_nic_set_rx(&n->m, (double)st.rx_packets, (double)st.rx_bytes);
 	}

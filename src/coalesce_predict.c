@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 #include "coalesce.h"
+#include "model.h"
 
 double coal_irq_cap(const struct ethtool_coalesce *ec, const char *driver, double lambda)
 {
@@ -62,7 +63,7 @@ static double pois_ge(double m, double j)
 	if (j <= lo)
 		return 1;
 	for (double k = lo; k < j && k <= m + 40 * sqrt(m + 1) + 40; k++)
-		lt += exp(k * log(m) - m - lgamma(k + 1));
+		lt += exp(model_log_poisson(k, m));
 	return fmax(0, 1 - lt);
 }
 

@@ -2,6 +2,7 @@
 /* The forecast's latency: stack time and the socket's M/M/1/B sojourn (see forecast.h). */
 #include <math.h>
 #include "forecast.h"
+#include "model.h"
 
 #define NS		1e-9
 #define TAIL		0.01	/* p99 */
@@ -40,12 +41,6 @@ double fc_mm1b_mean(double lambda, double mu, double b)
 	return r / -expm1(lr) - n * exp(n * lr) / -expm1(n * lr);
 }
 
-/* log of the Poisson probability of k events at mean m */
-static double log_pois(double k, double m)
-{
-	return k * log(m) - m - lgamma(k + 1);
-}
-
 double fc_mm1b_sojourn_tail(double lambda, double mu, double b, double t)
 {
 	double lr, lo, hi, wmax, z = 0, tail = 0, m, w, cdf = 0;
@@ -66,10 +61,10 @@ double fc_mm1b_sojourn_tail(double lambda, double mu, double b, double t)
 	 */
 	/* P(Poisson(m) <= lo) from its largest terms (those below m - 40 sd are nothing) */
 	for (double k = fmax(0, fmin(lo, floor(m)) - 40 * sqrt(m + 1) - 40); k <= lo; k++)
-		cdf += exp(log_pois(k, m));
+		cdf += exp(model_log_poisson(k, m));
 	for (double n = lo; n <= hi; n++) {
 		if (n > lo)
-			cdf += exp(log_pois(n, m));
+			cdf += exp(model_log_poisson(n, m));
 		w = exp(n * lr - wmax);
 		z += w;
 		tail += w * fmin(cdf, 1);

@@ -311,40 +311,43 @@ static void render_estimate(struct http_buf *b, struct metrics_nic *const *nics,
 							      : states[k] == EST_IDLE);
 }
 
-/* Per RX queue: packets, load ratio and state, labels device, driver, queue, cpu (bounded by the map). */
-static void render_queues(struct http_buf *b, struct metrics_nic *const *nics, int n, bool om)
+/* One sample per RX queue of every device: v gives row k's value, NAN for none. */
+static void per_queue(struct http_buf *b, struct metrics_nic *const *nics, int n, const char *name,
+		      const char *suffix, double (*v)(const struct metrics_nic *m, int k))
 {
 	char q[16], c[16];
 
-	metrics_family(b, om, "livelock_queue_packets", METRICS_COUNTER,
-		       "Packets each RX queue brought in (from its NAPI instance, or its CPU's NET_RX; see the README's \"Many queues\")");
 	for (int i = 0; i < n; i++)
 		for (int k = 0; k < nics[i]->n_queue; k++) {
-			snprintf(q, sizeof(q), "%d", nics[i]->q_queue[k]);
-			snprintf(c, sizeof(c), "%d", nics[i]->q_cpu[k]);
-			metrics_sample(b, "livelock_queue_packets", "_total", nics[i], "queue", q, "cpu", c,
-				       nics[i]->q_packets[k]);
-		}
-	metrics_family(b, om, "livelock_queue_load_ratio", METRICS_GAUGE,
-		       "Each RX queue's offered rate over its CPU group's forecast MLFRR in the last interval");
-	for (int i = 0; i < n; i++)
-		for (int k = 0; k < nics[i]->n_queue; k++) {
-			if (!isfinite(nics[i]->q_load[k]))
+			double x = v(nics[i], k);
+
+			if (!isfinite(x))
 				continue;
 			snprintf(q, sizeof(q), "%d", nics[i]->q_queue[k]);
 			snprintf(c, sizeof(c), "%d", nics[i]->q_cpu[k]);
-			metrics_sample(b, "livelock_queue_load_ratio", "", nics[i], "queue", q, "cpu", c,
-				       nics[i]->q_load[k]);
+			metrics_sample(b, name, suffix, nics[i], "queue", q, "cpu", c, x);
 		}
+}
+
+static double q_packets(const struct metrics_nic *m, int k) { return m->q_packets[k]; }
+static double q_load(const struct metrics_nic *m, int k) { return m->q_load[k]; }
+static double q_saturated(const struct metrics_nic *m, int k)
+{
+	return m->q_state[k] == EST_SATURATED || m->q_state[k] == EST_LIVELOCK;
+}
+
+/* Per RX queue: packets, load ratio and state, labels device, driver, queue, cpu (bounded by the map). */
+static void render_queues(struct http_buf *b, struct metrics_nic *const *nics, int n, bool om)
+{
+	metrics_family(b, om, "livelock_queue_packets", METRICS_COUNTER,
+		       "Packets each RX queue brought in (from its NAPI instance, or its CPU's NET_RX; see the README's \"Many queues\")");
+	per_queue(b, nics, n, "livelock_queue_packets", "_total", q_packets);
+	metrics_family(b, om, "livelock_queue_load_ratio", METRICS_GAUGE,
+		       "Each RX queue's offered rate over its CPU group's forecast MLFRR in the last interval");
+	per_queue(b, nics, n, "livelock_queue_load_ratio", "", q_load);
 	metrics_family(b, om, "livelock_queue_saturated", METRICS_GAUGE,
 		       "1 when the RX queue's state is saturated or livelock in the last interval");
-	for (int i = 0; i < n; i++)
-		for (int k = 0; k < nics[i]->n_queue; k++) {
-			snprintf(q, sizeof(q), "%d", nics[i]->q_queue[k]);
-			snprintf(c, sizeof(c), "%d", nics[i]->q_cpu[k]);
-			metrics_sample(b, "livelock_queue_saturated", "", nics[i], "queue", q, "cpu", c,
-				       nics[i]->q_state[k] == EST_SATURATED || nics[i]->q_state[k] == EST_LIVELOCK);
-		}
+	per_queue(b, nics, n, "livelock_queue_saturated", "", q_saturated);
 	metrics_family(b, om, "livelock_rss_imbalance", METRICS_GAUGE,
 		       "1 when one RX queue carried at least twice its fair share in the last interval");
 	for (int i = 0; i < n; i++)

@@ -69,6 +69,11 @@ double model_mm1b_throughput(double lambda, double mu, double buffer)
 	return lambda * (1 - pb);
 }
 
+double model_log_poisson(double k, double mean)
+{
+	return k * log(mean) - mean - lgamma(k + 1);
+}
+
 double model_p00(enum model_kind kind, const struct model_params *p, double lambda)
 {
 	double lc, lr;

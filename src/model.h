@@ -48,6 +48,8 @@ const char *model_kind_name(enum model_kind kind);	/* "ideal", "nodma", "dma" */
 double model_mm1b_throughput(double lambda, double mu, double buffer);
 /* M/M/1/B: probability the system is empty (eq. 2). */
 double model_mm1b_p0(double lambda, double mu, double buffer);
+/* log P(N = k) for N ~ Poisson(mean): the Erlang and Poisson sums of the forecast's latency and coalescing delay. */
+double model_log_poisson(double k, double mean);
 
 /* CPU share left for protocol processing at rate lambda (p00; 1 for ideal). */
 double model_p00(enum model_kind kind, const struct model_params *p, double lambda);

@@ -91,6 +91,8 @@ void sweep_whatif_json(struct json *j, const char *key, const struct whatif_resu
 
 /* --- sweep_report.c --- */
 
+/* v formatted with f, or "-" when it is not finite: a table cell. */
+void sweep_fmt(char *buf, size_t len, double v, const char *f);
 /* After measuring point i: load its record, and say whether interrupts per packet moved. */
 void sweep_assess(struct sweep_point *p, int i, const char *driver);
 /* The end of a complete sweep: predictions, the table or JSON, compare's report; an exit code. */

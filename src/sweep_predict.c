@@ -89,19 +89,6 @@ static int observe(struct predict_state *ps)
 	return 0;
 }
 
-static void fmt(char *buf, size_t len, double v, const char *f)
-{
-	if (isfinite(v))
-		snprintf(buf, len, f, v);
-	else
-		snprintf(buf, len, "-");
-}
-
-static const struct whatif_load *judged(const struct whatif_result *r)
-{
-	return r->at_rate.lambda_pps > 0 ? &r->at_rate : &r->now;
-}
-
 static void print_table(const struct predict_state *ps, int pick, const char *why)
 {
 	const struct sweep_opts *o = ps->o;
@@ -114,13 +101,13 @@ static void print_table(const struct predict_state *ps, int pick, const char *wh
 	if (ps->have_run)
 		printf("observed: %.0f pps offered, %.0f delivered, %.0f interrupts/s, %.1f%% CPU at interrupt priority\n",
 		       m[CMP_LAMBDA].mean, m[CMP_OBSERVED].mean, m[CMP_IRQS_PS].mean, m[CMP_IRQ_SHARE].mean);
-	printf("at %.0f pps offered%s:\n", judged(&ps->r[0])->lambda_pps > 0 ? judged(&ps->r[0])->lambda_pps : ps->rec.lambda_pps,
+	printf("at %.0f pps offered%s:\n", whatif_judged(&ps->r[0])->lambda_pps > 0 ? whatif_judged(&ps->r[0])->lambda_pps : ps->rec.lambda_pps,
 	       o->rate_pps > 0 ? " (--rate)" : " (the load now)");
 	printf("%-30s %9s %8s %7s %7s %9s %9s %9s %9s %10s %10s\n", "setting", "irqs/s", "pkt/irq", "irq%", "intr%",
 	       "gamma/s", "capacity", "MLFRR", "coal_us", "p99_us", "gamma 10-90%");
 	for (int i = 0; i < ps->n; i++) {
 		const struct whatif_result *r = &ps->r[i];
-		const struct whatif_load *w = judged(r);
+		const struct whatif_load *w = whatif_judged(r);
 		char set[64], c[11][32];
 
 		coal_setting_str(&ps->p[i].want, set, sizeof(set));
@@ -128,15 +115,15 @@ static void print_table(const struct predict_state *ps, int pick, const char *wh
 			printf("%-30.30s %s\n", set, r->why);
 			continue;
 		}
-		fmt(c[0], 32, w->irqs_pps, "%.0f");
-		fmt(c[1], 32, w->pkts_per_irq, "%.1f");
-		fmt(c[2], 32, w->cpu_irq_pct, "%.1f");
-		fmt(c[3], 32, w->cpu_intr_pct, "%.1f");
-		fmt(c[4], 32, w->gamma_pps, "%.0f");
-		fmt(c[5], 32, r->sum.capacity_pps, "%.0f");
-		fmt(c[6], 32, r->sum.mlfrr_pps, "%.0f");
-		fmt(c[7], 32, w->coal_mean_us, "%.0f");
-		fmt(c[8], 32, w->latency_p99_us, "%.0f");
+		sweep_fmt(c[0], 32, w->irqs_pps, "%.0f");
+		sweep_fmt(c[1], 32, w->pkts_per_irq, "%.1f");
+		sweep_fmt(c[2], 32, w->cpu_irq_pct, "%.1f");
+		sweep_fmt(c[3], 32, w->cpu_intr_pct, "%.1f");
+		sweep_fmt(c[4], 32, w->gamma_pps, "%.0f");
+		sweep_fmt(c[5], 32, r->sum.capacity_pps, "%.0f");
+		sweep_fmt(c[6], 32, r->sum.mlfrr_pps, "%.0f");
+		sweep_fmt(c[7], 32, w->coal_mean_us, "%.0f");
+		sweep_fmt(c[8], 32, w->latency_p99_us, "%.0f");
 		if (isfinite(r->gamma_lo))
 			snprintf(c[9], 32, "%.0f-%.0f", r->gamma_lo, r->gamma_hi);
 		else
@@ -157,8 +144,8 @@ static void print_table(const struct predict_state *ps, int pick, const char *wh
 			coal_setting_str(&ps->p[pick].want, set, sizeof(set));
 			printf("goal %s%s: %s (gamma %.0f pps, %.0f-%.0f over the observed intervals; %.1f%% CPU, %.0f-%.0f; p99 %.0f us, %.0f-%.0f)\n",
 			       whatif_goal_name(o->goal), o->goal == WHATIF_GOAL_CPU ? " within the latency bound" : "", set,
-			       judged(r)->gamma_pps, r->gamma_lo, r->gamma_hi, judged(r)->cpu_intr_pct, r->cpu_lo, r->cpu_hi,
-			       judged(r)->latency_p99_us, r->p99_lo, r->p99_hi);
+			       whatif_judged(r)->gamma_pps, r->gamma_lo, r->gamma_hi, whatif_judged(r)->cpu_intr_pct, r->cpu_lo, r->cpu_hi,
+			       whatif_judged(r)->latency_p99_us, r->p99_lo, r->p99_hi);
 		}
 	}
 }

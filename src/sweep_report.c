@@ -13,7 +13,7 @@
 #include "json.h"
 #include "sweep.h"
 
-static void fmt(char *buf, size_t len, double v, const char *f)
+void sweep_fmt(char *buf, size_t len, double v, const char *f)
 {
 	if (isfinite(v))
 		snprintf(buf, len, f, v);
@@ -39,16 +39,16 @@ static void print_table(const struct sweep_point *p, int n)
 		snprintf(rb, sizeof(rb), "%s (%u)", set, q->rb.rx_coalesce_usecs);
 		if (!q->want.has_usecs)
 			snprintf(rb, sizeof(rb), "%s", set);
-		fmt(c[0], 24, q->busy ? m[CMP_LAMBDA].mean : NAN, "%.0f");
-		fmt(c[1], 24, q->busy ? m[CMP_OBSERVED].mean : NAN, "%.0f");
-		fmt(c[2], 24, q->busy ? m[CMP_PREDICTED].mean : NAN, "%.0f");
-		fmt(c[3], 24, q->busy ? m[CMP_IRQS_PKT].mean : NAN, "%.4f");
-		fmt(c[4], 24, q->pred.irqs_per_pkt, "%.4f");
-		fmt(c[5], 24, q->busy && m[CMP_IRQS_PKT].mean > 0 ? 1 / m[CMP_IRQS_PKT].mean : NAN, "%.1f");
-		fmt(c[6], 24, q->pred.pkts_per_irq, "%.1f");
-		fmt(c[7], 24, q->busy ? m[CMP_IRQ_SHARE].mean : NAN, "%.1f");
-		fmt(c[8], 24, q->pred.irq_share_pct, "%.1f");
-		fmt(c[9], 24, q->pred.gamma_pps, "%.0f");
+		sweep_fmt(c[0], 24, q->busy ? m[CMP_LAMBDA].mean : NAN, "%.0f");
+		sweep_fmt(c[1], 24, q->busy ? m[CMP_OBSERVED].mean : NAN, "%.0f");
+		sweep_fmt(c[2], 24, q->busy ? m[CMP_PREDICTED].mean : NAN, "%.0f");
+		sweep_fmt(c[3], 24, q->busy ? m[CMP_IRQS_PKT].mean : NAN, "%.4f");
+		sweep_fmt(c[4], 24, q->pred.irqs_per_pkt, "%.4f");
+		sweep_fmt(c[5], 24, q->busy && m[CMP_IRQS_PKT].mean > 0 ? 1 / m[CMP_IRQS_PKT].mean : NAN, "%.1f");
+		sweep_fmt(c[6], 24, q->pred.pkts_per_irq, "%.1f");
+		sweep_fmt(c[7], 24, q->busy ? m[CMP_IRQ_SHARE].mean : NAN, "%.1f");
+		sweep_fmt(c[8], 24, q->pred.irq_share_pct, "%.1f");
+		sweep_fmt(c[9], 24, q->pred.gamma_pps, "%.0f");
 		printf("%-34.34s %-5s %9s %9s %9s %8s %8s %8s %8s %7s %7s %9s\n", rb,
 		       q->taken ? "yes" : "NO", c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9]);
 	}

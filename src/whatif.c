@@ -153,7 +153,7 @@ const char *whatif_goal_name(enum whatif_goal g)
 	return g >= 0 && g <= WHATIF_GOAL_LATENCY ? names[g] : "none";
 }
 
-static const struct whatif_load *judged(const struct whatif_result *r)
+const struct whatif_load *whatif_judged(const struct whatif_result *r)
 {
 	return r->at_rate.lambda_pps > 0 ? &r->at_rate : &r->now;
 }
@@ -166,8 +166,8 @@ int whatif_recommend(const struct whatif_result *r, int n, enum whatif_goal g, d
 
 	*why = NULL;
 	for (int i = 0; i < n; i++)
-		if (r[i].predicted && judged(&r[i])->gamma_pps > best_gamma)
-			best_gamma = judged(&r[i])->gamma_pps;
+		if (r[i].predicted && whatif_judged(&r[i])->gamma_pps > best_gamma)
+			best_gamma = whatif_judged(&r[i])->gamma_pps;
 	if (best_gamma < 0) {
 		*why = "no setting could be forecast";
 		return -1;
@@ -177,7 +177,7 @@ int whatif_recommend(const struct whatif_result *r, int n, enum whatif_goal g, d
 
 		if (!r[i].predicted)
 			continue;
-		w = judged(&r[i]);
+		w = whatif_judged(&r[i]);
 		if (g != WHATIF_GOAL_THROUGHPUT && w->gamma_pps < (1 - WHATIF_SAME_GAMMA) * best_gamma)
 			continue;
 		if (g == WHATIF_GOAL_CPU && !(w->latency_p99_us <= bound_us))
@@ -186,7 +186,7 @@ int whatif_recommend(const struct whatif_result *r, int n, enum whatif_goal g, d
 			pick = i;
 			continue;
 		}
-		b = judged(&r[pick]);
+		b = whatif_judged(&r[pick]);
 		switch (g) {
 		case WHATIF_GOAL_THROUGHPUT:
 			if (r[i].sum.capacity_pps > r[pick].sum.capacity_pps * (1 + WHATIF_SAME_GAMMA) ||

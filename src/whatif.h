@@ -56,6 +56,9 @@ struct whatif_obs {
 void whatif_forecast(const struct whatif_obs *ob, const struct ethtool_coalesce *orig,
 		     const struct coal_setting *s, struct whatif_result *out);
 
+/* The load a result is judged at: --rate when given, else the load now. */
+const struct whatif_load *whatif_judged(const struct whatif_result *r);
+
 enum whatif_goal { WHATIF_GOAL_NONE, WHATIF_GOAL_THROUGHPUT, WHATIF_GOAL_CPU, WHATIF_GOAL_LATENCY };
 #define WHATIF_SAME_GAMMA	0.01	/* delivered rates this close count as equal */
 

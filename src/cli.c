@@ -272,44 +272,6 @@ const char *cli_stamp(char *buf, size_t len, int decimals)
 	return buf;
 }
 
-static bool takes_value(const char *word, const struct option *lo)
-{
-	size_t n = strlen(word + 2);
-
-	if (strncmp(word, "--", 2) || strchr(word, '='))
-		return false;
-	for (; lo && lo->name; lo++)
-		if (lo->has_arg == required_argument && !strncmp(lo->name, word + 2, n))
-			return true;	/* getopt takes unique prefixes too */
-	return false;
-}
-
-int cli_negative_operand(int argc, char **argv, const struct option *longopts,
-			 int *operands_before, int *first)
-{
-	int operands = 0;
-
-	*first = 0;
-	for (int i = 1; i < argc; i++) {
-		const char *w = argv[i];
-
-		if (!strcmp(w, "--"))
-			break;
-		if (w[0] != '-' || !w[1]) {
-			if (!operands++)
-				*first = i;
-			continue;
-		}
-		if (num_decimal_len(w) == strlen(w)) {
-			*operands_before = operands;
-			return i;
-		}
-		if (takes_value(w, longopts))
-			i++;
-	}
-	return 0;
-}
-
 size_t cli_utf8_len(const char *s)
 {
 	const unsigned char *u = (const unsigned char *)s;

@@ -4,13 +4,12 @@
  * with one prefix ("livelock-trace: ..."), option words as enums, options
  * that exclude each other, the privilege check by capability name, the
  * version line, safe printing of untrusted strings, and the clock.
- * Numbers have their one grammar in numparse.h.
+ * Numbers have their one grammar in numparse.h, above this layer.
  */
 #ifndef LT_CLI_H
 #define LT_CLI_H
 #include <stdbool.h>
 #include <stddef.h>
-#include "numparse.h"
 
 /* Exit codes shared by every command (README "Exit codes"). */
 enum lt_exit {
@@ -91,18 +90,6 @@ double cli_now_s(void);
 int cli_stamp_decimals(double interval_s);
 int cli_stamp_width(int decimals);	/* characters of such a stamp */
 const char *cli_stamp(char *buf, size_t len, int decimals);
-/*
- * The first word of argv that getopt would read as an unknown option but
- * that is a negative number (INTERVAL -1): its index, or 0.  Words that are
- * the value of an option (longopts with required_argument given apart) and
- * everything after "--" are skipped.  *operands_before: the operands (words
- * that are neither options nor their values) in front of it, *first the
- * index of the first operand (0: none).
- */
-struct option;
-int cli_negative_operand(int argc, char **argv, const struct option *longopts,
-			 int *operands_before, int *first);
-
 /* Length of the valid UTF-8 sequence at s (1 for ASCII and NUL), or 0. */
 size_t cli_utf8_len(const char *s);
 /*

@@ -273,9 +273,6 @@ void estimator_update(struct estimator *est, const struct lt_sample *in, struct 
 	double sub, sub_win = 0, pk, drops, obs;
 
 	c.rx_cpus = est_rx_cpus(in);
-	/* the window keeps copies: never the probe's per-CPU buffers */
-	c.n_cpu = 0;
-	c.cpu_softirqs = c.cpu_softirq_ns = c.cpu_softirq_packets = NULL;
 	sub = est_probe_correct(&c);
 	est->win[est->next] = c;
 	est->sub[est->next] = sub;

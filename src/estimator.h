@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "forecast.h"
 #include "model.h"
+#include "estimator_sums.h"
 #include "sample.h"
 
 #define EST_MAX_WINDOW		600	/* intervals */
@@ -31,11 +32,6 @@
 #define EST_IDLE_MIN_PPS	1.0	/* idle: lambda below this ...          */
 #define EST_IDLE_MIN_PACKETS	10	/* ... or fewer packets in the interval */
 #define EST_MIN_MEAN_N		5	/* events behind a mean                 */
-#define EST_MIN_FIT_N		20	/* events behind a regression           */
-
-/* A per-packet slope counts ("time grows with the batch") when both hold. */
-#define EST_SLOPE_T_MIN		3.0	/* slope / its standard error           */
-#define EST_SLOPE_SHARE_MIN	0.10	/* slope x mean batch / mean time       */
 
 /* States, checked in this order: idle, livelock, saturated, near-peak, ok. */
 #define EST_NEAR_PEAK_FRAC	0.80	/* lambda >= 80% of MLFRR / livelock point */
@@ -80,15 +76,6 @@ enum est_cost_how {
 	EST_COST_FIT,		/* slope of run time against its batch */
 	EST_COST_STACK,		/* stack entry -> exit per packet (a lower bound of NET_RX's) */
 	EST_COST_BOUND,		/* whole runs charged to their packets: an upper bound */
-};
-
-/* A least-squares fit y = a + b x, ns against packets. */
-struct est_fit {
-	double n, slope_ns, intercept_ns, r2, t;	/* t: slope / standard error */
-	double mean_x, mean_y;
-	double resid_sd_ns;	/* spread of y around the line */
-	bool valid;		/* n >= EST_MIN_FIT_N and x varies */
-	bool grows;		/* significant positive slope (EST_SLOPE_*) */
 };
 
 enum est_valid_bit {
@@ -187,15 +174,8 @@ double est_batch_mean(const struct estimate *e);
 /* The fit behind 1/c under the estimate's mapping. */
 const struct est_fit *est_copy_fit(const struct estimate *e);
 
-/* Pure helpers, exposed for tests and the view (estimator_sums.c). */
-void est_fit_solve(const struct lt_fit_sums *f, struct est_fit *out);
+/* Pure helper, exposed for tests (estimator_params.c); the sums' helpers are in estimator_sums.h. */
 void est_params_from(const struct lt_sample *s, const struct est_opts *o, struct est_params *p);
-void est_sample_add(struct lt_sample *sum, const struct lt_sample *s);
-/* Subtract our probes' cost from the times they inflate; returns ns subtracted. */
-double est_probe_correct(struct lt_sample *s);
-double est_lambda_pps(const struct lt_sample *s, const char **source);
-/* CPUs doing this NIC's NET_RX work: rx_cpus, else CPUs with softirq packets; 0 unknown. */
-unsigned int est_rx_cpus(const struct lt_sample *s);
 enum est_state est_state_of(const struct estimate *e);
 
 /* The option words of the three enums (cli_word tables: the command line's and the output's names). */

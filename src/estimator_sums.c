@@ -2,7 +2,7 @@
 /* The estimator's arithmetic on raw samples: probe-cost correction, window sums, fits, lambda. */
 #include <math.h>
 #include <string.h>
-#include "estimator.h"
+#include "estimator_sums.h"
 
 #define T_CAP	1e9	/* a slope t-statistic of an exact fit */
 
@@ -160,8 +160,8 @@ unsigned int est_rx_cpus(const struct lt_sample *s)
 
 	if (s->rx_cpus)
 		return s->rx_cpus;
-	for (int i = 0; s->cpu_softirq_packets && i < s->n_cpu; i++)
-		n += s->cpu_softirq_packets[i] > 0;
+	for (int i = 0; i < s->n_cpu; i++)
+		n += s->cpu[i].softirq_packets > 0;
 	/*
 	 * The model runs one copy per CPU, each with its own application
 	 * server: with fewer reader threads than RX CPUs, only that many

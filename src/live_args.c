@@ -166,7 +166,7 @@ int live_parse_args(int argc, char **argv, struct live_opts *o)
 	o->btf = getenv("LIVELOCK_TRACE_BTF") && *getenv("LIVELOCK_TRACE_BTF") ? getenv("LIVELOCK_TRACE_BTF") : NULL;
 	o->est.mapping = EST_MAP_PAPER;	/* the lab's verdict: see README "From Linux events to the model's symbols" */
 	/* a negative INTERVAL or COUNT looks like an option to getopt: a range error instead */
-	neg = cli_negative_operand(argc, argv, longopts, &before, &first);
+	neg = num_negative_operand(argc, argv, longopts, &before, &first);
 	if (neg && (before >= 2 || (before == 1 && (strtod(argv[first], &end), *end == '\0')))) {
 		if (!num_parse_u64(argv[neg], "COUNT", 0, UINT64_MAX / 2, &u))
 			return LT_EXIT_USAGE;

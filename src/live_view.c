@@ -177,15 +177,16 @@ static void print_line(FILE *f, struct live_view *v, const struct estimate *e)
 /* -C: where the NET_RX work ran (hard-IRQ time is per IRQ, not per CPU). */
 static void print_cpus(FILE *f, const struct lt_sample *s)
 {
-	for (int c = 0; s->cpu_softirq_ns && c < s->n_cpu; c++) {
-		double dt = s->interval_s, pk = (double)s->cpu_softirq_packets[c];
+	for (int c = 0; c < s->n_cpu; c++) {
+		const struct lt_cpu_rx *r = &s->cpu[c];
+		double dt = s->interval_s, pk = (double)r->softirq_packets;
 
-		if (!s->cpu_softirqs[c] || !(dt > 0))
+		if (!r->softirqs || !(dt > 0))
 			continue;
 		fprintf(f, "%8s cpu%-4d %9.0f pkt/s in NET_RX, %5.1f%% of the CPU, ", "", c, pk / dt,
-			100 * (double)s->cpu_softirq_ns[c] * 1e-9 / dt);
+			100 * (double)r->softirq_ns * 1e-9 / dt);
 		if (pk > 0)
-			fprintf(f, "%.2f us/pkt\n", (double)s->cpu_softirq_ns[c] / pk / 1e3);
+			fprintf(f, "%.2f us/pkt\n", (double)r->softirq_ns / pk / 1e3);
 		else
 			fprintf(f, "- us/pkt\n");
 	}

@@ -39,14 +39,10 @@ void metrics_nic_add(struct metrics_nic *m, const struct lt_sample *s, double sc
 		m->irq_count[i] += (double)s->irq_count[i] * scale;
 		m->irq_s[i] += (double)s->irq_ns[i] * 1e-9 * scale;
 	}
-	if (s->cpu_softirq_ns) {
-		int n = s->n_cpu < METRICS_MAX_CPUS ? s->n_cpu : METRICS_MAX_CPUS;
-
-		if (n > m->n_cpu)
-			m->n_cpu = n;
-		for (int i = 0; i < n; i++)
-			m->cpu_softirq_s[i] += (double)s->cpu_softirq_ns[i] * 1e-9 * scale;
-	}
+	if (s->n_cpu > m->n_cpu)
+		m->n_cpu = s->n_cpu;
+	for (int i = 0; i < s->n_cpu; i++)
+		m->cpu_softirq_s[i] += (double)s->cpu[i].softirq_ns * 1e-9 * scale;
 	for (int i = 0; i < LT_HIST_SLOTS; i++)
 		m->isr_hist[i] += (double)s->isr_hist[i] * scale;
 	for (int i = 0; i < LT_BATCH_SLOTS; i++)
@@ -409,14 +405,10 @@ static void render_histograms(struct http_buf *b, struct metrics_nic *const *nic
 	}
 }
 
-void metrics_render(struct http_buf *b, struct metrics_nic *const *nics, int n,
-		    const struct metrics_self *self, bool openmetrics)
+void metrics_render_nics(struct http_buf *b, struct metrics_nic *const *nics, int n, bool om)
 {
-	render_counters(b, nics, n, openmetrics);
-	render_estimate(b, nics, n, openmetrics);
-	render_queues(b, nics, n, openmetrics);
-	render_histograms(b, nics, n, openmetrics);
-	metrics_render_self(b, nics, n, self, openmetrics);
-	if (openmetrics)
-		http_buf_put(b, "# EOF\n", 6);
+	render_counters(b, nics, n, om);
+	render_estimate(b, nics, n, om);
+	render_queues(b, nics, n, om);
+	render_histograms(b, nics, n, om);
 }

@@ -17,7 +17,6 @@
 
 #define METRICS_CONTENT_TYPE	"text/plain; version=0.0.4; charset=utf-8"
 #define METRICS_OM_CONTENT_TYPE	"application/openmetrics-text; version=1.0.0; charset=utf-8"
-#define METRICS_MAX_CPUS	1024	/* per-CPU softirq series kept */
 
 /* Counters that are one field of struct lt_sample each: field, metric (without _total), help. */
 #define METRICS_SAMPLE_COUNTERS(X) \
@@ -59,7 +58,7 @@ struct metrics_nic {
 	unsigned int irq_num[LT_IRQ_SLOTS];
 	double irq_count[LT_IRQ_SLOTS], irq_s[LT_IRQ_SLOTS];
 	int n_cpu;
-	double cpu_softirq_s[METRICS_MAX_CPUS];
+	double cpu_softirq_s[LT_CPU_SLOTS];
 	double isr_hist[LT_HIST_SLOTS], batch_hist[LT_BATCH_SLOTS], batch_sum;
 	bool have_rx;			/* device statistics read */
 	double rx_packets, rx_bytes;	/* /sys/class/net/DEV/statistics: exact at any sampling */
@@ -95,8 +94,11 @@ void metrics_nic_add(struct metrics_nic *m, const struct lt_sample *s, double sc
 void metrics_nic_set_queues(struct metrics_nic *m, const struct qm_report *r, double scale);
 void metrics_nic_set_rx(struct metrics_nic *m, double rx_packets, double rx_bytes);
 
+/* The whole page: every device's series, the exporter's own, "# EOF" for OpenMetrics (metrics_self.c). */
 void metrics_render(struct http_buf *b, struct metrics_nic *const *nics, int n,
 		    const struct metrics_self *self, bool openmetrics);
+/* Every device's series only. */
+void metrics_render_nics(struct http_buf *b, struct metrics_nic *const *nics, int n, bool om);
 
 /* Writers shared with metrics_self.c. */
 enum metrics_type { METRICS_COUNTER, METRICS_GAUGE, METRICS_HISTOGRAM };

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* The exporter's own cost: its BPF programs' run time, its CPU, memory and fds. */
+/* The exporter's own cost (its BPF programs' run time, its CPU, memory and fds), and the whole page. */
 #include <dirent.h>
 #include <stdio.h>
 #include <sys/resource.h>
@@ -128,4 +128,13 @@ void metrics_render_self(struct http_buf *b, struct metrics_nic *const *nics, in
 		       "Start time of the exporter process since the epoch");
 	metrics_sample(b, "process_start_time_seconds", "", NULL, NULL, NULL, NULL, NULL,
 		       self->start_time_s);
+}
+
+void metrics_render(struct http_buf *b, struct metrics_nic *const *nics, int n,
+		    const struct metrics_self *self, bool openmetrics)
+{
+	metrics_render_nics(b, nics, n, openmetrics);
+	metrics_render_self(b, nics, n, self, openmetrics);
+	if (openmetrics)
+		http_buf_put(b, "# EOF\n", 6);
 }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include "model.h"
 #include "cli.h"
+#include "numparse.h"
 
 #define MODEL_CLI_MAX_US	1e6	/* one second per packet is already absurd */
 #define MODEL_CLI_MIN_US	1e-300	/* below, 1/x and lambda.x leave the doubles */

@@ -471,6 +471,8 @@ int nic_discover(const char *ifname, struct nic_info *out)
 	if (err)	/* e.g. EINVAL from a driver quirk: report unsupported */
 		memset(&out->coalesce, 0, sizeof(out->coalesce));
 	discover_irqs(out, sysfs_ok);
-	nic_napi_discover(out);	/* not offered (old kernel, no NAPI): n_napi 0 + reason */
+	/* not offered (old kernel, no NAPI): n_napi 0 + reason */
+	nic_napi_discover(out->ifindex, out->napis, &out->n_napi, NIC_MAX_NAPI, out->napi_reason,
+			  sizeof(out->napi_reason));
 	return 0;
 }

@@ -10,44 +10,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <net/if.h>
+#include "nic_irq.h"
+#include "nic_napi.h"
 
-#define NIC_MAX_IRQS	256
-#define NIC_IRQ_NAME	64
 #define NIC_VIRTIO_NAME	16
-#define NIC_MAX_NAPI	256
 #define NIC_NAPI_REASON	96
-
-struct nic_irq {
-	unsigned int irq;
-	char name[NIC_IRQ_NAME];	/* action name from /proc/interrupts */
-	bool rx;			/* carries receive work (rx, input, TxRx, comp, single vector) */
-	bool tx;			/* carries transmit completions */
-	int queue;			/* queue/vector index from the name, -1 none */
-};
-
-/* Where the IRQ numbers of a device came from. */
-enum nic_irq_source {
-	NIC_IRQ_SRC_NONE,		/* no IRQ found (virtual, or device down) */
-	NIC_IRQ_SRC_MSI,		/* device/msi_irqs */
-	NIC_IRQ_SRC_VIRTIO_MSI,		/* msi_irqs of the virtio device's PCI parent */
-	NIC_IRQ_SRC_INTX,		/* device/irq, confirmed in /proc/interrupts */
-	NIC_IRQ_SRC_NAMES,		/* action names in /proc/interrupts only */
-};
-
-/*
- * One NAPI instance of the device as the kernel's "netdev" generic netlink
- * family reports it (NETDEV_CMD_NAPI_GET, kernels 6.9+; the three settings
- * 6.13+).  -1 everywhere means "not reported".
- */
-struct nic_napi {
-	uint32_t napi_id;		/* as in napi:napi_poll and SO_INCOMING_NAPI_ID */
-	int irq;			/* IRQ the driver linked to it, -1 if it did not */
-	int pid;			/* its kernel thread when threaded, -1 in softirq mode */
-	int rx_queue, tx_queue;		/* lowest queue it serves (NETDEV_CMD_QUEUE_GET), -1 none */
-	int64_t defer_hard_irqs;	/* napi_defer_hard_irqs */
-	int64_t gro_flush_timeout_ns;
-	int64_t irq_suspend_timeout_ns;
-};
 
 struct nic_coalesce {
 	bool supported;			/* false: driver has no get_coalesce */
@@ -95,7 +62,6 @@ struct nic_info {
 	struct nic_coalesce coalesce;
 	int n_irqs;
 	struct nic_irq irqs[NIC_MAX_IRQS];
-	/* Additions after the original layout. */
 	int n_rx_irqs;			/* irqs[0..n_rx_irqs) are the RX ones */
 	enum nic_irq_source irq_source;
 	char virtio_name[NIC_VIRTIO_NAME];	/* "virtio2" for virtio_net, else "" */
@@ -174,63 +140,6 @@ int nic_ethtool_ioctl(const char *ifname, void *cmd);
 /* One actionable sentence for an error of nic_discover(). */
 const char *nic_strerror(int err, const char *ifname);
 
-/*
- * Parsers, pure, for tests: find the IRQs of a device in the text of
- * /proc/interrupts.  A line belongs to `ifname` when its action name is
- * ifname exactly, or ifname followed by '-' or ':' + suffix (eth1-TxRx-0),
- * or a driver-specific name tied to bus_info (mlx5_comp3@pci:0000:..,
- * virtioN-input.M where virtioN is the device's virtio index).  Returns count.
- */
-int nic_parse_proc_interrupts(const char *text, const char *ifname,
-			      const char *bus_info, const char *virtio_name,
-			      struct nic_irq *out, int max);
 
-/*
- * IRQ order.  Every IRQ list returned (nic_discover, the parsers) is
- * classified and sorted: RX vectors first (by queue, then IRQ number), then
- * TX-only, then the rest (link, config, mailbox).  A set with no named RX
- * vector (legacy e1000/ne2k: one IRQ named like the interface) has its
- * unnamed-role vectors marked rx and tx.  nic_parse_proc_interrupts()
- * returns -EINVAL for text without the CPU header line.
- */
-/* One action name belongs to the device?  Same rules as the parser. */
-bool nic_irq_name_matches(const char *action, const char *ifname,
-			  const char *bus_info, const char *virtio_name);
-/*
- * Fill names of IRQs whose numbers are already known (from msi_irqs): the
- * action on that line that matches the device, else the first one, else "".
- * Then classify and sort.  Returns the number of RX vectors.
- */
-int nic_irq_names_from_text(const char *text, struct nic_irq *irqs, int n,
-			    const char *ifname, const char *bus_info,
-			    const char *virtio_name);
-/* Mark rx/tx/queue from the names and sort; returns the number of RX ones. */
-int nic_irq_classify(struct nic_irq *irqs, int n, const char *ifname,
-		     const char *bus_info, const char *virtio_name);
-/* Read all of /proc/interrupts into a malloc'd string (caller frees). */
-int nic_read_proc_interrupts(char **text);
-const char *nic_irq_source_name(enum nic_irq_source src);
-
-/*
- * NAPI instances of nic->ifindex from netdev generic netlink, in the calling
- * thread's network namespace; dumps only.  Fills n_napi, napis (sorted by
- * napi_id) and napi_reason.  Returns 0, or a negative errno with n_napi = 0
- * and napi_reason saying why (old kernel, no family, no permission): callers
- * treat it as "mapping not offered", never as a failure.
- */
-int nic_napi_discover(struct nic_info *nic);
-/*
- * Pure parser of reply buffers (what one recv() returns), for tests:
- * NETDEV_CMD_NAPI_GET and NETDEV_CMD_QUEUE_GET dump replies of `family`
- * (its id: nl_family_id in netlink.h).  NAPI messages of `ifindex` are added
- * to napis[*n] (at most max; a known id is updated), queue messages set the
- * rx/tx queue of the NAPI they name; other interfaces and unknown attributes
- * are skipped.  Returns 1 at NLMSG_DONE, 0 if more is to come, the kernel's
- * negative errno, -EAGAIN for a dump interrupted by a change, or -EBADMSG for
- * a truncated or malformed message; on any error nothing of the buffer is
- * applied.
- */
-int nic_napi_parse(const void *buf, size_t len, uint16_t family, unsigned int ifindex,
-		   struct nic_napi *napis, int *n, int max);
 
 #endif

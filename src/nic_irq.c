@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "nic.h"
+#include "nic_irq.h"
 
 #define ACTION_MAX		128		/* longer names cannot be ours */
 #define PROC_INTERRUPTS		"/proc/interrupts"

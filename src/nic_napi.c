@@ -8,11 +8,12 @@
  * this file parses the netdev family's messages.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "netlink.h"
-#include "nic.h"
+#include "nic_napi.h"
 
 /*
  * Debian 12's uapi headers (6.1) have no <linux/netdev.h> NAPI or queue
@@ -216,29 +217,38 @@ int nic_napi_parse(const void *buf, size_t len, uint16_t family, unsigned int if
 	return walk(buf, len, family, ifindex, napis, n, max, true);
 }
 
+/* Where one discovery writes: the caller's array, count and reason. */
+struct napi_out {
+	unsigned int ifindex;
+	struct nic_napi *napis;
+	int *n, max;
+	char *reason;
+	size_t reason_len;
+};
+
 struct dump_target {
 	uint16_t family;
-	struct nic_info *nic;
+	struct napi_out *o;
 };
 
 static int dump_reply(const void *buf, size_t len, void *arg)
 {
 	struct dump_target *t = arg;
 
-	return nic_napi_parse(buf, len, t->family, t->nic->ifindex, t->nic->napis,
-			      &t->nic->n_napi, NIC_MAX_NAPI);
+	return nic_napi_parse(buf, len, t->family, t->o->ifindex, t->o->napis, t->o->n, t->o->max);
 }
 
-/* Dump `cmd` for the ifindex into nic->napis; -EAGAIN if a device change interrupted it. */
+/* Dump `cmd` for the ifindex into o->napis; -EAGAIN if a device change interrupted it. */
 static int dump(struct nl_sock *s, uint16_t family, uint8_t cmd, uint16_t ifindex_attr,
-		struct nic_info *nic)
+		struct napi_out *o)
 {
-	struct dump_target t = { .family = family, .nic = nic };
+	struct dump_target t = { .family = family, .o = o };
+	uint32_t ifindex = o->ifindex;
 	struct nl_req r;
 	int err;
 
 	nl_req_init(&r, family, NLM_F_DUMP, cmd, NETDEV_GENL_VERSION);
-	err = nl_req_put(&r, ifindex_attr, &nic->ifindex, sizeof(uint32_t));
+	err = nl_req_put(&r, ifindex_attr, &ifindex, sizeof(ifindex));
 	return err ? err : nl_exchange(s, &r, dump_reply, &t);
 }
 
@@ -249,61 +259,60 @@ static int cmp_napi(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int discover_on(struct nl_sock *s, struct nic_info *nic)
+#define SAY(o, ...) snprintf((o)->reason, (o)->reason_len, __VA_ARGS__)
+
+static int discover_on(struct nl_sock *s, struct napi_out *o)
 {
 	uint16_t family;
 	int err;
 
 	err = nl_family_id(s, NETDEV_GENL_NAME, &family);
 	if (err) {
-		snprintf(nic->napi_reason, sizeof(nic->napi_reason), err == -ENOENT ?
-			 "no netdev netlink family (kernel < 6.3)" : "netdev family: %s",
-			 strerror(-err));
+		SAY(o, err == -ENOENT ? "no netdev netlink family (kernel < 6.3)" : "netdev family: %s",
+		    strerror(-err));
 		return err;
 	}
-	err = dump(s, family, LT_NETDEV_CMD_NAPI_GET, LT_NETDEV_A_NAPI_IFINDEX, nic);
+	err = dump(s, family, LT_NETDEV_CMD_NAPI_GET, LT_NETDEV_A_NAPI_IFINDEX, o);
 	if (err) {
-		nic->n_napi = 0;
-		snprintf(nic->napi_reason, sizeof(nic->napi_reason),
-			 err == -EOPNOTSUPP ? "kernel has no NAPI_GET (6.9+)" : "NAPI_GET: %s",
-			 strerror(-err));
+		*o->n = 0;
+		SAY(o, err == -EOPNOTSUPP ? "kernel has no NAPI_GET (6.9+)" : "NAPI_GET: %s",
+		    strerror(-err));
 		return err;
 	}
-	if (!nic->n_napi) {
-		snprintf(nic->napi_reason, sizeof(nic->napi_reason),
-			 "the device reports no NAPI instance");
+	if (!*o->n) {
+		SAY(o, "the device reports no NAPI instance");
 		return 0;
 	}
-	qsort(nic->napis, nic->n_napi, sizeof(nic->napis[0]), cmp_napi);
-	err = dump(s, family, LT_NETDEV_CMD_QUEUE_GET, LT_NETDEV_A_QUEUE_IFINDEX, nic);
+	qsort(o->napis, (size_t)*o->n, sizeof(o->napis[0]), cmp_napi);
+	err = dump(s, family, LT_NETDEV_CMD_QUEUE_GET, LT_NETDEV_A_QUEUE_IFINDEX, o);
 	if (err == -EAGAIN) {	/* the device changed under us: the NAPIs may be stale */
-		nic->n_napi = 0;
-		snprintf(nic->napi_reason, sizeof(nic->napi_reason), "QUEUE_GET: %s",
-			 strerror(-err));
+		*o->n = 0;
+		SAY(o, "QUEUE_GET: %s", strerror(-err));
 		return err;
 	}
 	if (err)	/* the NAPIs stand; only their queues are unknown */
-		snprintf(nic->napi_reason, sizeof(nic->napi_reason), "no queue map: QUEUE_GET: %s",
-			 strerror(-err));
+		SAY(o, "no queue map: QUEUE_GET: %s", strerror(-err));
 	return 0;
 }
 
-int nic_napi_discover(struct nic_info *nic)
+int nic_napi_discover(unsigned int ifindex, struct nic_napi *napis, int *n, int max,
+		      char *reason, size_t reason_len)
 {
+	struct napi_out o = { .ifindex = ifindex, .napis = napis, .n = n, .max = max,
+			      .reason = reason, .reason_len = reason_len };
 	struct nl_sock s;
 	int err = -EAGAIN;
 
 	/* an interrupted dump's rest may still be queued: each try on a fresh socket */
 	for (int t = 0; t < NL_TRIES && err == -EAGAIN; t++) {
-		nic->n_napi = 0;
-		nic->napi_reason[0] = '\0';
+		*n = 0;
+		reason[0] = '\0';
 		err = nl_open(&s);
 		if (err) {
-			snprintf(nic->napi_reason, sizeof(nic->napi_reason), err == -ENOMEM ?
-				 "out of memory" : "netlink socket: %s", strerror(-err));
+			SAY(&o, err == -ENOMEM ? "out of memory" : "netlink socket: %s", strerror(-err));
 			break;
 		}
-		err = discover_on(&s, nic);
+		err = discover_on(&s, &o);
 		nl_close(&s);
 	}
 	return err;

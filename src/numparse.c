@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -202,4 +203,42 @@ uint64_t num_range_points(const struct num_range *r)
 double num_range_at(const struct num_range *r, uint64_t i)
 {
 	return r->from + (double)i * r->step;
+}
+
+static bool takes_value(const char *word, const struct option *lo)
+{
+	size_t n = strlen(word + 2);
+
+	if (strncmp(word, "--", 2) || strchr(word, '='))
+		return false;
+	for (; lo && lo->name; lo++)
+		if (lo->has_arg == required_argument && !strncmp(lo->name, word + 2, n))
+			return true;	/* getopt takes unique prefixes too */
+	return false;
+}
+
+int num_negative_operand(int argc, char **argv, const struct option *longopts,
+			 int *operands_before, int *first)
+{
+	int operands = 0;
+
+	*first = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *w = argv[i];
+
+		if (!strcmp(w, "--"))
+			break;
+		if (w[0] != '-' || !w[1]) {
+			if (!operands++)
+				*first = i;
+			continue;
+		}
+		if (num_decimal_len(w) == strlen(w)) {
+			*operands_before = operands;
+			return i;
+		}
+		if (takes_value(w, longopts))
+			i++;
+	}
+	return 0;
 }

@@ -43,4 +43,16 @@ bool num_parse_range(const char *s, const char *opt, double max,
 uint64_t num_range_points(const struct num_range *r);
 double num_range_at(const struct num_range *r, uint64_t i);
 
+/*
+ * The first word of argv that getopt would read as an unknown option but
+ * that is a negative number (INTERVAL -1): its index, or 0.  Words that are
+ * the value of an option (longopts with required_argument given apart) and
+ * everything after "--" are skipped.  *operands_before: the operands (words
+ * that are neither options nor their values) in front of it, *first the
+ * index of the first operand (0: none).
+ */
+struct option;
+int num_negative_operand(int argc, char **argv, const struct option *longopts,
+			 int *operands_before, int *first);
+
 #endif

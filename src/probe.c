@@ -322,8 +322,8 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 	p->percpu = calloc(p->ncpus, sizeof(struct lt_cpu));
 	p->percpu_prev = calloc(p->ncpus, sizeof(struct lt_counters));
 	p->napi_percpu = calloc(p->ncpus, sizeof(struct lt_napi_stat));
-	p->cpu_delta = calloc(4 * (size_t)p->ncpus, sizeof(uint64_t));
-	if (!p->percpu || !p->percpu_prev || !p->cpu_delta || !p->napi_percpu) {
+	p->cpu_rx_ns = calloc((size_t)p->ncpus, sizeof(double));
+	if (!p->percpu || !p->percpu_prev || !p->cpu_rx_ns || !p->napi_percpu) {
 		err = -ENOMEM;
 		goto fail;
 	}
@@ -512,6 +512,6 @@ void probe_close(struct probe *p)
 	free(p->percpu);
 	free(p->percpu_prev);
 	free(p->napi_percpu);
-	free(p->cpu_delta);
+	free(p->cpu_rx_ns);
 	free(p);
 }

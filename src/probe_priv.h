@@ -33,7 +33,7 @@ struct probe {
 	int n_napi_prev;
 	__u32 napi_prev_id[LT_NAPI_MAX];
 	struct lt_napi_stat napi_prev[LT_NAPI_MAX], *napi_percpu;
-	uint64_t *cpu_delta;			/* 4 x ncpus: softirqs, ns, packets, interrupt-priority ns */
+	double *cpu_rx_ns;			/* per CPU: this interval's interrupt-priority ns (IRQ + NET_RX) */
 	int ncpus;
 	double prev_t;
 	bool use_btf;

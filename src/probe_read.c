@@ -180,21 +180,22 @@ static void app_rx_share(const struct probe *p, struct lt_sample *o)
 
 	o->app_oncpu_ns = o->app_oncpu_rx_ns = o->app_oncpu_other_ns = 0;
 	for (int c = 0; c < p->ncpus; c++) {
-		double k = (double)o->cpu_softirq_ns[c];
+		const struct lt_counters *x = &p->percpu[c].c, *y = &p->percpu_prev[c];
+		double k = (double)(x->softirq_fit.sy - y->softirq_fit.sy);
 
 		for (int i = 0; i < LT_IRQ_SLOTS && i < p->nic.n_irqs; i++)
-			k += (double)(p->percpu[c].c.irq[i].ns - p->percpu_prev[c].irq[i].ns);
-		p->cpu_delta[3 * p->ncpus + c] = (uint64_t)k;
+			k += (double)(x->irq[i].ns - y->irq[i].ns);
+		p->cpu_rx_ns[c] = k;
 		kern_total += k;
 		active += k > 0;
 	}
 	for (int c = 0; c < p->ncpus; c++) {
 		double app = (double)(p->percpu[c].c.app_oncpu_ns - p->percpu_prev[c].app_oncpu_ns);
-		double w = kern_total > 0 ? (double)p->cpu_delta[3 * p->ncpus + c] * active / kern_total : 0;
+		double w = kern_total > 0 ? p->cpu_rx_ns[c] * active / kern_total : 0;
 
 		double idle = (double)(p->percpu[c].c.idle_ns - p->percpu_prev[c].idle_ns);
 		double dt_ns = o->interval_s * 1e9;
-		double other = dt_ns > 0 ? 1 - (idle + app + (double)p->cpu_delta[3 * p->ncpus + c]) / dt_ns : 0;
+		double other = dt_ns > 0 ? 1 - (idle + app + p->cpu_rx_ns[c]) / dt_ns : 0;
 
 		o->app_oncpu_ns += app;
 		o->app_oncpu_rx_ns += app * (w < 1 ? w : 1);
@@ -216,16 +217,15 @@ int probe_read(struct probe *p, struct lt_sample *o)
 		return err;
 	sum_counters(p, &cur);
 	memset(o, 0, sizeof(*o));
-	o->n_cpu = p->ncpus;
-	o->cpu_softirqs = p->cpu_delta;
-	o->cpu_softirq_ns = p->cpu_delta + p->ncpus;
-	o->cpu_softirq_packets = p->cpu_delta + 2 * p->ncpus;
-	for (int c = 0; c < p->ncpus; c++) {
+	o->n_cpu = p->ncpus < LT_CPU_SLOTS ? p->ncpus : LT_CPU_SLOTS;
+	for (int c = 0; c < o->n_cpu; c++) {
 		const struct lt_counters *x = &p->percpu[c].c, *y = &p->percpu_prev[c];
 
-		o->cpu_softirqs[c] = x->softirq_fit.n - y->softirq_fit.n;
-		o->cpu_softirq_ns[c] = x->softirq_fit.sy - y->softirq_fit.sy;
-		o->cpu_softirq_packets[c] = x->softirq_fit.sx - y->softirq_fit.sx;
+		o->cpu[c] = (struct lt_cpu_rx){
+			.softirqs = x->softirq_fit.n - y->softirq_fit.n,
+			.softirq_ns = x->softirq_fit.sy - y->softirq_fit.sy,
+			.softirq_packets = x->softirq_fit.sx - y->softirq_fit.sx,
+		};
 	}
 	o->interval_s = t - p->prev_t;
 	app_rx_share(p, o);

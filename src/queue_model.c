@@ -31,9 +31,9 @@ static double napi_packets(const struct lt_sample *s, long id)
 
 static double cpu_packets(const struct lt_sample *s, int cpu)
 {
-	if (cpu < 0 || cpu >= s->n_cpu || !s->cpu_softirq_packets)
+	if (cpu < 0 || cpu >= s->n_cpu)
 		return NAN;
-	return (double)s->cpu_softirq_packets[cpu];
+	return (double)s->cpu[cpu].softirq_packets;
 }
 
 static double irq_count(const struct lt_sample *s, int irq)
@@ -75,11 +75,11 @@ static double share_of_cpu(const struct nic_queue_map *m, const struct lt_sample
 static void per_cpu_rows(const struct lt_sample *s, struct qm_report *out)
 {
 	out->per_cpu_only = true;
-	for (int c = 0; s->cpu_softirq_packets && c < s->n_cpu && out->n < QM_MAX_ROWS; c++) {
-		if (!s->cpu_softirq_packets[c])
+	for (int c = 0; c < s->n_cpu && out->n < QM_MAX_ROWS; c++) {
+		if (!s->cpu[c].softirq_packets)
 			continue;
 		out->r[out->n++] = (struct qm_row){ .queue = -1, .cpu = c, .irq = -1, .napi_id = -1,
-			.packets = (double)s->cpu_softirq_packets[c], .source = QM_SRC_CPU_ONLY,
+			.packets = (double)s->cpu[c].softirq_packets, .source = QM_SRC_CPU_ONLY,
 			.group_queues = 0 };
 	}
 }

@@ -50,13 +50,13 @@ void raw_view_json_fields(struct json *j, const struct lt_sample *s)
 	json_arr_end(j);
 	json_arr(j, "softirq_by_cpu");
 	for (int c = 0; c < s->n_cpu; c++) {
-		if (!s->cpu_softirqs[c])
+		if (!s->cpu[c].softirqs)
 			continue;
 		json_obj(j, NULL);
 		json_u64(j, "cpu", c);
-		json_u64(j, "softirqs", s->cpu_softirqs[c]);
-		json_u64(j, "softirq_ns_total", s->cpu_softirq_ns[c]);
-		json_u64(j, "softirq_packets", s->cpu_softirq_packets[c]);
+		json_u64(j, "softirqs", s->cpu[c].softirqs);
+		json_u64(j, "softirq_ns_total", s->cpu[c].softirq_ns);
+		json_u64(j, "softirq_packets", s->cpu[c].softirq_packets);
 		json_obj_end(j);
 	}
 	json_arr_end(j);

@@ -169,16 +169,17 @@ static double us(double ns)
 static void json_cpus(struct json *j, const struct lt_sample *s)
 {
 	json_arr(j, "per_cpu");
-	for (int c = 0; s->cpu_softirq_ns && c < s->n_cpu; c++) {
-		double dt = s->interval_s, pk = (double)s->cpu_softirq_packets[c];
+	for (int c = 0; c < s->n_cpu; c++) {
+		const struct lt_cpu_rx *r = &s->cpu[c];
+		double dt = s->interval_s, pk = (double)r->softirq_packets;
 
-		if (!s->cpu_softirqs[c] || !(dt > 0))
+		if (!r->softirqs || !(dt > 0))
 			continue;
 		json_obj(j, NULL);
 		json_i64(j, "cpu", c);
 		json_dbl(j, "softirq_pps", pk / dt);
-		json_dbl(j, "softirq_share", (double)s->cpu_softirq_ns[c] * 1e-9 / dt);
-		json_dbl(j, "softirq_us_per_pkt", pk > 0 ? (double)s->cpu_softirq_ns[c] / pk / 1e3 : NAN);
+		json_dbl(j, "softirq_share", (double)r->softirq_ns * 1e-9 / dt);
+		json_dbl(j, "softirq_us_per_pkt", pk > 0 ? (double)r->softirq_ns / pk / 1e3 : NAN);
 		json_obj_end(j);
 	}
 	json_arr_end(j);

@@ -19,6 +19,17 @@ struct lt_fit_sums {
 	double n, sx, sy, sxx, sxy, syy;
 };
 
+/*
+ * One CPU's NET_RX runs that handled this NIC's packets.  The sample is a
+ * value: it owns these, so a copy (the estimator's window) is complete.
+ */
+#define LT_CPU_SLOTS	1024	/* CPUs kept one by one; the totals count every CPU */
+struct lt_cpu_rx {
+	uint64_t softirqs;		/* runs */
+	uint64_t softirq_ns;		/* their time */
+	uint64_t softirq_packets;	/* this NIC's packets in them */
+};
+
 struct lt_sample {
 	double interval_s;
 
@@ -46,8 +57,8 @@ struct lt_sample {
 	uint64_t softirqs;
 	uint64_t softirq_ns;
 	uint64_t softirq_packets;
-	int n_cpu;			/* per-CPU NET_RX softirq share (CPUs 0..n_cpu-1) */
-	uint64_t *cpu_softirqs, *cpu_softirq_ns, *cpu_softirq_packets;	/* owned by the probe */
+	int n_cpu;			/* CPUs 0..n_cpu-1 in cpu[] (at most LT_CPU_SLOTS) */
+	struct lt_cpu_rx cpu[LT_CPU_SLOTS];
 
 	/* NAPI instances of this device that polled in this interval */
 	int n_napi;

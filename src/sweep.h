@@ -86,8 +86,6 @@ void sweep_mask_str(uint32_t mask, char *buf, size_t len);
 
 /* --predict: forecast each setting from one observation; changes nothing.  An exit code. */
 int sweep_predict(const struct sweep_opts *o);
-/* One whatif_result as a JSON object under key. */
-void sweep_whatif_json(struct json *j, const char *key, const struct whatif_result *r);
 
 /* --- sweep_report.c --- */
 

@@ -12,6 +12,7 @@
 #include "forecast_record.h"
 #include "json.h"
 #include "sweep.h"
+#include "whatif.h"
 
 void sweep_fmt(char *buf, size_t len, double v, const char *f)
 {
@@ -101,7 +102,7 @@ static void json_point(struct json *j, const struct sweep_point *q, int i)
 	json_obj_end(j);
 	if (q->busy && q->fc_ref >= 0) {
 		json_u64(j, "forecast_from_setting", (uint64_t)q->fc_ref);
-		sweep_whatif_json(j, "forecast", &q->fc);
+		whatif_json(j, "forecast", &q->fc);
 	}
 	json_obj_end(j);
 }

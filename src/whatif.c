@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "json.h"
 #include "whatif.h"
 
 #define US	1e6
@@ -208,4 +209,52 @@ int whatif_recommend(const struct whatif_result *r, int n, enum whatif_goal g, d
 		*why = g == WHATIF_GOAL_CPU ? "no setting keeps p99 latency within the bound at the best delivered rate"
 					    : "no setting qualifies";
 	return pick;
+}
+
+static void json_load(struct json *j, const char *key, const struct whatif_load *w)
+{
+	json_obj(j, key);
+	json_dbl(j, "lambda_pps", w->lambda_pps);
+	json_dbl(j, "irqs_per_s", w->irqs_pps);
+	json_dbl(j, "pkts_per_irq", w->pkts_per_irq);
+	json_dbl(j, "hardirq_share_pct", w->cpu_irq_pct);
+	json_dbl(j, "irq_share_pct", w->cpu_intr_pct);
+	json_dbl(j, "gamma_pps", w->gamma_pps);
+	json_str(j, "limit", w->limit);
+	json_dbl(j, "coalesce_delay_mean_us", w->coal_mean_us);
+	json_dbl(j, "coalesce_delay_p99_us", w->coal_p99_us);
+	json_dbl(j, "stack_us", w->stack_us);
+	json_dbl(j, "socket_mean_us", w->socket_mean_us);
+	json_dbl(j, "socket_p99_us", w->socket_p99_us);
+	json_dbl(j, "latency_mean_us", w->latency_mean_us);
+	json_dbl(j, "latency_p99_us", w->latency_p99_us);
+	json_obj_end(j);
+}
+
+void whatif_json(struct json *j, const char *key, const struct whatif_result *r)
+{
+	json_obj(j, key);
+	json_bool(j, "predicted", r->predicted);
+	json_str(j, "why", r->predicted ? NULL : r->why);
+	json_dbl(j, "rx_usecs", r->usecs);
+	json_dbl(j, "rx_frames", r->frames);
+	if (r->predicted) {
+		json_load(j, "now", &r->now);
+		if (r->at_rate.lambda_pps > 0)
+			json_load(j, "at_rate", &r->at_rate);
+		json_dbl(j, "capacity_pps", r->sum.capacity_pps);
+		json_dbl(j, "mlfrr_pps", r->sum.mlfrr_pps);
+		json_dbl(j, "livelock_pps", isfinite(r->sum.livelock_pps) ? r->sum.livelock_pps : NAN);
+		json_obj(j, "spread");
+		json_dbl(j, "gamma_p10_pps", r->gamma_lo);
+		json_dbl(j, "gamma_p90_pps", r->gamma_hi);
+		json_dbl(j, "irq_share_p10_pct", r->cpu_lo);
+		json_dbl(j, "irq_share_p90_pct", r->cpu_hi);
+		json_dbl(j, "latency_p99_p10_us", r->p99_lo);
+		json_dbl(j, "latency_p99_p90_us", r->p99_hi);
+		json_dbl(j, "capacity_p10_pps", r->capacity_lo);
+		json_dbl(j, "capacity_p90_pps", r->capacity_hi);
+		json_obj_end(j);
+	}
+	json_obj_end(j);
 }

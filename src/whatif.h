@@ -74,4 +74,8 @@ int whatif_recommend(const struct whatif_result *r, int n, enum whatif_goal g, d
 		     const char **why);
 const char *whatif_goal_name(enum whatif_goal g);
 
+struct json;
+/* One result as a JSON object under key: the load now, at --rate, the curve's points, the spread. */
+void whatif_json(struct json *j, const char *key, const struct whatif_result *r);
+
 #endif

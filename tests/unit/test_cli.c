@@ -15,6 +15,7 @@
 #include <string.h>
 #include <getopt.h>
 #include "cli.h"
+#include "numparse.h"
 
 static void test_grammar_rejects_what_strtod_takes(void **state)
 {
@@ -151,14 +152,14 @@ static void test_negative_operand(void **state)
 	char *a5[] = { "lt", "--rec", "-2", "-0.5", NULL };
 	int before, first;
 	(void)state;
-	assert_int_equal(cli_negative_operand(3, a1, lo, &before, &first), 2);
+	assert_int_equal(num_negative_operand(3, a1, lo, &before, &first), 2);
 	assert_int_equal(before, 1);
 	assert_int_equal(first, 1);
-	assert_int_equal(cli_negative_operand(4, a2, lo, &before, &first), 0);	/* a file named -1 */
-	assert_int_equal(cli_negative_operand(5, a3, lo, &before, &first), 4);
+	assert_int_equal(num_negative_operand(4, a2, lo, &before, &first), 0);	/* a file named -1 */
+	assert_int_equal(num_negative_operand(5, a3, lo, &before, &first), 4);
 	assert_int_equal(before, 2);
-	assert_int_equal(cli_negative_operand(4, a4, lo, &before, &first), 0);
-	assert_int_equal(cli_negative_operand(4, a5, lo, &before, &first), 3);	/* a prefix takes its value */
+	assert_int_equal(num_negative_operand(4, a4, lo, &before, &first), 0);
+	assert_int_equal(num_negative_operand(4, a5, lo, &before, &first), 3);	/* a prefix takes its value */
 	assert_int_equal(before, 0);
 	assert_int_equal(first, 0);
 }

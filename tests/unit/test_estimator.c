@@ -435,13 +435,12 @@ static void test_rx_cpus_scale(void **state)
 /* One reader thread fed by softirqs on three CPUs: one model copy, not three. */
 static void test_reader_threads_cap_copies(void **state)
 {
-	uint64_t pk[3] = { 100, 200, 300 }, zero[3] = { 0 };
 	struct lt_sample s;
 	(void)state;
 	memset(&s, 0, sizeof(s));
 	s.n_cpu = 3;
-	s.cpu_softirq_packets = pk;
-	s.cpu_softirqs = s.cpu_softirq_ns = zero;
+	for (int c = 0; c < 3; c++)
+		s.cpu[c].softirq_packets = 100 * (c + 1);
 	assert_int_equal(est_rx_cpus(&s), 3);
 	s.app_threads = 1;
 	assert_int_equal(est_rx_cpus(&s), 1);

@@ -371,9 +371,8 @@ static void test_per_cpu(void **state)
 	(void)state;
 	busy_sample(&s);
 	s.n_cpu = 3;
-	s.cpu_softirqs = runs;
-	s.cpu_softirq_ns = ns;
-	s.cpu_softirq_packets = pkts;
+	for (int c = 0; c < 3; c++)
+		s.cpu[c] = (struct lt_cpu_rx){ runs[c], ns[c], pkts[c] };
 	assert_int_equal(est_rx_cpus(&s), 2);
 	out = render_opts(true, true, &s, 1, false);
 	assert_clean_json_line(out);

@@ -16,18 +16,11 @@
 
 #define NCPU	4
 
-static uint64_t cpu_sirq[NCPU], cpu_ns[NCPU], cpu_pk[NCPU];
-
 static void sample_init(struct lt_sample *s)
 {
 	memset(s, 0, sizeof(*s));
-	memset(cpu_sirq, 0, sizeof(cpu_sirq));
-	memset(cpu_pk, 0, sizeof(cpu_pk));
 	s->interval_s = 1;
 	s->n_cpu = NCPU;
-	s->cpu_softirqs = cpu_sirq;
-	s->cpu_softirq_ns = cpu_ns;
-	s->cpu_softirq_packets = cpu_pk;
 }
 
 static void map_add(struct nic_queue_map *m, int queue, int irq, long napi, int cpu)
@@ -49,7 +42,7 @@ static void test_from_napi(void **state)
 	s.n_napi = 2;
 	s.napi_id[0] = 0x202, s.napi_inst_packets[0] = 900;
 	s.napi_id[1] = 0x299, s.napi_inst_packets[1] = 0;	/* a TX instance: no queue */
-	cpu_pk[0] = 5, cpu_pk[1] = 7;	/* ignored: the instances are known */
+	s.cpu[0].softirq_packets = 5, s.cpu[1].softirq_packets = 7;	/* ignored: the instances are known */
 	qm_account(&m, &s, &r);
 	assert_int_equal(r.n, 2);
 	assert_false(r.per_cpu_only);
@@ -69,7 +62,7 @@ static void test_from_cpu(void **state)
 	map_add(&m, 0, 36, -1, 0);
 	map_add(&m, 1, 38, -1, 1);
 	map_add(&m, 2, 39, -1, -1);	/* CPU unknown: no packets */
-	cpu_pk[0] = 300, cpu_pk[1] = 700, cpu_pk[3] = 11;
+	s.cpu[0].softirq_packets = 300, s.cpu[1].softirq_packets = 700, s.cpu[3].softirq_packets = 11;
 	qm_account(&m, &s, &r);
 	assert_int_equal(r.n, 3);
 	assert_true(r.r[0].packets == 300 && r.r[0].source == QM_SRC_CPU);
@@ -91,7 +84,7 @@ static void test_shared_cpu(void **state)
 	map_add(&m, 0, 36, -1, 0);
 	map_add(&m, 1, 38, -1, 0);
 	map_add(&m, 2, 40, -1, 1);
-	cpu_pk[0] = 800, cpu_pk[1] = 200;
+	s.cpu[0].softirq_packets = 800, s.cpu[1].softirq_packets = 200;
 	s.n_irq = 3;
 	s.irq_num[0] = 36, s.irq_count[0] = 30;
 	s.irq_num[1] = 38, s.irq_count[1] = 10;
@@ -116,7 +109,7 @@ static void test_per_cpu_only(void **state)
 	(void)state;
 
 	sample_init(&s);
-	cpu_pk[1] = 50, cpu_pk[3] = 150;
+	s.cpu[1].softirq_packets = 50, s.cpu[3].softirq_packets = 150;
 	qm_account(&m, &s, &r);
 	assert_true(r.per_cpu_only);
 	assert_int_equal(r.n, 2);
@@ -136,7 +129,7 @@ static void test_per_cpu_no_imbalance(void **state)
 	(void)state;
 
 	sample_init(&s);
-	cpu_pk[2] = 1000;
+	s.cpu[2].softirq_packets = 1000;
 	qm_account(&m, &s, &r);
 	memset(&e, 0, sizeof(e));
 	e.interval_s = 1, e.lambda_pps = 1000, e.valid = EST_V_LAMBDA, e.state = EST_OK;
@@ -174,7 +167,7 @@ static void two_queues(struct qm_report *r, double hot_pk, double cold_pk)
 	sample_init(&s);
 	map_add(&m, 0, 36, -1, 0);
 	map_add(&m, 1, 38, -1, 1);
-	cpu_pk[0] = (uint64_t)cold_pk, cpu_pk[1] = (uint64_t)hot_pk;
+	s.cpu[0].softirq_packets = (uint64_t)cold_pk, s.cpu[1].softirq_packets = (uint64_t)hot_pk;
 	qm_account(&m, &s, r);
 }
 

@@ -48,6 +48,7 @@ struct cmp_run {
 	double rx_usecs, rx_frames, adaptive_rx, defer_hard_irqs, gro_flush_timeout_ns;
 	unsigned int intervals, busy;	/* all; with traffic, used */
 	unsigned int edges;		/* ramp intervals at either end left out (steady rule) */
+	unsigned int steady_first, steady_last;	/* the steady ones: first and last interval line, from 0 (busy > 0) */
 	bool complete;			/* ended with its summary */
 	struct cmp_stat m[CMP_METRICS];
 	/* fitted parameters for the predicted curve (means over busy intervals) */

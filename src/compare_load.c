@@ -22,6 +22,7 @@
 struct interval {
 	double m[CMP_METRICS];
 	double isr_us, copy_us, proto_us;
+	unsigned int ord;	/* its place among the run's interval lines, from 0 */
 };
 
 struct loader {
@@ -138,6 +139,10 @@ static void use_interval(struct cmp_run *r, const struct interval *iv)
 {
 	for (int k = 0; k < CMP_METRICS; k++)
 		stat_add(&r->m[k], iv->m[k]);
+	if (!r->busy || iv->ord < r->steady_first)
+		r->steady_first = iv->ord;
+	if (!r->busy || iv->ord > r->steady_last)
+		r->steady_last = iv->ord;
 	if (isfinite(iv->isr_us))
 		r->isr_us += iv->isr_us;
 	if (isfinite(iv->copy_us))
@@ -320,6 +325,7 @@ static int load_lines(struct loader *ld, FILE *f, const char *path, FILE *err)
 					jv_free(o);
 					goto out;
 				}
+				iv.ord = r->intervals - 1;
 				read_run_settings(r, o);
 				add_busy(ld, &iv);
 			}

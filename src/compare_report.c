@@ -171,6 +171,9 @@ static void print_json(const struct cmp_run *r, int n)
 		json_u64(&j, "intervals", r[i].intervals);
 		json_u64(&j, "busy_intervals", r[i].busy);
 		json_u64(&j, "partial_intervals_left_out", r[i].edges);
+		/* which interval lines the means are over, for a reader with its own fields (the lab) */
+		json_dbl(&j, "steady_first", r[i].busy ? r[i].steady_first : NAN);
+		json_dbl(&j, "steady_last", r[i].busy ? r[i].steady_last : NAN);
 		json_bool(&j, "complete", r[i].complete);
 		json_obj(&j, "metrics");
 		for (int k = 0; k < CMP_METRICS; k++) {

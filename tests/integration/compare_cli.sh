@@ -56,7 +56,18 @@ test_steady_rule_verdict() {
 	lt_assert_eq "$(grep -c '^verdict: A (.*reader100.jsonl) delivers the most$' "$out")" 1 "verdict line" || return
 	"$LT_BIN" compare --json "$REC/reader100.jsonl" "$REC/reader110.jsonl" >"$out" || { lt_fail "json exit $?"; return; }
 	lt_assert_eq "$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["runs"]; print(r[0]["partial_intervals_left_out"], r[1]["partial_intervals_left_out"], r[1]["metrics"]["observed"]["verdict"])' "$out")" \
-		"1 2 worse" "JSON: edges and verdict"
+		"1 2 worse" "JSON: edges and verdict" || return
+	# the steady range names interval lines: their own observed mean is the metric's (the lab reads it so)
+	lt_assert_eq "$(python3 - "$out" "$REC/reader100.jsonl" <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+lines = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
+iv = [l for l in lines if "lambda_pps" in l and not l.get("summary")]
+use = iv[run["steady_first"]:run["steady_last"] + 1]
+mean = sum(l["observed_pps"] for l in use) / len(use)
+print(len(use), round(mean) == round(run["metrics"]["observed"]["mean"]))
+PY
+)" "6 True" "JSON: the steady interval lines and their mean"
 	rm -f "$out"
 }
 

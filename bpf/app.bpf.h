@@ -66,6 +66,39 @@ static __always_inline void app_span_close(struct lt_reader *r, struct lt_counte
 	r->mark_ns = 0;
 }
 
+/*
+ * A reader's wakeup: its on-CPU time from the switch-in after a sleep to its
+ * next sleep, less the interrupt work on top, against the datagrams it read.
+ * The fit's slope is the marginal cost of a datagram and its intercept the
+ * wakeup's own (the way back from sleep, a receive call that finds nothing,
+ * the way to sleep), however the application spreads its work between reads.
+ * Only wakeups with no interrupt work on top are used: a wakeup that read
+ * more because packets arrived during it also paid for their arrival, in
+ * cache misses and, under emulation, in device work no probe times.
+ */
+static __always_inline void app_wake_open(struct lt_reader *r, struct lt_counters *c)
+{
+	r->slept = 0;
+	r->wake_ns = r->ns + 1;
+	r->wake_reads = 0;
+	r->wake_stolen = c->reader_stolen_ns;
+	r->wake_cpu = bpf_get_smp_processor_id();
+	r->wake_epoch = (__u32)window_epoch;
+}
+
+static __always_inline void app_wake_close(struct lt_reader *r, struct lt_counters *c)
+{
+	__u64 d, stolen = c->reader_stolen_ns - r->wake_stolen;
+
+	if (r->wake_ns && r->wake_reads && !stolen && r->wake_cpu == bpf_get_smp_processor_id() &&
+	    r->wake_epoch == (__u32)window_epoch && r->ns >= r->wake_ns - 1) {
+		d = r->ns - (r->wake_ns - 1);
+		fit_add(&c->app_wake_fit, r->wake_reads, d);
+	}
+	r->wake_ns = 0;
+	r->slept = 1;
+}
+
 /* A receive call of reader tid returned (ok: it read a datagram of ours). */
 static __always_inline void app_read(__u32 tid, struct lt_cpu_state *s, bool ok)
 {
@@ -82,6 +115,8 @@ static __always_inline void app_read(__u32 tid, struct lt_cpu_state *s, bool ok)
 	if (!ok)
 		return;
 	c->app_reads++;
+	if (r->wake_ns)
+		r->wake_reads++;
 	r->mark_ns = cum + 1;
 	r->mark_stolen = c->reader_stolen_ns;
 	r->mark_cpu = bpf_get_smp_processor_id();
@@ -120,6 +155,7 @@ static __always_inline int on_sched_switch(const struct task_struct *prev,
 				c->app_sleeps++;
 				if (r->mark_ns)
 					app_span_close(r, c, r->ns, true);
+				app_wake_close(r, c);
 			}
 		}
 		s->reader_on = 0;
@@ -137,6 +173,8 @@ static __always_inline int on_sched_switch(const struct task_struct *prev,
 		*slot = 0;
 	if (r) {
 		r->on_since = now ? now : bpf_ktime_get_ns();
+		if (r->slept)	/* switched in after a sleep: a wakeup begins */
+			app_wake_open(r, CTR_OF(s));
 		s->reader_on = 1;
 		s->reader_tid = tn;
 	}

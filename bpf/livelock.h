@@ -59,6 +59,12 @@ struct lt_reader {
 	__u64 mark_stolen;	/* its CPU's reader_stolen_ns then */
 	__u32 mark_cpu;		/* that CPU */
 	__u32 mark_epoch;	/* and the sampling window (a span never straddles two) */
+	__u64 wake_ns;		/* ns + 1 when this wakeup began, 0 = none open */
+	__u64 wake_stolen;	/* its CPU's reader_stolen_ns then */
+	__u32 wake_reads;	/* datagrams read in it */
+	__u32 wake_cpu;		/* the CPU it began on (one that moved is not used) */
+	__u32 wake_epoch;	/* its sampling window */
+	__u32 slept;		/* its last switch-out was a sleep: the next switch-in wakes it */
 };
 
 /*
@@ -153,7 +159,8 @@ struct lt_irq_stat {
 /* Least-squares sums of handlers, x packets and y ns.  X(field, what it fits) */
 #define LT_FITS(X)								\
 	X(isr_fit,	"hard-IRQ handlers of the NIC: packets passed up inside, handler ns") \
-	X(softirq_fit,	"NET_RX runs that handled our packets: those packets, run ns")
+	X(softirq_fit,	"NET_RX runs that handled our packets: those packets, run ns") \
+	X(app_wake_fit,	"reader wakeups (switch-in after a sleep to the next sleep, one CPU, no interrupt work on top): datagrams read, on-CPU ns")
 
 /* Histograms.  X(field, slots, JSON key, what it counts) */
 #define LT_HISTS(X)								\

@@ -107,6 +107,7 @@ struct est_params {
 	double scv_arrival, scv_service;
 	double probe_subtracted_ns;		/* total, this set of counters */
 	struct est_fit isr_fit, sirq_fit;
+	struct est_fit app_fit;		/* reader wakeups: on-CPU ns against datagrams read */
 	enum model_kind nic_class, kind;	/* MODEL_IDEAL: undecided */
 	struct fc_costs costs;			/* the forecast's inputs */
 	double app_other;			/* share of the readers' CPUs other tasks took (not in the model) */

@@ -120,9 +120,15 @@ static bool app_costs(const struct lt_sample *s, const struct est_opts *o, struc
 		c->app_share = 0;
 		return true;
 	}
-	if (s->app_gap_n >= EST_MIN_FIT_N) {
-		c->app_dgram_ns = per((double)s->app_gap_ns, (double)s->app_gap_n);
-		p->app_dgram_how = EST_COST_GAPS;
+	/*
+	 * Best: the wakeups' fit, whose intercept holds what a wakeup costs
+	 * whatever its datagrams (a receive call that finds nothing, the way to
+	 * sleep); a span from a read to the wait call holds that too, so at a
+	 * light load, one datagram a wakeup, the gaps charge it to the datagram.
+	 */
+	if (slope_usable(&p->app_fit, per((double)s->app_ns, reads))) {
+		c->app_dgram_ns = p->app_fit.slope_ns;
+		p->app_dgram_how = EST_COST_FIT;
 	} else if (s->app_gap_n >= EST_MIN_MEAN_N) {
 		c->app_dgram_ns = per((double)s->app_gap_ns, (double)s->app_gap_n);
 		p->app_dgram_how = EST_COST_GAPS;

@@ -260,6 +260,7 @@ void est_params_from(const struct lt_sample *s, const struct est_opts *o, struct
 	mean_sd((double)s->irqs, (double)s->isr_ns, s->isr_ns_sq, &p->hardirq_ns, &p->hardirq_sd_ns);
 	est_fit_solve(&s->isr_fit, &p->isr_fit);
 	est_fit_solve(&s->softirq_fit, &p->sirq_fit);
+	est_fit_solve(&s->app_wake_fit, &p->app_fit);
 	if (s->irqs) {
 		d = s->napi_polls ? s->napi_packets : s->irq_packets ? s->irq_packets : s->stack_packets;
 		p->batch_per_irq = d / (double)s->irqs;

@@ -58,8 +58,34 @@ assert sum(r["softirq_packets"] for r in rows) == n
 PY
 	lt_assert_near "$(lt_json_sum "$trace" delivered_packets)" "$(lt_json "$sink" received)" 1 \
 		"deliveries vs packets the application read" &&
-	lt_assert_eq "$(lt_json_sum "$trace" drops.socket)" 0 "socket drops"
+	lt_assert_eq "$(lt_json_sum "$trace" drops.socket)" 0 "socket drops" &&
+	raw_keys_unchanged "$trace"
 	rm -f "$trace" "$sink"
+}
+
+# The key paths of `--raw --json` (objects' keys; a list's elements as []) are
+# those of tests/fixtures/raw-json-keys.txt: a refactor changes no key.  A new
+# counter adds its line there (LT_UPDATE_FIXTURES=1 writes the file).
+raw_keys_unchanged() {	# TRACE
+	local want="$LT_ROOT/tests/fixtures/raw-json-keys.txt" got=$(mktemp)
+	python3 - "$1" >"$got" <<'PY'
+import json, sys
+paths = set()
+def walk(v, at):
+    if isinstance(v, dict):
+        for k, x in v.items():
+            paths.add(at + k)
+            walk(x, at + k + ".")
+    elif isinstance(v, list):
+        for x in v:
+            walk(x, at[:-1] + "[].")
+for line in open(sys.argv[1]):
+    walk(json.loads(line), "")
+print("\n".join(sorted(paths)))
+PY
+	[ "${LT_UPDATE_FIXTURES:-}" = 1 ] && cp "$got" "$want"
+	diff -u "$want" "$got" >&2 || { lt_fail "the raw JSON's key set changed (diff above)"; rm -f "$got"; return 1; }
+	rm -f "$got"
 }
 
 test_deaf_application_drops() {

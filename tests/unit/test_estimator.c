@@ -211,6 +211,49 @@ static void test_costs_from_regression(void **state)
 }
 
 /*
+ * The application's marginal cost per datagram from its wakeups: on-CPU time
+ * against datagrams read (20 us a wakeup + 3 us a datagram, mostly one a
+ * wakeup).  The spans from a read to the wait call hold the wakeup's own
+ * cost too (12 us here): they come second, when the wakeups cannot be fitted.
+ */
+static void test_app_costs_from_wakeups(void **state)
+{
+	struct est_opts o = { .mapping = EST_MAP_SOFTIRQ, .no_calibrate = true };
+	struct estimator *est = estimator_new(&o, 256);
+	struct estimate e;
+	struct lt_sample s;
+	(void)state;
+	synth(&s, &napi);
+	memset(&s.app_wake_fit, 0, sizeof(s.app_wake_fit));
+	s.app_reads = s.app_sleeps = 0;
+	s.app_ns = 0;
+	for (int i = 0; i < 1000; i++) {
+		int x = i % 20 == 0 ? 3 : i % 20 < 4 ? 2 : 1;
+		double y = 20000 + 3000.0 * x;
+
+		fit_add(&s.app_wake_fit, x, y);
+		s.app_reads += x;
+		s.app_sleeps++;
+		s.app_ns += (uint64_t)y;
+	}
+	s.app_timed = s.app_reads;
+	s.app_gap_n = 1000;
+	s.app_gap_ns = 1000 * 12000;
+	estimator_update(est, &s, &e);
+	assert_int_equal(e.cur.app_dgram_how, EST_COST_FIT);
+	assert_rel(e.cur.costs.app_dgram_ns, 3000, 1e-6);
+	assert_rel(e.cur.costs.app_wakeup_ns, 20000, 1e-6);
+	/* wakeups of one datagram each: no slope, the gaps */
+	memset(&s.app_wake_fit, 0, sizeof(s.app_wake_fit));
+	for (int i = 0; i < 1000; i++)
+		fit_add(&s.app_wake_fit, 1, 23000);
+	estimator_update(est, &s, &e);
+	assert_int_equal(e.cur.app_dgram_how, EST_COST_GAPS);
+	assert_rel(e.cur.costs.app_dgram_ns, 12000, 1e-9);
+	estimator_free(est);
+}
+
+/*
  * A driver's dynamic throttle: the batch says something of the setup S only
  * while the interrupts stay below the lowest rate that rule holds to.
  */
@@ -595,6 +638,7 @@ int main(void)
 		cmocka_unit_test(test_fit_exact_and_degenerate),
 		cmocka_unit_test(test_softirq_mapping_recovers_napi),
 		cmocka_unit_test(test_costs_from_regression),
+		cmocka_unit_test(test_app_costs_from_wakeups),
 		cmocka_unit_test(test_dynamic_throttle_setup),
 		cmocka_unit_test(test_calibration_matches_measured_share),
 		cmocka_unit_test(test_paper_mapping_nodma_nic),

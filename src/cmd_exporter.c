@@ -47,6 +47,7 @@ struct exp_opts {
 };
 
 struct exp_nic {
+	char name[IF_NAMESIZE];		/* the device watched, its series' label (a bridge: not a traced one) */
 	struct nic_info *info;
 	struct probe *probe;
 	struct estimator *est;
@@ -181,7 +182,7 @@ static void arm(int fd, double first_s, double every_s)
 static int find_nic(const struct exporter *x, const char *name)
 {
 	for (int i = 0; i < x->n; i++)
-		if (!strcmp(x->nics[i]->info->name, name))
+		if (!strcmp(x->nics[i]->name, name))
 			return i;
 	return -1;
 }
@@ -203,11 +204,13 @@ static int nic_attach(struct exporter *x, const char *name)
 	struct est_opts eo = { .mapping = EST_MAP_PAPER };
 	struct exp_nic *n = calloc(1, sizeof(*n));
 	const char *msg = NULL;
+	char set[400];
 	int err = -ENOMEM;
 
 	if (!n || !(n->info = calloc(1, sizeof(*n->info))) || x->n == MAX_NICS)
 		goto fail;
-	err = nic_discover(name, n->info);
+	snprintf(n->name, sizeof(n->name), "%s", name);
+	err = nic_discover_lower(name, n->info);	/* a bridge, bond, VLAN, macvlan: its lower devices */
 	if (err) {
 		cli_err("exporter: %s", nic_strerror(err, name));
 		goto out;
@@ -229,12 +232,13 @@ static int nic_attach(struct exporter *x, const char *name)
 	n->est = estimator_new(&eo, n->info->rx_ring);
 	if (!n->est)
 		goto fail;
-	metrics_nic_init(&n->m, n->info->name, n->info->driver, n->probe);
+	metrics_nic_init(&n->m, n->name, n->info->driver, n->probe);
 	queue_view_init(&n->qv, n->info, false);
 	x->nics[x->n++] = n;
-	cli_err("exporter: watching %s (driver %s, %d IRQs) via %s",
-		n->info->name, *n->info->driver ? n->info->driver : "none", n->info->n_irqs,
-		probe_variant(n->probe));
+	cli_err("exporter: watching %s (driver %s, %d IRQs) via %s", n->name,
+		*n->info->driver ? n->info->driver : "none", n->info->n_irqs, probe_variant(n->probe));
+	if (nic_set_describe(set, sizeof(set), n->info))
+		cli_err("exporter: %s", set);
 	return 0;
 fail:
 	cli_err("exporter: cannot watch %s: %s", name,
@@ -246,7 +250,7 @@ out:
 
 static void nic_detach(struct exporter *x, int i, const char *why)
 {
-	cli_err("exporter: %s %s: probes detached", x->nics[i]->info->name, why);
+	cli_err("exporter: %s %s: probes detached", x->nics[i]->name, why);
 	nic_free(x->nics[i]);
 	memmove(&x->nics[i], &x->nics[i + 1], (size_t)(x->n - i - 1) * sizeof(x->nics[0]));
 	x->n--;
@@ -305,13 +309,12 @@ static void read_nics(struct exporter *x)
 		int err = probe_read(n->probe, &s);
 
 		probe_window_end(n->probe);
-		if (err == -ENODEV || !nic_exists(n->info->name)) {
+		if (err == -ENODEV || nic_set_gone(n->info)) {
 			nic_detach(x, i, "disappeared");
 			continue;
 		}
 		if (err) {
-			cli_err("exporter: %s: cannot read the counters: %s",
-				n->info->name, strerror(-err));
+			cli_err("exporter: %s: cannot read the counters: %s", n->name, strerror(-err));
 			continue;
 		}
 		estimator_update(n->est, &s, &e);
@@ -319,7 +322,7 @@ static void read_nics(struct exporter *x)
 		scale = x->o.sample > 1 && s.interval_s > 0 ? x->o.interval_s / s.interval_s : 1;
 		metrics_nic_add(&n->m, &s, scale, &e);
 		metrics_nic_set_queues(&n->m, &n->qv.rep, scale);
-		if (!nic_read_stats(n->info->name, &st))
+		if (!nic_set_read_stats(n->info, &st))
 			metrics_nic_set_rx(&n->m, (double)st.rx_packets, (double)st.rx_bytes);
 	}
 }
@@ -332,11 +335,10 @@ static void open_windows(struct exporter *x)
 
 		if (!err)
 			continue;
-		if (!nic_exists(x->nics[i]->info->name))
+		if (nic_set_gone(x->nics[i]->info))
 			nic_detach(x, i, "disappeared");
 		else
-			cli_err("exporter: %s: %s: %s",
-				x->nics[i]->info->name, msg, strerror(-err));
+			cli_err("exporter: %s: %s: %s", x->nics[i]->name, msg, strerror(-err));
 	}
 }
 

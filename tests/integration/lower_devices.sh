@@ -156,6 +156,44 @@ test_bridge_two_ports() {
 	run_traced lthdb$R bridge "lthdr1$R lthdr2$R" "$LTX1:lthdt1$R" "$LTX2:lthdt2$R"
 }
 
+# The exporter watching a bridge of two ports: the series are labelled with the
+# bridge, count both ports' packets (what the application read), and stderr
+# names the ports traced.
+test_exporter_bridge() {
+	lt_need_traffic || return
+	R=$((RANDOM % 10000))
+	lower_ns 2 && lower_veth 1 "$LTX1" && lower_veth 2 "$LTX2" || { lt_fail "setup"; return; }
+	ip -n "$LNS" link add lthdb$R type bridge &&
+	ip -n "$LNS" link set lthdr1$R master lthdb$R && ip -n "$LNS" link set lthdr2$R master lthdb$R &&
+	ip -n "$LNS" link set lthdr1$R up && ip -n "$LNS" link set lthdr2$R up && lower_up lthdb$R &&
+	lower_sender 1 "$LTX1" lthdt1$R lthdb$R && lower_sender 2 "$LTX2" lthdt2$R lthdb$R ||
+		{ lt_fail "bridge setup"; return; }
+	local port=$((20000 + RANDOM % 20000)) err=$(mktemp) sink=$(mktemp) rdy=$(mktemp -u) m=$(mktemp) total got deliv
+	lt_bg exporter ip netns exec "$LNS" "$LT_BIN" exporter --listen 127.0.0.1:$port --full --interval 1 lthdb$R 2>"$err"
+	for _ in $(seq 100); do ip netns exec "$LNS" curl -sf --max-time 5 http://127.0.0.1:$port/metrics >/dev/null 2>&1 && break; sleep 0.2; done
+	lt_bg sink sh -c "exec ip netns exec $LNS $LT_TOOLS/udpsink -p $PORT --idle-exit 700 --json --ready-file $rdy >$sink"
+	for _ in $(seq 50); do [ -e "$rdy" ] && break; sleep 0.1; done
+	for s in "$LTX1:lthdt1$R" "$LTX2:lthdt2$R"; do
+		ip netns exec "${s%%:*}" "$LT_TOOLS/udpsend" -d $UP_ADDR -p $PORT -n $N -r $RATE >/dev/null ||
+			{ lt_fail "udpsend from ${s%%:*} failed"; return; }
+	done
+	wait "$BG_sink"
+	sleep 2.2	# two more intervals: the last packets are in the totals
+	ip netns exec "$LNS" curl -sf --max-time 20 http://127.0.0.1:$port/metrics >"$m"
+	kill -TERM "$BG_exporter"; wait "$BG_exporter"
+	total=$(lt_json "$sink" received)
+	got=$(awk -v s="livelock_stack_packets_total{device=\"lthdb$R\",driver=\"veth\"}" '$1 == s { print $2 }' "$m")
+	deliv=$(awk -v s="livelock_delivered_packets_total{device=\"lthdb$R\",driver=\"veth\"}" '$1 == s { print $2 }' "$m")
+	lt_log "sent $((2 * N)), application read $total; the exporter counted ${got:-none} into the stack, ${deliv:-none} delivered, for lthdb$R"
+	lt_assert_near "${got:-0}" $((2 * N)) 1 "stack packets of the bridge's series: both ports' (every one sent)" &&
+	lt_assert_near "${deliv:-0}" "$total" 1 "deliveries of the bridge's series vs the application" &&
+	lt_assert_eq "$(grep -c "^livelock-trace: exporter: watching lthdb$R " "$err")" 1 "watching the bridge" &&
+	lt_assert_eq "$(grep -c "^livelock-trace: exporter: lthdb$R (bridge) → lthdr1$R, lthdr2$R: its lower devices are traced$" "$err")" 1 \
+		"the line naming the ports traced" &&
+	lt_assert_eq "$(grep -c "device=\"lthdr" "$m")" 0 "no series labelled with a port"
+	rm -f "$err" "$sink" "$m"
+}
+
 test_macvlan() {
 	lt_need_traffic || return
 	R=$((RANDOM % 10000))

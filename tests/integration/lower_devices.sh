@@ -143,16 +143,21 @@ test_upper_vanishes() {
 	rm -f "$out" "$err" "$rec"
 }
 
-# Two ports, one sender on each: both traced, their counts summed.
-test_bridge_two_ports() {
-	lt_need_traffic || return
+# Bridge lthdb$R with ports lthdr1$R and lthdr2$R, a sender behind each.
+bridge_two_ports() {
 	R=$((RANDOM % 10000))
-	lower_ns 2 && lower_veth 1 "$LTX1" && lower_veth 2 "$LTX2" || { lt_fail "setup"; return; }
+	lower_ns 2 && lower_veth 1 "$LTX1" && lower_veth 2 "$LTX2" || { lt_fail "setup"; return 1; }
 	ip -n "$LNS" link add lthdb$R type bridge &&
 	ip -n "$LNS" link set lthdr1$R master lthdb$R && ip -n "$LNS" link set lthdr2$R master lthdb$R &&
 	ip -n "$LNS" link set lthdr1$R up && ip -n "$LNS" link set lthdr2$R up && lower_up lthdb$R &&
 	lower_sender 1 "$LTX1" lthdt1$R lthdb$R && lower_sender 2 "$LTX2" lthdt2$R lthdb$R ||
-		{ lt_fail "bridge setup"; return; }
+		{ lt_fail "bridge setup"; return 1; }
+}
+
+# Two ports, one sender on each: both traced, their counts summed.
+test_bridge_two_ports() {
+	lt_need_traffic || return
+	bridge_two_ports || return
 	run_traced lthdb$R bridge "lthdr1$R lthdr2$R" "$LTX1:lthdt1$R" "$LTX2:lthdt2$R"
 }
 
@@ -161,13 +166,7 @@ test_bridge_two_ports() {
 # names the ports traced.
 test_exporter_bridge() {
 	lt_need_traffic || return
-	R=$((RANDOM % 10000))
-	lower_ns 2 && lower_veth 1 "$LTX1" && lower_veth 2 "$LTX2" || { lt_fail "setup"; return; }
-	ip -n "$LNS" link add lthdb$R type bridge &&
-	ip -n "$LNS" link set lthdr1$R master lthdb$R && ip -n "$LNS" link set lthdr2$R master lthdb$R &&
-	ip -n "$LNS" link set lthdr1$R up && ip -n "$LNS" link set lthdr2$R up && lower_up lthdb$R &&
-	lower_sender 1 "$LTX1" lthdt1$R lthdb$R && lower_sender 2 "$LTX2" lthdt2$R lthdb$R ||
-		{ lt_fail "bridge setup"; return; }
+	bridge_two_ports || return
 	local port=$((20000 + RANDOM % 20000)) err=$(mktemp) sink=$(mktemp) rdy=$(mktemp -u) m=$(mktemp) total got deliv
 	lt_bg exporter ip netns exec "$LNS" "$LT_BIN" exporter --listen 127.0.0.1:$port --full --interval 1 lthdb$R 2>"$err"
 	for _ in $(seq 100); do ip netns exec "$LNS" curl -sf --max-time 5 http://127.0.0.1:$port/metrics >/dev/null 2>&1 && break; sleep 0.2; done

@@ -34,6 +34,14 @@ const volatile __u64 targ_netns = 0;
  * last arrival); sched_switch stays attached and keeps its own fields.
  */
 volatile __u64 window_epoch = 0;
+/*
+ * The stack timing (netif_receive_skb entry and exit) comes and goes on its
+ * own (`probe_stack_time`): userspace bumps stack_epoch before attaching it,
+ * and each CPU then forgets only its half-done stack entry.  A window_epoch
+ * bump there would also forget the hard IRQ or NET_RX run in progress, whose
+ * packets would then be missing from the run totals.
+ */
+volatile __u32 stack_epoch = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -119,6 +127,10 @@ static __always_inline struct lt_cpu_state *st(void)
 		s->pending_ours = s->last_arrival = s->sirq_nested = 0;
 		s->lat_head = s->lat_tail;	/* --latency: entries of the last window */
 		s->epoch = epoch;
+	}
+	if (s->stack_epoch != stack_epoch) {
+		s->stack_depth = 0;
+		s->stack_epoch = stack_epoch;
 	}
 	return s;
 }

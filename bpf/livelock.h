@@ -46,7 +46,7 @@ struct lt_cpu_state {
 	__u32 irq_active;	/* slot + 1 of the IRQ being handled, 0 = none */
 	__u32 sirq_active;
 	__u32 stack_depth;
-	__u32 reserved;		/* keeps the struct a whole number of u64 */
+	__u32 stack_epoch;	/* stack timing attachment these stack fields belong to (see stack_epoch) */
 	__u32 reader_on;	/* the task on this CPU is a reader ... */
 	__u32 reader_tid;	/* ... this one */
 };

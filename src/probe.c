@@ -36,8 +36,8 @@ int probe_stack_time(struct probe *p, bool on)
 {
 	if (!p->stack_auto || on == p->stack_on)
 		return 0;
-	if (on)	/* the programs were away: each CPU forgets half-done entries */
-		p->skel->bss->window_epoch++;
+	if (on)	/* the programs were away: each CPU forgets its half-done stack entry */
+		p->skel->bss->stack_epoch++;
 	for (int i = 0; i < LT_N_HOOKS; i++) {
 		struct bpf_program *prog = p->hooks[i].loaded;
 

@@ -46,15 +46,18 @@ test_counts_exact_packets() {
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 n = int(sys.argv[2])
-assert sum(i * r["batch_hist"][i] for r in rows for i in range(len(r["batch_hist"]) - 1)) == n
+def same(what, got, want):
+    if got != want:
+        sys.exit("%s: %s, expected %s" % (what, got, want))
+same("packets in the batch histogram", sum(i * r["batch_hist"][i] for r in rows for i in range(len(r["batch_hist"]) - 1)), n)
 # per NAPI instance and per CPU, the parts add up to the totals
-assert sum(x["packets"] for r in rows for x in r["napi_by_instance"]) == n
-assert sum(x["polls"] for r in rows for x in r["napi_by_instance"]) == sum(r["napi_polls"] for r in rows)
-assert all(x["napi_id"] > 0 for r in rows for x in r["napi_by_instance"])
-for r in rows:
-    assert sum(x["softirq_packets"] for x in r["softirq_by_cpu"]) == r["softirq_packets"]
-    assert sum(x["softirq_ns_total"] for x in r["softirq_by_cpu"]) == r["softirq_ns_total"]
-assert sum(r["softirq_packets"] for r in rows) == n
+same("packets by NAPI instance", sum(x["packets"] for r in rows for x in r["napi_by_instance"]), n)
+same("polls by NAPI instance", sum(x["polls"] for r in rows for x in r["napi_by_instance"]), sum(r["napi_polls"] for r in rows))
+same("NAPI ids all set", all(x["napi_id"] > 0 for r in rows for x in r["napi_by_instance"]), True)
+for k, r in enumerate(rows):
+    same("interval %d: softirq packets by CPU" % k, sum(x["softirq_packets"] for x in r["softirq_by_cpu"]), r["softirq_packets"])
+    same("interval %d: softirq ns by CPU" % k, sum(x["softirq_ns_total"] for x in r["softirq_by_cpu"]), r["softirq_ns_total"])
+same("softirq packets", sum(r["softirq_packets"] for r in rows), n)
 PY
 	lt_assert_near "$(lt_json_sum "$trace" delivered_packets)" "$(lt_json "$sink" received)" 1 \
 		"deliveries vs packets the application read" &&

@@ -211,10 +211,10 @@ static void test_costs_from_regression(void **state)
 }
 
 /*
- * The application's marginal cost per datagram from its wakeups: on-CPU time
- * against datagrams read (20 us a wakeup + 3 us a datagram, mostly one a
- * wakeup).  The spans from a read to the wait call hold the wakeup's own
- * cost too (12 us here): they come second, when the wakeups cannot be fitted.
+ * The application's marginal cost per datagram: from the spans between reads
+ * when there are enough of them (12 us here), else from its wakeups' fit of
+ * on-CPU time against datagrams read (20 us a wakeup + 3 us a datagram,
+ * mostly one a wakeup), else the bound.
  */
 static void test_app_costs_from_wakeups(void **state)
 {
@@ -239,17 +239,23 @@ static void test_app_costs_from_wakeups(void **state)
 	s.app_timed = s.app_reads;
 	s.app_gap_n = 1000;
 	s.app_gap_ns = 1000 * 12000;
+	s.app_tail_n = 0;
+	estimator_update(est, &s, &e);
+	assert_int_equal(e.cur.app_dgram_how, EST_COST_GAPS);
+	assert_rel(e.cur.costs.app_dgram_ns, 12000, 1e-9);
+	/* too few spans: the wakeups' slope, and what is left a wakeup */
+	s.app_gap_n = EST_MIN_MEAN_N - 1;
+	s.app_gap_ns = (EST_MIN_MEAN_N - 1) * 12000;
 	estimator_update(est, &s, &e);
 	assert_int_equal(e.cur.app_dgram_how, EST_COST_FIT);
 	assert_rel(e.cur.costs.app_dgram_ns, 3000, 1e-6);
 	assert_rel(e.cur.costs.app_wakeup_ns, 20000, 1e-6);
-	/* wakeups of one datagram each: no slope, the gaps */
+	/* and wakeups of one datagram each have no slope: the bound */
 	memset(&s.app_wake_fit, 0, sizeof(s.app_wake_fit));
 	for (int i = 0; i < 1000; i++)
 		fit_add(&s.app_wake_fit, 1, 23000);
 	estimator_update(est, &s, &e);
-	assert_int_equal(e.cur.app_dgram_how, EST_COST_GAPS);
-	assert_rel(e.cur.costs.app_dgram_ns, 12000, 1e-9);
+	assert_int_equal(e.cur.app_dgram_how, EST_COST_BOUND);
 	estimator_free(est);
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Coalescing what-if: each setting forecast from one observation (see whatif.h). */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "json.h"
@@ -27,6 +28,21 @@ static void costs_under(const struct fc_costs *obs, enum coal_timer t, double u,
 		c->setup_ns += u * 1e3;
 }
 
+/* The numbers of a whatif_load, in the order of its JSON object ("limit" goes before LOAD_LIMIT_AT). */
+static const struct {
+	const char *key;
+	size_t off;
+} load_fields[] = {
+#define F(key, field) { key, offsetof(struct whatif_load, field) }
+	F("lambda_pps", lambda_pps), F("irqs_per_s", irqs_pps), F("pkts_per_irq", pkts_per_irq),
+	F("hardirq_share_pct", cpu_irq_pct), F("irq_share_pct", cpu_intr_pct), F("gamma_pps", gamma_pps),
+	F("coalesce_delay_mean_us", coal_mean_us), F("coalesce_delay_p99_us", coal_p99_us),
+	F("stack_us", stack_us), F("socket_mean_us", socket_mean_us), F("socket_p99_us", socket_p99_us),
+	F("latency_mean_us", latency_mean_us), F("latency_p99_us", latency_p99_us),
+#undef F
+};
+#define LOAD_LIMIT_AT	6	/* "limit" follows gamma_pps */
+
 static void load_at(const struct fc_costs *c, enum coal_timer t, double u, double f, double lambda,
 		    struct whatif_load *w)
 {
@@ -37,13 +53,9 @@ static void load_at(const struct fc_costs *c, enum coal_timer t, double u, doubl
 	memset(w, 0, sizeof(*w));
 	w->lambda_pps = lambda;
 	w->limit = "-";
-	if (!(lambda > 0)) {
-		double *v[] = { &w->irqs_pps, &w->pkts_per_irq, &w->cpu_irq_pct, &w->cpu_intr_pct, &w->gamma_pps,
-				&w->coal_mean_us, &w->coal_p99_us, &w->stack_us, &w->socket_mean_us,
-				&w->socket_p99_us, &w->latency_mean_us, &w->latency_p99_us };
-
-		for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
-			*v[i] = NAN;
+	if (!(lambda > 0)) {	/* no load: every number unknown but the load itself */
+		for (size_t i = 1; i < sizeof(load_fields) / sizeof(load_fields[0]); i++)
+			*(double *)((char *)w + load_fields[i].off) = NAN;
 		return;
 	}
 	fc_at(c, lambda, &p);
@@ -214,20 +226,11 @@ int whatif_recommend(const struct whatif_result *r, int n, enum whatif_goal g, d
 static void json_load(struct json *j, const char *key, const struct whatif_load *w)
 {
 	json_obj(j, key);
-	json_dbl(j, "lambda_pps", w->lambda_pps);
-	json_dbl(j, "irqs_per_s", w->irqs_pps);
-	json_dbl(j, "pkts_per_irq", w->pkts_per_irq);
-	json_dbl(j, "hardirq_share_pct", w->cpu_irq_pct);
-	json_dbl(j, "irq_share_pct", w->cpu_intr_pct);
-	json_dbl(j, "gamma_pps", w->gamma_pps);
-	json_str(j, "limit", w->limit);
-	json_dbl(j, "coalesce_delay_mean_us", w->coal_mean_us);
-	json_dbl(j, "coalesce_delay_p99_us", w->coal_p99_us);
-	json_dbl(j, "stack_us", w->stack_us);
-	json_dbl(j, "socket_mean_us", w->socket_mean_us);
-	json_dbl(j, "socket_p99_us", w->socket_p99_us);
-	json_dbl(j, "latency_mean_us", w->latency_mean_us);
-	json_dbl(j, "latency_p99_us", w->latency_p99_us);
+	for (size_t i = 0; i < sizeof(load_fields) / sizeof(load_fields[0]); i++) {
+		if (i == LOAD_LIMIT_AT)
+			json_str(j, "limit", w->limit);
+		json_dbl(j, load_fields[i].key, *(const double *)((const char *)w + load_fields[i].off));
+	}
 	json_obj_end(j);
 }
 

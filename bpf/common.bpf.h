@@ -10,6 +10,7 @@
 #include "compat.bpf.h"
 
 #define NET_RX_VEC	3	/* NET_RX_SOFTIRQ */
+#define PF_KTHREAD_FLAG	0x00200000	/* PF_KTHREAD (include/linux/sched.h): a kernel thread */
 #define IRQ_NONE_RET	0
 #define IPPROTO_UDP_NR	17
 #define ETH_P_IP_NR	0x0800

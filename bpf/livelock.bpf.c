@@ -117,6 +117,30 @@ static __always_inline bool in_ksoftirqd(const bool btf)
 	return comm[0] == 'k' && comm[1] == 's' && comm[2] == 'o' && comm[8] == 'd';
 }
 
+/*
+ * A poll that no NET_RX run and no kernel thread (ksoftirqd, a threaded NAPI
+ * thread) made: a user task polling the device from its own receive or
+ * epoll call (napi_busy_loop).  That work is at the application's priority
+ * and inside its on-CPU time, not at interrupt priority.
+ */
+static __always_inline bool in_busy_poll(const bool btf)
+{
+	const struct lt_cpu_state *s = st();
+	const struct task_struct *t;
+	unsigned int flags;
+
+	if (!s || s->sirq_active)
+		return false;
+	if (btf) {
+		t = bpf_get_current_task_btf();
+		flags = t->flags;
+	} else {
+		t = (const struct task_struct *)bpf_get_current_task();
+		flags = BPF_CORE_READ(t, flags);
+	}
+	return !(flags & PF_KTHREAD_FLAG);
+}
+
 static __always_inline int on_napi_poll(struct napi_struct *napi, int work, int budget,
 					const bool btf)
 {
@@ -146,6 +170,10 @@ static __always_inline int on_napi_poll(struct napi_struct *napi, int work, int 
 		c->batch_hist[work < LT_BATCH_SLOTS - 1 ? work : LT_BATCH_SLOTS - 1]++;
 	if (in_ksoftirqd(btf))
 		c->napi_polls_ksoftirqd++;
+	else if (in_busy_poll(btf)) {
+		c->napi_polls_busy++;
+		c->napi_packets_busy += work;
+	}
 	return 0;
 }
 

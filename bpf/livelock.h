@@ -100,6 +100,8 @@ struct lt_irq_stat {
 	X(napi_packets,	uint64_t, "napi_packets",	"their work")				\
 	X(napi_budget_full, uint64_t, "napi_budget_full", "polls whose work reached the budget") \
 	X(napi_polls_ksoftirqd, uint64_t, "napi_polls_ksoftirqd", "polls run from ksoftirqd")	\
+	X(napi_polls_busy, uint64_t, "napi_polls_busy",	"polls run by a user task outside NET_RX: busy polling (SO_BUSY_POLL, busy_read, epoll)") \
+	X(napi_packets_busy, uint64_t, "napi_packets_busy", "their work: packets the application's own context took in") \
 	X(irq_packets,	uint64_t, "irq_packets",	"netif_rx inside our hard-IRQ handler")	\
 	X(stack_timed,	uint64_t, "stack_timed",	"netif_receive_skb / napi_gro_receive entry -> exit, timed") \
 	X(stack_ns,	uint64_t, "stack_ns_total",	"their time")				\

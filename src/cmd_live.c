@@ -89,7 +89,7 @@ struct live_out {
 	FILE *rec;
 	bool any;		/* an interval was shown: the summary has something to say */
 	char **argv;		/* the command line before getopt reordered it */
-	char probes[400], rx_priority[400];	/* header lines */
+	char probes[400], rx_priority[800];	/* header lines */
 };
 
 static int live_out_open(struct live_out *lo, const struct live_opts *o,
@@ -110,6 +110,8 @@ static int live_out_open(struct live_out *lo, const struct live_opts *o,
 
 	nic_rx_facts(nic, &fx);
 	ro.preempt_rt = fx.preempt_rt;
+	ro.busy_read_us = fx.busy_read_us;
+	ro.busy_poll_us = fx.busy_poll_us;
 	ro.threaded_napi = fx.threaded_napi;
 	ro.rx_thread = fx.rx_thread_pid > 0 ? fx.rx_thread : NULL;
 	ro.rx_thread_policy = fx.rx_thread_policy;
@@ -258,7 +260,7 @@ int cmd_live(int argc, char **argv)
 			probe_variant(probe), probe_variant_reason(probe), probe_programs(probe),
 			probe_btf_path(probe), probe_delivery(probe));
 		struct nic_rx_facts fx;
-		char note[400];
+		char note[800];
 
 		nic_rx_facts(nic, &fx);
 		nic_rx_priority_note(&fx, note, sizeof(note));

@@ -251,6 +251,8 @@ void live_view_interval(FILE *f, struct live_view *v, const struct lt_sample *s,
 	LT_HISTS(X)
 #undef X
 	lat_run_add(&v->lat, s);
+	v->napi_packets += s->napi_packets;
+	v->napi_packets_busy += s->napi_packets_busy;
 	if (e->state != EST_IDLE) {
 		v->busy++;
 		stat_add(&v->isr, us(e->cur.isr_ns));
@@ -372,6 +374,11 @@ void live_view_summary(FILE *f, struct live_view *v, const struct nic_info *nic,
 	    (e->win.scv_service < EST_SCV_FAR_LO || e->win.scv_service > EST_SCV_FAR_HI))
 		fprintf(f, "  service times are not exponential: SCV %.2f (the model assumes 1)\n",
 			e->win.scv_service);
+	if (v->napi_packets_busy)
+		fprintf(f, "  busy polling: %llu of %llu polled packets (%.1f%%) were taken in by the application's "
+			"own receive calls: that stack work is the application's, not at interrupt priority\n",
+			(unsigned long long)v->napi_packets_busy, (unsigned long long)v->napi_packets,
+			100.0 * (double)v->napi_packets_busy / (double)(v->napi_packets ? v->napi_packets : 1));
 	print_hists(f, v);
 	if (v->o.latency)
 		lat_print(f, &v->lat);

@@ -57,6 +57,7 @@ struct live_view {
 	LT_HISTS(X)
 #undef X
 	struct lat_run lat;		/* --latency, over every interval */
+	uint64_t napi_packets, napi_packets_busy;	/* polled, and of those by busy polling */
 	struct live_busy *busy_iv;	/* the busy intervals, in order */
 	unsigned int n_busy_iv, cap_busy_iv;
 	struct estimate last;

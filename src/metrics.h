@@ -35,7 +35,9 @@
 	X(napi_budget_full, "livelock_napi_budget_exhausted_polls", \
 	  "NAPI polls of the device that used their whole budget") \
 	X(napi_polls_ksoftirqd, "livelock_napi_ksoftirqd_polls", \
-	  "NAPI polls of the device run from ksoftirqd (deferred softirq work)")
+	  "NAPI polls of the device run from ksoftirqd (deferred softirq work)") \
+	X(napi_packets_busy, "livelock_napi_busy_poll_packets", \
+	  "Packets of the device taken in by busy polling, in the application's own context")
 
 enum metrics_counter {
 #define X(field, name, help) METRICS_C_##field,

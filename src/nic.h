@@ -124,6 +124,10 @@ struct nic_rx_facts {
 	double frames_per_irq;	/* coalescing frame count */
 	bool irq_dynamic;	/* adaptive or a driver's dynamic throttling mode: a cap that follows the load */
 	double irq_dynamic_floor_pps;	/* the lowest rate that mode holds to (coal_dynamic_floor_pps), 0 unknown */
+	/* busy polling: the application's receive and epoll calls poll the device themselves */
+	long busy_read_us, busy_poll_us;	/* net.core.busy_read, net.core.busy_poll (SO_BUSY_POLL: per socket) */
+	long defer_hard_irqs;		/* /sys/class/net/DEV/napi_defer_hard_irqs */
+	long gro_flush_timeout_ns;	/* /sys/class/net/DEV/gro_flush_timeout */
 };
 void nic_rx_facts(const struct nic_info *nic, struct nic_rx_facts *out);
 /* One line: which receive work runs at strict priority, for the header. */

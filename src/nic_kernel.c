@@ -104,6 +104,12 @@ void nic_rx_facts(const struct nic_info *nic, struct nic_rx_facts *out)
 	out->threaded_napi = read_long(path, 0) > 0;
 	out->preempt_rt = read_long("/sys/kernel/realtime", 0) > 0;
 	out->budget_usecs = read_long("/proc/sys/net/core/netdev_budget_usecs", 0);
+	out->busy_read_us = read_long("/proc/sys/net/core/busy_read", 0);
+	out->busy_poll_us = read_long("/proc/sys/net/core/busy_poll", 0);
+	snprintf(path, sizeof(path), "/sys/class/net/%s/napi_defer_hard_irqs", nic->name);
+	out->defer_hard_irqs = read_long(path, 0);
+	snprintf(path, sizeof(path), "/sys/class/net/%s/gro_flush_timeout", nic->name);
+	out->gro_flush_timeout_ns = read_long(path, 0);
 	rx_thread(nic, out);
 	/* a timer of U us allows 1e6/U interrupts a second; adaptive or dynamic modes: no fixed cap */
 	if (co->supported && !co->adaptive_rx && co->rx_usecs > 0 &&
@@ -121,8 +127,38 @@ static const char *policy_name(int p)
 	       p == SCHED_BATCH ? "SCHED_BATCH" : p == SCHED_IDLE ? "SCHED_IDLE" : "an unknown policy";
 }
 
+static void rx_priority(const struct nic_rx_facts *fx, char *buf, size_t len);
+
+/* The busy-polling settings, as a clause for the header's line ("" when none is on). */
+static void busy_note(const struct nic_rx_facts *fx, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (fx->busy_read_us > 0 || fx->busy_poll_us > 0)
+		n = (size_t)snprintf(buf, len, "; busy polling on (net.core.busy_read %ld us, busy_poll %ld us): "
+				     "the application's receive calls poll the device, and that work is its own "
+				     "(napi_packets_busy)", fx->busy_read_us, fx->busy_poll_us);
+	if (fx->defer_hard_irqs > 0 && n < len)
+		snprintf(buf + n, len - n, "; napi_defer_hard_irqs %ld, gro_flush_timeout %ld ns: the device's "
+			 "interrupt stays off for that many empty polls, re-polled from a timer",
+			 fx->defer_hard_irqs, fx->gro_flush_timeout_ns);
+}
+
 /* The header's line on which receive work preempts the application, and what the forecast does with it. */
 void nic_rx_priority_note(const struct nic_rx_facts *fx, char *buf, size_t len)
+{
+	char busy[300];
+	size_t n;
+
+	busy_note(fx, busy, sizeof(busy));
+	rx_priority(fx, buf, len);
+	n = strlen(buf);
+	if (*busy && n < len)
+		snprintf(buf + n, len - n, "%s", busy);
+}
+
+static void rx_priority(const struct nic_rx_facts *fx, char *buf, size_t len)
 {
 	const char *what = fx->preempt_rt ? "PREEMPT_RT: interrupt handlers and the NET_RX softirq they raise run in kernel threads"
 					  : "threaded NAPI: NET_RX polls run in kernel threads";

@@ -157,6 +157,10 @@ int record_write_header(FILE *f, const struct nic_info *nic, const struct record
 	json_i64(&j, "policy", o->rx_thread_policy);
 	json_bool(&j, "fair", o->rx_fair);
 	json_obj_end(&j);
+	json_obj(&j, "busy_poll");
+	json_i64(&j, "read_us", o->busy_read_us);
+	json_i64(&j, "poll_us", o->busy_poll_us);
+	json_obj_end(&j);
 	json_end(&j);
 	return ferror(f) ? -EIO : 0;
 }
@@ -314,6 +318,8 @@ void record_write_summary(FILE *f, const struct live_view *v, const struct nic_i
 	json_dbl(&j, "proto_sd_us", live_stat_sd(&v->proto));
 	json_dbl(&j, "batch_mean", live_stat_mean(&v->batch));
 	live_view_steady(v, &st);
+	json_u64(&j, "napi_packets_busy", v->napi_packets_busy);
+	json_dbl(&j, "busy_poll_share", v->napi_packets ? (double)v->napi_packets_busy / (double)v->napi_packets : NAN);
 	json_u64(&j, "steady_intervals", st.to - st.from);
 	json_u64(&j, "edge_intervals_left_out", st.left_out);
 	json_dbl(&j, "error_pct_mean", live_stat_mean(&st.error));

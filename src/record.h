@@ -13,7 +13,8 @@
  *               "options":{argv:[...], interval_s, mapping, model, deliver,
  *               buffer, window, xdp}}, "probes":{attach, attach_reason, btf,
  *               btf_external}, "rx_threads":{preempt_rt, threaded_napi,
- *               thread, policy, fair}
+ *               thread, policy, fair}, "busy_poll":{read_us, poll_us}
+ *               (net.core.busy_read and busy_poll; SO_BUSY_POLL is per socket)
  *   lines 2..   one interval each: exactly the objects `--json` prints
  *   last line   the summary object ({"summary":true, ...}) when the run ended
  *               cleanly; a file without it was cut short.
@@ -41,6 +42,7 @@ struct record_opts {
 	const char *rx_thread;	/* the thread running NET_RX (irq/N-NAME, napi/NAME-ID), or NULL */
 	int rx_thread_policy;	/* its SCHED_* policy, -1 unknown */
 	bool rx_fair;		/* NET_RX shares the CPU with applications (forecast: threaded) */
+	long busy_read_us, busy_poll_us;	/* net.core.busy_read, busy_poll (0: off) */
 	bool latency;		/* --latency measured */
 };
 

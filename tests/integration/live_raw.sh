@@ -66,6 +66,38 @@ PY
 	rm -f "$trace" "$sink"
 }
 
+# A reader with SO_BUSY_POLL polls the veth's NAPI from its own receive
+# calls: those polls are counted apart (napi_polls_busy), inside the NAPI
+# totals, and a reader without it makes none.  Every packet is still counted
+# once.
+test_busy_poll_counted() {
+	lt_need_traffic || return
+	lt_netns_pair && napi_veth || { lt_fail "setup"; return; }
+	local busy
+	for busy in 0 50; do
+		local trace=$(mktemp) sink=$(mktemp) rdy=$(mktemp -u) arg=""
+		[ "$busy" -gt 0 ] && arg="--busy-poll $busy"
+		start_trace "$trace" 3 || return
+		lt_bg sink sh -c "ip netns exec $NS_RX $LT_TOOLS/udpsink -p $PORT $arg --idle-exit 500 --json --ready-file $rdy > $sink"
+		lt_wait_file "$rdy" || { lt_fail "udpsink did not start"; return; }
+		send 10000 10000 >/dev/null
+		wait "$BG_sink"; wait "$BG_trace"
+		lt_log "SO_BUSY_POLL $busy us: $(lt_json_sum "$trace" napi_polls_busy) busy polls of $(lt_json_sum "$trace" napi_polls), $(lt_json_sum "$trace" napi_packets_busy) of $(lt_json_sum "$trace" napi_packets) packets"
+		lt_assert_eq "$(lt_json_sum "$trace" stack_packets)" 10000 "stack packets, busy poll $busy" &&
+		lt_assert_eq "$(lt_json_sum "$trace" napi_packets)" 10000 "NAPI work, busy poll $busy" &&
+		lt_assert_near "$(lt_json_sum "$trace" delivered_packets)" "$(lt_json "$sink" received)" 1 \
+			"deliveries vs the application, busy poll $busy" || return
+		if [ "$busy" = 0 ]; then
+			lt_assert_eq "$(lt_json_sum "$trace" napi_polls_busy)" 0 "no busy polls without SO_BUSY_POLL" || return
+		else
+			lt_assert_ge "$(lt_json_sum "$trace" napi_polls_busy)" 1 "busy polls with SO_BUSY_POLL" &&
+			lt_assert_ge "$(lt_json_sum "$trace" napi_packets)" "$(lt_json_sum "$trace" napi_packets_busy)" \
+				"busy-polled packets are part of the NAPI work" || return
+		fi
+		rm -f "$trace" "$sink"
+	done
+}
+
 # The key paths of `--raw --json` (objects' keys; a list's elements as []) are
 # those of tests/fixtures/raw-json-keys.txt: a refactor changes no key.  A new
 # counter adds its line there (LT_UPDATE_FIXTURES=1 writes the file).

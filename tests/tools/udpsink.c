@@ -57,6 +57,8 @@ static void usage(FILE *f)
 "  --rcvbuf BYTES      socket receive buffer, bytes (kernel doubles it; beyond\n"
 "                      net.core.rmem_max when root) [system default]\n"
 "  --delay-us N        busy work per packet, microseconds: a slow application [0]\n"
+"  --busy-poll US      SO_BUSY_POLL: each receive call polls the device for up to\n"
+"                      US microseconds (needs CAP_NET_ADMIN above net.core.busy_read)\n"
 "  --no-read           never read: the socket buffer fills and drops\n"
 "  --seconds T         stop after T seconds [%d]\n"
 "  --idle-exit MS      stop after MS milliseconds without packets, once one arrived\n"
@@ -159,14 +161,15 @@ static int write_ready(const char *path, unsigned int port)
 
 int main(int argc, char **argv)
 {
-	enum { O_RCVBUF = 1, O_DELAY, O_NOREAD, O_SECONDS, O_IDLE, O_EXPECT, O_READY, O_JSON };
+	enum { O_RCVBUF = 1, O_DELAY, O_NOREAD, O_SECONDS, O_IDLE, O_EXPECT, O_READY, O_JSON, O_BUSY };
 	static const struct option lo[] = {
 		{ "rcvbuf", 1, NULL, O_RCVBUF }, { "delay-us", 1, NULL, O_DELAY },
 		{ "no-read", 0, NULL, O_NOREAD }, { "seconds", 1, NULL, O_SECONDS },
 		{ "idle-exit", 1, NULL, O_IDLE }, { "expect", 1, NULL, O_EXPECT },
-		{ "ready-file", 1, NULL, O_READY },
+		{ "ready-file", 1, NULL, O_READY }, { "busy-poll", 1, NULL, O_BUSY },
 		{ "json", 0, NULL, O_JSON }, { "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
+	double busy_us = 0;
 	double port = -1, rcvbuf = 0, delay_us = 0, seconds = DEFAULT_SECONDS, idle_ms = 0;
 	double expect = 0, t_mark = 0;
 	uint64_t received_at_mark = 0;
@@ -195,6 +198,7 @@ int main(int argc, char **argv)
 		case O_IDLE: if (tool_num(optarg, 1, 3.6e6, &idle_ms)) return tool_bad("udpsink", "--idle-exit", optarg, "1..3600000 ms"); break;
 		case O_EXPECT: if (tool_num(optarg, 1, 1e12, &expect) || expect != floor(expect)) return tool_bad("udpsink", "--expect", optarg, "a whole number of packets 1..1e12"); break;
 		case O_READY: ready = optarg; break;
+		case O_BUSY: if (tool_num(optarg, 1, 1000000, &busy_us) || busy_us != floor(busy_us)) return tool_bad("udpsink", "--busy-poll", optarg, "1..1000000 microseconds"); break;
 		case O_JSON: json = 1; break;
 		case 'h': usage(stdout); return 0;
 		case ':':
@@ -242,6 +246,12 @@ int main(int argc, char **argv)
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &(int){ 1 }, sizeof(int)) ||
 	    bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		fprintf(stderr, "udpsink: cannot listen on UDP port %.0f: %s\n", port, strerror(errno));
+		return 1;
+	}
+	if (fd >= 0 && busy_us > 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_BUSY_POLL, &(int){ (int)busy_us }, sizeof(int))) {
+		fprintf(stderr, "udpsink: cannot set --busy-poll %.0f: %s\n", busy_us, strerror(errno));
+		close(fd);
 		return 1;
 	}
 	getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf_now, &optlen);

@@ -30,18 +30,27 @@ scripts/bench/build-floor build/bench || exit 1
 
 : >"$raw"
 
+# The tracer in the background, ARGS after the interface; returns once it is attached.
+trace_bg() {	# ARGS...
+	local trdy=$(mktemp -u)
+	lt_bg tr ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 0 "$@" --ready-file "$trdy" >/dev/null
+	lt_wait_file "$trdy" 10
+	rm -f "$trdy"
+}
+
 one() {	# CONDITION
 	local sink=$(mktemp) rdy=$(mktemp -u) tracer=""
 	case "$1" in
-	traced) lt_bg tr ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 0 >/dev/null; tracer=$BG_tr; sleep 1.5 ;;
-	traced_xdp) lt_bg tr ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 0 --xdp generic >/dev/null; tracer=$BG_tr; sleep 1.5 ;;
-	xdp_floor) lt_bg tr ip netns exec "$NS_RX" build/bench/floor build/bench/floor.bpf.o fl_ --xdp "$VETH_RX" generic >/dev/null; tracer=$BG_tr; sleep 1.5 ;;
-	traced_latency) lt_bg tr ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 0 --latency >/dev/null; tracer=$BG_tr; sleep 1.5 ;;
-	sampled) lt_bg tr ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 0 --sample "$sample" >/dev/null; tracer=$BG_tr; sleep 1.5 ;;
-	sampled_xdp) lt_bg tr ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 0 --sample "$sample" --xdp generic >/dev/null; tracer=$BG_tr; sleep 1.5 ;;
+	traced) trace_bg ;;
+	traced_xdp) trace_bg --xdp generic ;;
+	xdp_floor) lt_bg tr ip netns exec "$NS_RX" build/bench/floor build/bench/floor.bpf.o fl_ --xdp "$VETH_RX" generic >/dev/null; sleep 1.5 ;;
+	traced_latency) trace_bg --latency ;;
+	sampled) trace_bg --sample "$sample" ;;
+	sampled_xdp) trace_bg --sample "$sample" --xdp generic ;;
 	esac
+	[ "$1" != baseline ] && tracer=$BG_tr
 	lt_bg sk sh -c "ip netns exec $NS_RX taskset -c 1 $LT_TOOLS/udpsink -p 9300 --idle-exit 700 --seconds 60 --rcvbuf 4194304 --json --ready-file $rdy >$sink"
-	for _ in $(seq 50); do [ -e "$rdy" ] && break; sleep 0.1; done
+	lt_wait_file "$rdy" 5
 	ip netns exec "$NS_TX" taskset -c 0 "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p 9300 -n "$packets" -r 5000000 >/dev/null
 	wait "$BG_sk"
 	[ -n "$tracer" ] && lt_stop "$tracer" INT

@@ -86,7 +86,7 @@ e2e_run() {	# CONDITION
 	exporter_full) start_exporter full; scraper "$scr"; sleep 1.5 ;;
 	esac
 	lt_bg sk sh -c "ip netns exec $NS_RX taskset -c 1 $LT_TOOLS/udpsink -p 9300 --idle-exit 700 --seconds 60 --rcvbuf 4194304 --json --ready-file $rdy >$sink"
-	for _ in $(seq 50); do [ -e "$rdy" ] && break; sleep 0.1; done
+	lt_wait_file "$rdy" 5
 	ip netns exec "$NS_TX" taskset -c 0 "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p 9300 -n "$packets" -r 5000000 >/dev/null
 	wait "$BG_sk"
 	[ "$1" != baseline ] && stop_exporter
@@ -103,7 +103,7 @@ steady_run() {	# MODE
 	ip netns exec "$NS_RX" curl -sf http://127.0.0.1:$port/metrics >"$a"
 	s0=$(awk '{ print $1 }' /proc/"$pid"/schedstat)
 	lt_bg sk sh -c "ip netns exec $NS_RX $LT_TOOLS/udpsink -p 9301 --seconds $((secs + 5)) --json --ready-file $rdy >$sink"
-	for _ in $(seq 50); do [ -e "$rdy" ] && break; sleep 0.1; done
+	lt_wait_file "$rdy" 5
 	ip netns exec "$NS_TX" "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p 9301 -n $((pps * secs)) -r "$pps" >/dev/null
 	s1=$(awk '{ print $1 }' /proc/"$pid"/schedstat)
 	sleep 2.5	# an interval after the last packet

@@ -33,7 +33,7 @@ for r in $(seq "$rounds"); do
 		rdy=$work/ready
 		rm -f "$rdy"
 		lt_bg sink ip netns exec "$NS_RX" "$LT_TOOLS/udpsink" -p 9400 --idle-exit 500 --seconds 60 --rcvbuf 4194304 --ready-file "$rdy" >/dev/null
-		for _ in $(seq 50); do [ -e "$rdy" ] && break; sleep 0.1; done
+		lt_wait_file "$rdy" 5
 		ip netns exec "$NS_TX" "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p 9400 -n "$packets" -r 10000000 --max-seconds 60 >/dev/null
 		wait "$BG_sink" 2>/dev/null
 		bpftool prog show --json >"$work/$r.$mode.json"

@@ -33,7 +33,7 @@ scenario() {	# NAME RATE DELAY_US SEND_ARGS...
 	lt_bg samp ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 "$secs" --json --sample "$n_sample" >"$work/$name.sampled"
 	sleep 1.2
 	lt_bg sink sh -c "ip netns exec $NS_RX $LT_TOOLS/udpsink -p 9400 --delay-us $delay --rcvbuf 65536 --seconds $((secs + 2)) --idle-exit 1500 --json --ready-file $rdy > $work/$name.sink"
-	for _ in $(seq 50); do [ -e "$rdy" ] && break; sleep 0.1; done
+	lt_wait_file "$rdy" 5
 	ip netns exec "$NS_TX" "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p 9400 -n "$n" -r "$rate" --json "$@" >"$work/$name.send"
 	wait "$BG_sink" "$BG_full" "$BG_samp"
 	echo "sample_accuracy: $name done" >&2

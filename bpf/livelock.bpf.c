@@ -123,13 +123,12 @@ static __always_inline bool in_ksoftirqd(const bool btf)
  * epoll call (napi_busy_loop).  That work is at the application's priority
  * and inside its on-CPU time, not at interrupt priority.
  */
-static __always_inline bool in_busy_poll(const bool btf)
+static __always_inline bool in_busy_poll(const struct lt_cpu_state *s, const bool btf)
 {
-	const struct lt_cpu_state *s = st();
 	const struct task_struct *t;
 	unsigned int flags;
 
-	if (!s || s->sirq_active)
+	if (s->sirq_active)
 		return false;
 	if (btf) {
 		t = bpf_get_current_task_btf();
@@ -146,11 +145,13 @@ static __always_inline int on_napi_poll(struct napi_struct *napi, int work, int 
 {
 	static const struct lt_napi_stat zero_stat;
 	struct lt_napi_stat *ns;
+	struct lt_cpu_state *s;
 	struct lt_counters *c;
 	__u32 id;
 
-	if (!dev_is_ours(RD(btf, napi->dev, napi, dev), btf) || !(c = ctr()))
+	if (!dev_is_ours(RD(btf, napi->dev, napi, dev), btf) || !(s = st()))
 		return 0;
+	c = CTR_OF(s);	/* one lookup: the counters and the state share the per-CPU value */
 	id = RD(btf, napi->napi_id, napi, napi_id);
 	ns = bpf_map_lookup_elem(&napi_stats, &id);
 	if (!ns) {
@@ -170,7 +171,7 @@ static __always_inline int on_napi_poll(struct napi_struct *napi, int work, int 
 		c->batch_hist[work < LT_BATCH_SLOTS - 1 ? work : LT_BATCH_SLOTS - 1]++;
 	if (in_ksoftirqd(btf))
 		c->napi_polls_ksoftirqd++;
-	else if (in_busy_poll(btf)) {
+	else if (in_busy_poll(s, btf)) {
 		c->napi_polls_busy++;
 		c->napi_packets_busy += work;
 	}

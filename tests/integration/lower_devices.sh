@@ -59,10 +59,9 @@ trace_and_count() {	# UPPER KIND "LOWER ..." NS:DEV ...
 	shift 3
 	rec=$(mktemp -u).jsonl sink=$(mktemp) rdy=$(mktemp -u)
 	lt_bg trace ip netns exec "$LNS" "$LT_BIN" "$upper" 1 $((3 + $#)) --record "$rec"
-	for _ in $(seq 100); do [ -f "$rec" ] && [ "$(wc -l <"$rec")" -ge 2 ] && break; sleep 0.1; done	# attached: an interval read
+	lt_wait_lines "$rec" 2	# attached: an interval read
 	lt_bg sink sh -c "exec ip netns exec $LNS $LT_TOOLS/udpsink -p $PORT --idle-exit 700 --json --ready-file $rdy >$sink"
-	for _ in $(seq 50); do [ -e "$rdy" ] && break; sleep 0.1; done
-	[ -e "$rdy" ] || { lt_fail "udpsink not ready"; return 1; }
+	lt_wait_file "$rdy" 5 || { lt_fail "udpsink not ready"; return 1; }
 	for s in "$@"; do
 		ip netns exec "${s%%:*}" "$LT_TOOLS/udpsend" -d $UP_ADDR -p $PORT -n $N -r $RATE >/dev/null ||
 			{ lt_fail "udpsend from ${s%%:*} failed"; return 1; }
@@ -130,7 +129,7 @@ test_upper_vanishes() {
 	local out=$(mktemp) err=$(mktemp) rec=$(mktemp -u).jsonl pid rc
 	ip netns exec "$LNS" "$LT_BIN" lthdb$R 0.2 0 --record "$rec" >"$out" 2>"$err" &
 	pid=$!
-	for _ in $(seq 100); do [ -f "$rec" ] && [ "$(wc -l <"$rec")" -ge 3 ] && break; sleep 0.1; done
+	lt_wait_lines "$rec" 3
 	ip -n "$LNS" link del lthdb$R
 	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 	kill -0 "$pid" 2>/dev/null && { kill -KILL "$pid"; lt_fail "still running 5 s after the bridge went"; return; }
@@ -171,7 +170,7 @@ test_exporter_bridge() {
 	lt_bg exporter ip netns exec "$LNS" "$LT_BIN" exporter --listen 127.0.0.1:$port --full --interval 1 lthdb$R 2>"$err"
 	for _ in $(seq 100); do ip netns exec "$LNS" curl -sf --max-time 5 http://127.0.0.1:$port/metrics >/dev/null 2>&1 && break; sleep 0.2; done
 	lt_bg sink sh -c "exec ip netns exec $LNS $LT_TOOLS/udpsink -p $PORT --idle-exit 700 --json --ready-file $rdy >$sink"
-	for _ in $(seq 50); do [ -e "$rdy" ] && break; sleep 0.1; done
+	lt_wait_file "$rdy" 5 || { lt_fail "udpsink not ready"; return; }
 	for s in "$LTX1:lthdt1$R" "$LTX2:lthdt2$R"; do
 		ip netns exec "${s%%:*}" "$LT_TOOLS/udpsend" -d $UP_ADDR -p $PORT -n $N -r $RATE >/dev/null ||
 			{ lt_fail "udpsend from ${s%%:*} failed"; return; }

@@ -186,15 +186,22 @@ static void test_softirq_mapping_recovers_napi(void **state)
 	assert_string_equal(e.buffer_source, "rx ring");
 }
 
+/* The NAPI scenario's sample in *s, and an estimator (softirq mapping, raw 1/r) to feed it to. */
+static struct estimator *napi_estimator(struct lt_sample *s)
+{
+	static const struct est_opts o = { .mapping = EST_MAP_SOFTIRQ, .no_calibrate = true };
+
+	synth(s, &napi);
+	return estimator_new(&o, 256);
+}
+
 /* Without stack timing nor in-run gaps, the slope of run time against its packets. */
 static void test_costs_from_regression(void **state)
 {
-	struct est_opts o = { .mapping = EST_MAP_SOFTIRQ, .no_calibrate = true };
-	struct estimator *est = estimator_new(&o, 256);
-	struct estimate e;
 	struct lt_sample s;
+	struct estimator *est = napi_estimator(&s);
+	struct estimate e;
 	(void)state;
-	synth(&s, &napi);
 	s.stack_timed = s.stack_ns = 0;
 	s.stack_ns_sq = 0;
 	estimator_update(est, &s, &e);
@@ -218,12 +225,10 @@ static void test_costs_from_regression(void **state)
  */
 static void test_app_costs_from_wakeups(void **state)
 {
-	struct est_opts o = { .mapping = EST_MAP_SOFTIRQ, .no_calibrate = true };
-	struct estimator *est = estimator_new(&o, 256);
-	struct estimate e;
 	struct lt_sample s;
+	struct estimator *est = napi_estimator(&s);
+	struct estimate e;
 	(void)state;
-	synth(&s, &napi);
 	memset(&s.app_wake_fit, 0, sizeof(s.app_wake_fit));
 	s.app_reads = s.app_sleeps = 0;
 	s.app_ns = 0;

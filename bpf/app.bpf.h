@@ -32,13 +32,18 @@ static __always_inline void mark_reader(__u32 tid, struct lt_cpu_state *s)
 
 	if (!tid || !s || !slot || *slot == tid)	/* known reader */
 		return;
+	/*
+	 * The entry before the slot: a switch-in that finds the slot naming a
+	 * thread without an entry clears the slot, and this program can be
+	 * preempted in between.
+	 */
+	if (!bpf_map_lookup_elem(&readers, &tid)) {
+		r.on_since = bpf_ktime_get_ns();
+		s->reader_on = 1;
+		s->reader_tid = tid;
+		bpf_map_update_elem(&readers, &tid, &r, BPF_NOEXIST);
+	}
 	*slot = *slot ? READER_SHARED : tid;
-	if (bpf_map_lookup_elem(&readers, &tid))
-		return;
-	r.on_since = bpf_ktime_get_ns();
-	s->reader_on = 1;
-	s->reader_tid = tid;
-	bpf_map_update_elem(&readers, &tid, &r, BPF_NOEXIST);
 }
 
 /*
@@ -106,9 +111,25 @@ static __always_inline void app_read(__u32 tid, struct lt_cpu_state *s, bool ok)
 	struct lt_counters *c;
 	__u64 cum;
 
-	if (!r || !r->on_since || !s)
+	if (!r || !s)
 		return;
 	c = CTR_OF(s);
+	/*
+	 * A read runs in its reader's own context: the reader is on this CPU
+	 * now, whatever sched_switch showed.  Its switch-in can go unseen (the
+	 * veth tests saw up to a third of a busy reader's reads with its time
+	 * stopped), and its time would then stop until its next switch-in:
+	 * it restarts here, the span in progress is dropped.
+	 */
+	if (!r->on_since || !s->reader_on || s->reader_tid != tid) {
+		if (!r->on_since) {
+			r->on_since = bpf_ktime_get_ns();
+			r->mark_ns = 0;
+		}
+		s->reader_on = 1;
+		s->reader_tid = tid;
+		c->app_resyncs++;
+	}
 	cum = r->ns + (bpf_ktime_get_ns() - r->on_since);
 	if (r->mark_ns)
 		app_span_close(r, c, cum, false);
@@ -144,7 +165,8 @@ static __always_inline int on_sched_switch(const struct task_struct *prev,
 	/* prev: a reader only when this CPU said so at its switch-in */
 	if (s->reader_on) {
 		tp = s->reader_tid;
-		r = bpf_map_lookup_elem(&readers, &tp);
+		/* the reader this CPU knows of is leaving, not one that left unseen */
+		r = RD(btf, prev->pid, prev, pid) == tp ? bpf_map_lookup_elem(&readers, &tp) : NULL;
 		if (r && r->on_since) {
 			c = CTR_OF(s);
 			now = now ? now : bpf_ktime_get_ns();

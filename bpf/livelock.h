@@ -147,7 +147,8 @@ struct lt_irq_stat {
 	X(irq_first_n,	uint64_t, "irq_first_packets",	"handlers that passed a packet up (netif_rx)") \
 	X(irq_first_ns,	uint64_t, "irq_first_ns_total",	"their entry to the first packet")	\
 	X(irq_gap_n,	uint64_t, "irq_gaps",		"from one netif_rx to the next in one handler") \
-	X(irq_gap_ns,	uint64_t, "irq_gap_ns_total",	"their time")
+	X(irq_gap_ns,	uint64_t, "irq_gap_ns_total",	"their time")	\
+	X(app_resyncs,	uint64_t, "app_resyncs",	"reads whose reader was on its CPU unseen by sched_switch: its time restarts there")
 
 /*
  * Per CPU only: userspace reads them CPU by CPU (probe_read.c), never as a

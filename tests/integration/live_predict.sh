@@ -22,7 +22,7 @@ test_slow_application() {
 	lt_wait_lines "$trace" 1 || { lt_fail "livelock-trace printed no interval"; return; }
 	# about 12,000 reads/s at most against 12,000 packets/s offered plus the
 	# sender's own softirq work on the same two CPUs: the buffer overflows
-	lt_bg sink sh -c "ip netns exec $NS_RX $LT_TOOLS/udpsink -p $PORT --delay-us 150 --rcvbuf 65536 --seconds 6 --json --ready-file $rdy > $sink"
+	lt_bg sink sh -c "ip netns exec $NS_RX $LT_TOOLS/udpsink -p $PORT --work-us 150 --rcvbuf 65536 --seconds 6 --json --ready-file $rdy > $sink"
 	lt_wait_file "$rdy" || { lt_fail "udpsink did not start"; return; }
 	ip netns exec "$NS_TX" "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p $PORT -n $n -r 12000 --json >"$send"
 	wait "$BG_sink"; wait "$BG_trace"
@@ -54,6 +54,10 @@ for r in ivals[busy[0] + 1:busy[-1]]:
     assert r["proto_us"] is not None and r["proto_us"] > 0
     assert r["state"] in ("saturated", "livelock"), "state %s with socket drops" % r["state"]
     assert isinstance(r["raw"], dict) and r["raw"]["stack_packets"] > 0
+    # every read of the reader timed: it was seen on its CPU the whole interval
+    # (the socket holds ~100 datagrams, so reads and deliveries differ by that)
+    assert abs(r["raw"]["app_reads"] - r["raw"]["app_packets"]) <= 0.03 * r["raw"]["app_packets"], \
+        "%d reads timed of %d datagrams delivered" % (r["raw"]["app_reads"], r["raw"]["app_packets"])
     # 1/mu from the reader thread's own on-CPU time: the 150 us of work per packet
     assert r["proto_source"].endswith("app") and 75 <= r["proto_us"] <= 300, \
         "1/mu %s us (%s) for 150 us of work per packet" % (r["proto_us"], r["proto_source"])
@@ -76,7 +80,7 @@ test_reader_busy_before_attach() {
 	lt_need_traffic || return
 	lt_netns_pair || { lt_fail "setup"; return; }
 	local trace=$(mktemp) sink=$(mktemp) rdy=$(mktemp -u)
-	lt_bg sink sh -c "ip netns exec $NS_RX $LT_TOOLS/udpsink -p $PORT --delay-us 150 --rcvbuf 65536 --seconds 8 --json --ready-file $rdy > $sink"
+	lt_bg sink sh -c "ip netns exec $NS_RX $LT_TOOLS/udpsink -p $PORT --work-us 150 --rcvbuf 65536 --seconds 8 --json --ready-file $rdy > $sink"
 	lt_wait_file "$rdy" || { lt_fail "udpsink did not start"; return; }
 	lt_bg send sh -c "ip netns exec $NS_TX $LT_TOOLS/udpsend -d $LT_RX_ADDR -p $PORT -n 72000 -r 12000 >/dev/null"
 	sleep 1.5	# the socket is full and stays full: the reader runs without a break

@@ -21,7 +21,7 @@ test_sampled_slow_application() {
 	lt_bg trace ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 8 --json --sample 4 --record "$rec" >"$trace"
 	# the load begins after a first idle window, which the estimator's window then holds
 	lt_wait_lines "$trace" 1 || { lt_fail "livelock-trace printed no window"; return; }
-	lt_bg sink sh -c "ip netns exec $NS_RX $LT_TOOLS/udpsink -p $PORT --delay-us 150 --rcvbuf 65536 --seconds 8 --json --ready-file $rdy > $sink"
+	lt_bg sink sh -c "ip netns exec $NS_RX $LT_TOOLS/udpsink -p $PORT --work-us 150 --rcvbuf 65536 --seconds 8 --json --ready-file $rdy > $sink"
 	lt_wait_file "$rdy" || { lt_fail "udpsink did not start"; return; }
 	ip netns exec "$NS_TX" "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p $PORT -n $n -r 12000 --json >"$send"
 	wait "$BG_sink"; wait "$BG_trace"

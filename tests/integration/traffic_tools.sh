@@ -133,6 +133,23 @@ test_slow_sink_keeps_its_pace() {
 	rm -f "$snd" "$sink"
 }
 
+# --work-us is computation, not a wait: 400 datagrams at 2 ms each cost the
+# reader at least 0.8 s of its own CPU time, whatever else ran meanwhile.
+test_work_is_cpu_time() {
+	need_tools || return
+	lt_netns_pair || { lt_fail "setup"; return; }
+	local snd=$(mktemp) sink=$(mktemp) n=400
+	start_sink "$sink" --work-us 2000 --idle-exit 500 --seconds 10 || return
+	send "$snd" -n $n -r 400 || { lt_fail "udpsend exited $?"; return; }
+	wait "$BG_sink"
+	local recv=$(lt_json "$sink" received) cpu=$(lt_json "$sink" cpu_seconds)
+	lt_log "work sink: received $recv, $cpu s of CPU, $(lt_json "$sink" work_rounds_per_us) rounds/us"
+	lt_assert_eq "$recv" $n "datagrams received (none dropped at half the reader's pace)" &&
+	lt_assert_ge "$(awk -v c="$cpu" 'BEGIN{printf "%d", c * 1000}')" $((n * 2 * 9 / 10)) \
+		"the reader's CPU time, ms, for $n x 2 ms of work"
+	rm -f "$snd" "$sink"
+}
+
 test_sender_time_bound() {
 	need_tools || return
 	lt_netns_pair || { lt_fail "setup"; return; }
@@ -207,6 +224,8 @@ test_bad_options_exit_2() {
 		"udpsink -p 9 --idle-exit 0"
 		"udpsink -p 9 --expect 0"
 		"udpsink -p 9 --delay-us 1e9"
+		"udpsink -p 9 --work-us -1"
+		"udpsink -p 9 --work-us 10 --delay-us 10"
 		"udpsink -p 9 -b nowhere"
 		"udpsink -p 9 --seconds"
 		"udpsink -p 9 stray"

@@ -2,7 +2,7 @@
 /*
  * udpsink: the application whose received-packet count is the ground truth
  * for "observed throughput".  Counts udpsend's packets (by magic), reads with
- * recvmmsg, can be made slow (--delay-us) or deaf (--no-read), and always
+ * recvmmsg, can be made slow (--work-us, --delay-us) or deaf (--no-read), and always
  * stops by itself.  The socket's kernel drop count comes from /proc/net/udp
  * (exact at exit), else from the SO_RXQ_OVFL stamp of the last datagram.
  */
@@ -47,6 +47,49 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static double thread_cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * --work-us: a fixed amount of computation per datagram, as the paper's
+ * protocol processing is.  A busy wait on a clock (--delay-us) is not: an
+ * interrupt or another task that takes the CPU meanwhile shortens it, so the
+ * application's own time per datagram falls as the load on its CPU rises.
+ */
+static volatile uint64_t work_out;
+
+static void work(uint64_t rounds)
+{
+	uint64_t x = work_out | 1;
+
+	for (uint64_t i = 0; i < rounds; i++)
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+	work_out = x;
+}
+
+/* Rounds of work() per microsecond of this thread's CPU time: the fastest of
+ * several tries, since an interrupt during one is charged to it. */
+static double work_rounds_per_us(void)
+{
+	const uint64_t rounds = 200000;
+	double best = 0;
+
+	for (int i = 0; i < 15; i++) {
+		double t0 = thread_cpu_s(), dt;
+
+		work(rounds);
+		dt = thread_cpu_s() - t0;
+		if (dt > 0 && rounds / (dt * 1e6) > best)
+			best = rounds / (dt * 1e6);
+	}
+	return best;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -56,7 +99,11 @@ static void usage(FILE *f)
 "  -b ADDR             local IPv4 address to bind [any]\n"
 "  --rcvbuf BYTES      socket receive buffer, bytes (kernel doubles it; beyond\n"
 "                      net.core.rmem_max when root) [system default]\n"
-"  --delay-us N        busy work per packet, microseconds: a slow application [0]\n"
+"  --work-us N         a slow application: N microseconds of computation per\n"
+"                      datagram (a loop timed once at start on this thread's CPU\n"
+"                      clock; neither preemption nor interrupts shorten it) [0]\n"
+"  --delay-us N        a busy wait of N microseconds of wall time per datagram;\n"
+"                      whatever takes the CPU meanwhile shortens the work [0]\n"
 "  --busy-poll US      SO_BUSY_POLL: each receive call polls the device for up to\n"
 "                      US microseconds (needs CAP_NET_ADMIN above net.core.busy_read)\n"
 "  --no-read           never read: the socket buffer fills and drops\n"
@@ -70,7 +117,8 @@ static void usage(FILE *f)
 "last packet), socket_drops (kernel, this socket), queued (left unread at exit),\n"
 "reordered, duplicates, missing (gaps below the highest sequence number seen),\n"
 "and received_at_mark / mark_seconds: what had been read at the first SIGUSR1,\n"
-"and when after the first packet (-1 without one): the end of a sending window.\n"
+"and when after the first packet (-1 without one): the end of a sending window;\n"
+"cpu_seconds (this thread's CPU time) and work_rounds_per_us (--work-us's pace).\n"
 "Example: udpsink -p 9000 --idle-exit 500 --json --ready-file /tmp/sink.ready\n",
 		DEFAULT_SECONDS);
 }
@@ -161,15 +209,17 @@ static int write_ready(const char *path, unsigned int port)
 
 int main(int argc, char **argv)
 {
-	enum { O_RCVBUF = 1, O_DELAY, O_NOREAD, O_SECONDS, O_IDLE, O_EXPECT, O_READY, O_JSON, O_BUSY };
+	enum { O_RCVBUF = 1, O_DELAY, O_WORK, O_NOREAD, O_SECONDS, O_IDLE, O_EXPECT, O_READY, O_JSON, O_BUSY };
 	static const struct option lo[] = {
 		{ "rcvbuf", 1, NULL, O_RCVBUF }, { "delay-us", 1, NULL, O_DELAY },
+		{ "work-us", 1, NULL, O_WORK },
 		{ "no-read", 0, NULL, O_NOREAD }, { "seconds", 1, NULL, O_SECONDS },
 		{ "idle-exit", 1, NULL, O_IDLE }, { "expect", 1, NULL, O_EXPECT },
 		{ "ready-file", 1, NULL, O_READY }, { "busy-poll", 1, NULL, O_BUSY },
 		{ "json", 0, NULL, O_JSON }, { "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
-	double busy_us = 0;
+	double busy_us = 0, work_us = 0, work_per_us = 0;
+	uint64_t work_rounds = 0;
 	double port = -1, rcvbuf = 0, delay_us = 0, seconds = DEFAULT_SECONDS, idle_ms = 0;
 	double expect = 0, t_mark = 0;
 	uint64_t received_at_mark = 0;
@@ -193,6 +243,7 @@ int main(int argc, char **argv)
 		case 'b': bind_addr = optarg; break;
 		case O_RCVBUF: if (tool_num(optarg, 1024, 1 << 30, &rcvbuf) || rcvbuf != floor(rcvbuf)) return tool_bad("udpsink", "--rcvbuf", optarg, "1024..2^30 bytes"); break;
 		case O_DELAY: if (tool_num(optarg, 0, 1e6, &delay_us)) return tool_bad("udpsink", "--delay-us", optarg, "0..1e6 us"); break;
+		case O_WORK: if (tool_num(optarg, 0, 1e6, &work_us)) return tool_bad("udpsink", "--work-us", optarg, "0..1e6 us"); break;
 		case O_NOREAD: no_read = 1; break;
 		case O_SECONDS: if (tool_num(optarg, 0.01, 86400, &seconds)) return tool_bad("udpsink", "--seconds", optarg, "0.01..86400 s"); break;
 		case O_IDLE: if (tool_num(optarg, 1, 3.6e6, &idle_ms)) return tool_bad("udpsink", "--idle-exit", optarg, "1..3600000 ms"); break;
@@ -230,6 +281,18 @@ int main(int argc, char **argv)
 		sigaction(SIGUSR1, &sm, NULL);
 	}
 
+	if (work_us > 0 && delay_us > 0) {
+		fprintf(stderr, "udpsink: --work-us and --delay-us are two kinds of slow; give one\n");
+		return 2;
+	}
+	if (work_us > 0) {	/* before the socket exists: nothing queues meanwhile */
+		work_per_us = work_rounds_per_us();
+		if (!(work_per_us > 0)) {
+			fprintf(stderr, "udpsink: cannot time --work-us on this thread's CPU clock\n");
+			return 1;
+		}
+		work_rounds = (uint64_t)(work_us * work_per_us + 0.5);
+	}
 	c.seen = calloc(SEEN_BITS / 8, 1);
 	if (!c.seen) {
 		fprintf(stderr, "udpsink: cannot allocate the sequence bitmap\n");
@@ -270,7 +333,7 @@ int main(int argc, char **argv)
 	}
 	/* A slow application takes one packet at a time, as a real one would:
 	 * a batch of VLEN would hide VLEN packets from the socket buffer. */
-	vlen = delay_us > 0 ? 1 : VLEN;
+	vlen = delay_us > 0 || work_us > 0 ? 1 : VLEN;
 
 	t_start = now_s();
 	while (!stop) {
@@ -307,6 +370,8 @@ int main(int argc, char **argv)
 				c.bytes += msgs[i].msg_len;
 			}
 			msgs[i].msg_hdr.msg_controllen = sizeof(cbufs[i]);
+			if (work_rounds)
+				work(work_rounds);
 			if (delay_us > 0) {
 				double until = now_s() + delay_us / 1e6;
 
@@ -344,14 +409,14 @@ int main(int argc, char **argv)
 			       "\"active_seconds\":%.6f,\"pps\":%.1f,\"socket_drops\":%lld,"
 			       "\"queued\":%llu,\"reordered\":%llu,\"duplicates\":%llu,\"missing\":%llu,"
 			       "\"foreign\":%llu,\"rcvbuf_bytes\":%d,\"received_at_mark\":%lld,"
-			       "\"mark_seconds\":%.6f}\n",
+			       "\"mark_seconds\":%.6f,\"cpu_seconds\":%.6f,\"work_rounds_per_us\":%.1f}\n",
 			       (unsigned long long)c.received, (unsigned long long)c.bytes,
 			       (unsigned long long)c.unique, secs, span, pps, drops,
 			       (unsigned long long)c.queued, (unsigned long long)c.reordered,
 			       (unsigned long long)dups, (unsigned long long)missing,
 			       (unsigned long long)c.foreign, rcvbuf_now,
 			       marked ? (long long)received_at_mark : -1LL,
-			       marked && t_first ? t_mark - t_first : -1.0);
+			       marked && t_first ? t_mark - t_first : -1.0, thread_cpu_s(), work_per_us);
 		else
 			printf("received %llu packets (%llu unique, %llu bytes) in %.3f s at %.0f pps; "
 			       "socket drops %lld, %llu left queued, %llu reordered, %llu missing\n",

@@ -18,8 +18,10 @@
 #define CMP_MAX_VALUE 1e15
 /* The steady rule: a robust sd is 1.4826 MADs; an edge is out beyond this many, */
 #define CMP_STEADY_ROBUST_SDS 4
-/* or beyond this share of the median, whichever is wider (a flat run has MAD 0). */
-#define CMP_STEADY_MIN_SHARE 0.01
+/* or beyond this share of the median, whichever is wider (a flat run has MAD 0;
+ * a paced sender that falls behind for 10 ms moves 1% of a second's packets
+ * into the next interval, which is no ramp). */
+#define CMP_STEADY_MIN_SHARE 0.03
 
 enum cmp_metric {
 	CMP_LAMBDA, CMP_OBSERVED, CMP_PREDICTED, CMP_ERROR, CMP_IRQS_PS, CMP_IRQS_PKT,

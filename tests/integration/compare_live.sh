@@ -42,7 +42,8 @@ a, b = c["runs"]
 for r, rate in ((a, 4000), (b, 8000)):
     m = r["metrics"]["observed"]
     assert abs(m["mean"] - rate) <= 0.03 * rate, "%s: observed mean %.0f, offered %d" % (r["file"], m["mean"], rate)
-    assert r["busy_intervals"] == 5, "%s: %d busy intervals" % (r["file"], r["busy_intervals"])
+    assert r["busy_intervals"] == 5, "%s: %d busy intervals: %s" % (r["file"], r["busy_intervals"],
+        [(round(x["lambda_pps"]), round(x["observed_pps"]), x["state"]) for x in map(json.loads, open(r["file"])) if "lambda_pps" in x])
 obs = b["metrics"]["observed"]
 assert obs["verdict"] == "better", "observed verdict %s" % obs["verdict"]
 assert 90 <= obs["vs_first_pct"] <= 110, "observed +%.1f%%" % obs["vs_first_pct"]

@@ -157,7 +157,13 @@ static void test_steady_range_ramps(void **state)
 		assert_int_equal(compare_steady_range(l2, o2, 6, &from, &to), 1);
 		assert_int_equal(from, 1);
 	}
-	/* a majority always stays, and missing values say nothing */
+	/* a sender 10 ms late at a boundary moves 1% of a second's packets: no ramp */
+	{
+		const double l4[] = { 7916, 8080, 7996, 7998, 8007 };
+
+		assert_int_equal(compare_steady_range(l4, l4, 5, &from, &to), 0);
+	}
+		/* a majority always stays, and missing values say nothing */
 	{
 		const double l3[] = { 100, 200, 12000, 12000, 300 };
 		const double o3[] = { NAN, NAN, NAN, NAN, NAN };

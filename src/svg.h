@@ -19,6 +19,8 @@ struct svg_series {
 	size_t n;
 	bool points;		/* markers instead of a line */
 	bool dashed;
+	bool hollow;		/* points: rings instead of discs */
+	const char *const *labels;	/* points: a text beside each (NULL: none) */
 };
 
 struct svg_marker {
@@ -32,6 +34,7 @@ struct svg_plot {
 	int n_series;
 	struct svg_marker markers[SVG_MAX_MARKERS];
 	int n_markers;
+	bool ylog;		/* y on a log10 scale, decades as ticks (y <= 0 is missing) */
 };
 
 void svg_plot_init(struct svg_plot *p, const char *title, const char *xlabel,

@@ -234,6 +234,21 @@ int sweep_predict(const struct sweep_opts *o)
 		print_json(&ps, pick, why);
 	else
 		print_table(&ps, pick, why);
+	if (o->latency_plot) {
+		static struct sweep_lat_point pt[CMP_MAX_RUNS];
+		char set[64], title[160];
+
+		for (int i = 0; i < ps.n; i++) {
+			coal_setting_str(&ps.p[i].want, set, sizeof(set));
+			sweep_lat_point_from(&pt[i], set, &ps.r[i], NULL);
+		}
+		snprintf(title, sizeof(title), "%s (%s): coalescing forecast at %.0f pps, nothing changed",
+			 ps.rec.device[0] ? ps.rec.device : o->ifname ? o->ifname : "-", ps.driver,
+			 ps.n ? whatif_judged(&ps.r[0])->lambda_pps : ps.rec.lambda_pps);
+		rc = sweep_latency_plot(o->latency_plot, title, pt, ps.n);
+		if (rc)
+			return rc;
+	}
 	if (fflush(stdout) || ferror(stdout)) {
 		cli_err("sweep: cannot write the forecast: %s", strerror(errno));
 		return LT_EXIT_ENV;

@@ -80,13 +80,53 @@ test_refused_on_veth_nothing_attached() {
 	rm -rf "$err" "$tmp"
 }
 
+# --latency-plot: one labelled point a setting, its p99 against its CPU at
+# interrupt priority, on a log axis; as nobody, from the record.
+test_latency_plot() {
+	local dir=$(mktemp -d) out rc
+	chmod 755 "$dir"; chown 65534 "$dir"
+	(cd / && $NOBODY "$LT_BIN" sweep --predict --from "$REC" --rx-usecs 0,100,500,1000,5000 \
+		--latency-plot "$dir/lat.svg" --json >"$dir/out" 2>"$dir/err"); rc=$?
+	lt_assert_eq "$rc" 0 "exit code ($(head -c 300 "$dir/err"))" &&
+	lt_assert_eq "$(python3 - "$dir/lat.svg" "$dir/out" <<'PY'
+import json, re, sys
+svg = open(sys.argv[1]).read()
+o = json.loads(open(sys.argv[2]).read().splitlines()[-1])
+bad = []
+labels = re.findall(r'class="label" x="([0-9.]+)" y="([0-9.]+)"[^>]*>([^<]*)<', svg)
+if [l[2] for l in labels] != ["rx-usecs %d" % u for u in (0, 100, 500, 1000, 5000)]:
+    bad.append("labels %s" % [l[2] for l in labels])
+# higher p99 sits higher (smaller y), less CPU further left (smaller x)
+fc = [s["forecast"]["now"] for s in o["settings"]]
+for (xa, ya, _), (xb, yb, _), a, b in zip(labels, labels[1:], fc, fc[1:]):
+    if (a["latency_p99_us"] < b["latency_p99_us"]) != (float(ya) > float(yb)):
+        bad.append("p99 order")
+    if (a["irq_share_pct"] < b["irq_share_pct"]) != (float(xa) < float(xb)) and a["irq_share_pct"] != b["irq_share_pct"]:
+        bad.append("cpu order")
+# log axis: ticks are 1, 2, 5 a decade
+ticks = re.findall(r'text-anchor="end">([0-9.kM]+)<', svg)
+if not {"100", "1k"} <= set(ticks) or "300" in ticks:
+    bad.append("log ticks %s" % ticks)
+if "measured" in svg:
+    bad.append("measured points drawn from a forecast")
+print(" ".join(bad) or "ok")
+PY
+)" ok "the plot"
+	"$LT_BIN" sweep --predict --from "$REC" --rx-usecs 0 --latency-plot /nonexistent/lat.svg >/dev/null 2>"$dir/err"; rc=$?
+	lt_assert_eq "$rc" 1 "unwritable plot: exit code" &&
+	lt_assert_eq "$(grep -c 'cannot write /nonexistent/lat.svg' "$dir/err")" 1 "says which file"
+	rm -rf "$dir"
+}
+
 test_bad_usage() {
 	lt_assert_usage_error "sweep --predict --from $REC --rx-usecs 0 --save /tmp/x" &&
 	lt_assert_usage_error "sweep --predict --from $REC --rx-usecs 0 --goal fast" &&
 	lt_assert_usage_error "sweep --predict --from $REC --rx-usecs 0 --rate -5" &&
 	lt_assert_usage_error "sweep --predict --from $REC --rx-usecs 0 --latency-bound 100" &&
 	lt_assert_usage_error "sweep eth9 --rx-usecs 0 --from $REC" &&
-	lt_assert_usage_error "sweep --predict --rx-usecs 0"
+	lt_assert_usage_error "sweep --predict --rx-usecs 0" &&
+	lt_assert_usage_error "sweep eth9 --show --latency-plot /tmp/x.svg" &&
+	lt_assert_usage_error "sweep --restore /tmp/x.json --latency-plot /tmp/x.svg"
 }
 
 test_not_a_record() {

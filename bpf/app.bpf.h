@@ -253,6 +253,42 @@ static __always_inline __u64 *sock_slot(__u64 key)
  * our packets entered the stack on this CPU and are not all queued yet
  * (NAPI lists are per device; backlog packets go one at a time).
  */
+/* Does a task wait on the socket (sock_def_readable wakes it next)? */
+static __always_inline __u32 sk_has_sleeper(const struct sock *sk, const bool btf)
+{
+	struct socket_wq *wq = RD(btf, sk->sk_wq, sk, sk_wq);
+	struct list_head *first;
+
+	if (!wq)
+		return 0;
+	first = RD(btf, wq->wait.head.next, wq, wait.head.next);
+	return first && first != &wq->wait.head;
+}
+
+/*
+ * The marginal protocol cost in a NAPI poll: from one enqueue of ours to
+ * the next.  The poll's first enqueue wakes the reader if it sleeps, a
+ * cost per wakeup, not per packet: the span after it is left out.  (Later
+ * enqueues may find a waiter too, a poll() entry stays queued until its
+ * task runs, but that task is already runnable: their wakeups are cheap.)
+ */
+static __always_inline void enqueue_span(const struct sock *sk, struct lt_cpu_state *s,
+					 struct lt_counters *c, const bool btf)
+{
+	__u64 now = bpf_ktime_get_ns();
+	__u32 first = !s->sirq_last_enq;
+
+	if (!first && !s->sirq_enq_woke) {
+		c->sirq_enq_gap_n++;
+		c->sirq_enq_gap_ns += now - s->sirq_last_enq;
+	}
+	s->sirq_last_enq = now;
+	s->sirq_enq_since_pkt = 1;
+	s->sirq_enq_woke = first;
+	if (first && sk_has_sleeper(sk, btf))
+		c->sirq_waking_enq++;
+}
+
 static __always_inline int on_sk_data_ready(const struct sock *sk, const bool btf)
 {
 	struct lt_cpu_state *s = st();
@@ -275,6 +311,8 @@ static __always_inline int on_sk_data_ready(const struct sock *sk, const bool bt
 	if (targ_latency)
 		lat_queued(sk, c, t0, true, btf);
 	c->delivered_packets++;
+	if (s->sirq_active)
+		enqueue_span(sk, s, c, btf);
 	key = sock_key(sk, targ_netns, btf);
 	slot = sock_slot(key);
 	if (slot && *slot != key)

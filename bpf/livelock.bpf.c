@@ -79,6 +79,7 @@ static __always_inline int on_softirq_entry(unsigned int vec)
 	s->sirq_active = 1;
 	s->sirq_packets = 0;
 	s->sirq_nested = 0;
+	s->sirq_last_pkt = s->sirq_last_enq = 0;
 	s->sirq_on_idle = s->idle_since != 0;	/* ksoftirqd's runs: the switch to it ended the idle time */
 	s->sirq_start = bpf_ktime_get_ns();
 	return 0;
@@ -161,7 +162,15 @@ static __always_inline int on_napi_poll(struct napi_struct *napi, int work, int 
 	struct lt_counters *c;
 	__u32 id;
 
-	if (!dev_is_ours(RD(btf, napi->dev, napi, dev), btf) || !(s = st()))
+	if (!(s = st()))
+		return 0;
+	/*
+	 * A poll's end is per-poll work (the GRO flush, napi_complete, the
+	 * interrupt's re-enable): the marginal spans never cross it, whoever's
+	 * poll it was.
+	 */
+	s->sirq_last_pkt = s->sirq_last_enq = 0;
+	if (!dev_is_ours(RD(btf, napi->dev, napi, dev), btf))
 		return 0;
 	c = CTR_OF(s);	/* one lookup: the counters and the state share the per-CPU value */
 	id = RD(btf, napi->napi_id, napi, napi_id);
@@ -216,12 +225,17 @@ static __always_inline int on_stack_packet(struct sk_buff *skb, const bool btf)
 	now = bpf_ktime_get_ns();
 	if (targ_latency)
 		lat_entered(s, c, now);
-	if (s->sirq_active) {	/* the run's marginal cost: from one of our packets to the next */
-		if (s->sirq_packets) {
+	if (s->sirq_active) {	/* the poll's marginal cost: from one of our packets to the next */
+		if (s->sirq_last_pkt) {
 			c->sirq_gap_n++;
 			c->sirq_gap_ns += now - s->sirq_last_pkt;
+			if (!s->sirq_enq_since_pkt) {	/* a list: its protocol work comes after */
+				c->sirq_list_gap_n++;
+				c->sirq_list_gap_ns += now - s->sirq_last_pkt;
+			}
 		}
 		s->sirq_last_pkt = now;
+		s->sirq_enq_since_pkt = 0;
 		s->sirq_packets++;
 	}
 	if (s->last_arrival) {

@@ -36,7 +36,8 @@ struct lt_cpu_state {
 	__u64 sirq_start, sirq_packets;
 	__u64 stack_start, last_arrival;
 	__u64 irq_last_rx;	/* time of the last netif_rx inside the running handler */
-	__u64 sirq_last_pkt;	/* time our last packet entered the stack in the running softirq */
+	__u64 sirq_last_pkt;	/* time our last packet entered the stack in the running NAPI poll, 0 = none */
+	__u64 sirq_last_enq;	/* time of our last socket enqueue in it, 0 = none */
 	__u64 idle_since;	/* the idle task runs on this CPU since, 0 = not idle */
 	__u64 pending_ours;	/* our packets in the stack, not yet queued to a socket */
 	__u64 sirq_nested;	/* our hard-IRQ time nested inside the running softirq */
@@ -49,6 +50,8 @@ struct lt_cpu_state {
 	__u32 stack_epoch;	/* stack timing attachment these stack fields belong to (see stack_epoch) */
 	__u32 reader_on;	/* the task on this CPU is a reader ... */
 	__u32 reader_tid;	/* ... this one */
+	__u32 sirq_enq_since_pkt;	/* an enqueue of ours came after our last packet entered */
+	__u32 sirq_enq_woke;	/* our last enqueue was the poll's first (a wakeup may follow) */
 	__u32 irq_on_idle;	/* the running handler interrupted the idle task */
 	__u32 sirq_on_idle;	/* the running NET_RX run began on the idle task */
 };
@@ -144,8 +147,13 @@ struct lt_irq_stat {
 	X(app_gap_ns_sq, uint64_t, "app_gap_ns_sq_total", "their squares")			\
 	X(app_tail_n,	uint64_t, "app_tails",		"reader spans from its last read to its sleep") \
 	X(app_tail_ns,	uint64_t, "app_tail_ns_total",	"their time")				\
-	X(sirq_gap_n,	uint64_t, "softirq_gaps",	"from one of our packets entering the stack to the next, in one NET_RX run") \
+	X(sirq_gap_n,	uint64_t, "softirq_gaps",	"from one of our packets entering the stack to the next, in one NAPI poll of a NET_RX run") \
 	X(sirq_gap_ns,	uint64_t, "softirq_gap_ns_total", "their time")				\
+	X(sirq_list_gap_n, uint64_t, "softirq_list_gaps", "those with no enqueue of ours between: a list's pass through the core, its protocol work after") \
+	X(sirq_list_gap_ns, uint64_t, "softirq_list_gap_ns_total", "their time")			\
+	X(sirq_enq_gap_n, uint64_t, "softirq_enqueue_gaps", "from one of our socket enqueues to the next in one NAPI poll, from the second on") \
+	X(sirq_enq_gap_ns, uint64_t, "softirq_enqueue_gap_ns_total", "their time")			\
+	X(sirq_waking_enq, uint64_t, "softirq_waking_enqueues", "polls whose first enqueue of ours found a reader waiting: the waker pays the wakeup") \
 	X(irq_first_n,	uint64_t, "irq_first_packets",	"handlers that passed a packet up (netif_rx)") \
 	X(irq_first_ns,	uint64_t, "irq_first_ns_total",	"their entry to the first packet")	\
 	X(irq_gap_n,	uint64_t, "irq_gaps",		"from one netif_rx to the next in one handler") \

@@ -76,6 +76,7 @@ enum est_cost_how {
 	EST_COST_FIT,		/* slope of run time against its batch */
 	EST_COST_STACK,		/* stack entry -> exit per packet (a lower bound of NET_RX's) */
 	EST_COST_BOUND,		/* whole runs charged to their packets: an upper bound */
+	EST_COST_ENQUEUE,	/* directly: from one socket enqueue to the next in a poll (+ a list's core pass) */
 };
 
 enum est_valid_bit {
@@ -168,7 +169,7 @@ bool estimator_run_forecast(const struct estimator *est, struct est_params *p, s
  */
 bool est_costs_from(const struct lt_sample *s, const struct est_opts *o, double buffer,
 		    struct est_params *p);
-const char *est_cost_how_name(enum est_cost_how h);	/* "gaps", "fit", "stack", "bound", "none" */
+const char *est_cost_how_name(enum est_cost_how h);	/* "gaps", "fit", "stack", "bound", "enqueues", "none" */
 
 /* The batch the model sees: packets per NAPI poll, else per ISR. */
 double est_batch_mean(const struct estimate *e);

@@ -18,7 +18,7 @@
 
 const char *est_cost_how_name(enum est_cost_how h)
 {
-	static const char *const names[] = { "none", "gaps", "fit", "stack", "bound" };
+	static const char *const names[] = { "none", "gaps", "fit", "stack", "bound", "enqueues" };
 
 	return (unsigned int)h < sizeof(names) / sizeof(names[0]) ? names[h] : "?";
 }
@@ -85,7 +85,23 @@ static bool rx_costs(const struct lt_sample *s, struct est_params *p, struct fc_
 	stack = per((double)s->stack_ns, (double)s->stack_timed);
 	gap_ok = gap >= LIST_SHARE * mean_pkt;
 	stack_ok = stack >= LIST_SHARE * mean_pkt;
-	if (s->sirq_gap_n >= EST_MIN_FIT_N && gap_ok) {
+	/*
+	 * Where the enqueues are seen (6.10+), the span from one to the next
+	 * in a poll is a packet's whole marginal cost when packets go up one
+	 * by one; a list goes through the core first (its gaps with no enqueue
+	 * between) and through the protocols after (the enqueues' spans), so
+	 * the two add.  Spans after an enqueue that wakes a reader are left
+	 * out (that wakeup is paid once per wakeup), as are spans across a
+	 * poll's end (per poll).
+	 */
+	if (s->sirq_enq_gap_n >= EST_MIN_FIT_N) {
+		double list_share = fmin(1, (double)s->sirq_list_gap_n / (double)s->sirq_enq_gap_n);
+
+		c->rx_pkt_ns = per((double)s->sirq_enq_gap_ns, (double)s->sirq_enq_gap_n) +
+			       (s->sirq_list_gap_n ? list_share * per((double)s->sirq_list_gap_ns,
+								      (double)s->sirq_list_gap_n) : 0);
+		p->rx_pkt_how = EST_COST_ENQUEUE;
+	} else if (s->sirq_gap_n >= EST_MIN_FIT_N && gap_ok) {
 		c->rx_pkt_ns = gap;
 		p->rx_pkt_how = EST_COST_GAPS;
 	} else if (s->stack_timed >= EST_MIN_MEAN_N && stack_ok) {	/* direct, without the driver's part */

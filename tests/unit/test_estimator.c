@@ -218,6 +218,45 @@ static void test_costs_from_regression(void **state)
 }
 
 /*
+ * Where the socket enqueues are seen: a packet's marginal NET_RX cost is the
+ * span from one enqueue to the next (packets passed up one by one), plus a
+ * list's pass through the core when packets go up as lists; first, before
+ * the packets' own gaps.  Too few spans: the gaps as before.
+ */
+static void test_costs_from_enqueues(void **state)
+{
+	struct lt_sample s;
+	struct estimator *est = napi_estimator(&s);
+	struct estimate e;
+	(void)state;
+	s.sirq_gap_n = 1000;
+	s.sirq_gap_ns = 1000 * 1800;
+	s.sirq_enq_gap_n = 1000;
+	s.sirq_enq_gap_ns = 1000 * 1700;
+	estimator_update(est, &s, &e);
+	assert_int_equal(e.cur.rx_pkt_how, EST_COST_ENQUEUE);
+	assert_rel(e.cur.costs.rx_pkt_ns, 1700, 1e-9);
+	assert_string_equal(est_cost_how_name(e.cur.rx_pkt_how), "enqueues");
+	/* a list: 300 ns through the core, 1700 through the protocols, per packet */
+	s.sirq_list_gap_n = 1000;
+	s.sirq_list_gap_ns = 1000 * 300;
+	estimator_update(est, &s, &e);
+	assert_rel(e.cur.costs.rx_pkt_ns, 2000, 1e-9);
+	/* half the enqueue spans had no list pass before them: half its cost */
+	s.sirq_list_gap_n = 500;
+	s.sirq_list_gap_ns = 500 * 300;
+	estimator_update(est, &s, &e);
+	assert_rel(e.cur.costs.rx_pkt_ns, 1850, 1e-9);
+	/* the fixed part is what the runs leave: never below 0 */
+	assert_true(e.cur.costs.rx_fixed_ns >= 0);
+	s.sirq_enq_gap_n = EST_MIN_FIT_N - 1;
+	estimator_update(est, &s, &e);
+	assert_int_equal(e.cur.rx_pkt_how, EST_COST_GAPS);
+	assert_rel(e.cur.costs.rx_pkt_ns, 1800, 1e-9);
+	estimator_free(est);
+}
+
+/*
  * The application's marginal cost per datagram: from the spans between reads
  * when there are enough of them (12 us here), else from its wakeups' fit of
  * on-CPU time against datagrams read (20 us a wakeup + 3 us a datagram,
@@ -649,6 +688,7 @@ int main(void)
 		cmocka_unit_test(test_fit_exact_and_degenerate),
 		cmocka_unit_test(test_softirq_mapping_recovers_napi),
 		cmocka_unit_test(test_costs_from_regression),
+		cmocka_unit_test(test_costs_from_enqueues),
 		cmocka_unit_test(test_app_costs_from_wakeups),
 		cmocka_unit_test(test_dynamic_throttle_setup),
 		cmocka_unit_test(test_calibration_matches_measured_share),

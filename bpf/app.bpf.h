@@ -282,6 +282,9 @@ static __always_inline void enqueue_span(const struct sock *sk, struct lt_cpu_st
 		c->sirq_enq_gap_n++;
 		c->sirq_enq_gap_ns += now - s->sirq_last_enq;
 	}
+	if (s->sirq_list_len >= 2 && s->sirq_last_pkt)	/* a list went through the core: the IP pass over it */
+		fit_add(&c->list_ip_fit, s->sirq_list_len, now - s->sirq_last_pkt);
+	s->sirq_list_len = 0;
 	s->sirq_last_enq = now;
 	s->sirq_enq_since_pkt = 1;
 	s->sirq_enq_woke = first;

@@ -80,6 +80,7 @@ static __always_inline int on_softirq_entry(unsigned int vec)
 	s->sirq_packets = 0;
 	s->sirq_nested = 0;
 	s->sirq_last_pkt = s->sirq_last_enq = 0;
+	s->sirq_list_len = 0;
 	s->sirq_on_idle = s->idle_since != 0;	/* ksoftirqd's runs: the switch to it ended the idle time */
 	s->sirq_start = bpf_ktime_get_ns();
 	return 0;
@@ -170,6 +171,7 @@ static __always_inline int on_napi_poll(struct napi_struct *napi, int work, int 
 	 * poll it was.
 	 */
 	s->sirq_last_pkt = s->sirq_last_enq = 0;
+	s->sirq_list_len = 0;
 	if (!dev_is_ours(RD(btf, napi->dev, napi, dev), btf))
 		return 0;
 	c = CTR_OF(s);	/* one lookup: the counters and the state share the per-CPU value */
@@ -236,6 +238,7 @@ static __always_inline int on_stack_packet(struct sk_buff *skb, const bool btf)
 		}
 		s->sirq_last_pkt = now;
 		s->sirq_enq_since_pkt = 0;
+		s->sirq_list_len++;
 		s->sirq_packets++;
 	}
 	if (s->last_arrival) {

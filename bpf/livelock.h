@@ -51,6 +51,7 @@ struct lt_cpu_state {
 	__u32 reader_on;	/* the task on this CPU is a reader ... */
 	__u32 reader_tid;	/* ... this one */
 	__u32 sirq_enq_since_pkt;	/* an enqueue of ours came after our last packet entered */
+	__u32 sirq_list_len;	/* our packets that entered since the last enqueue (or the poll's start) */
 	__u32 sirq_enq_woke;	/* our last enqueue was the poll's first (a wakeup may follow) */
 	__u32 irq_on_idle;	/* the running handler interrupted the idle task */
 	__u32 sirq_on_idle;	/* the running NET_RX run began on the idle task */
@@ -189,7 +190,8 @@ struct lt_irq_stat {
 #define LT_FITS(X)								\
 	X(isr_fit,	"hard-IRQ handlers of the NIC: packets passed up inside, handler ns") \
 	X(softirq_fit,	"NET_RX runs that handled our packets: those packets, run ns") \
-	X(app_wake_fit,	"reader wakeups (switch-in after a sleep to the next sleep, one CPU, no interrupt work on top): datagrams read, on-CPU ns")
+	X(app_wake_fit,	"reader wakeups (switch-in after a sleep to the next sleep, one CPU, no interrupt work on top): datagrams read, on-CPU ns") \
+	X(list_ip_fit,	"lists of two or more of our packets in a NAPI poll: their length, ns from the last one's core entry to the first enqueue (the IP layer's pass over the list)")
 
 /* Histograms.  X(field, slots, JSON key, what it counts) */
 #define LT_HISTS(X)								\

@@ -220,8 +220,8 @@ static void test_costs_from_regression(void **state)
 /*
  * Where the socket enqueues are seen: a packet's marginal NET_RX cost is the
  * span from one enqueue to the next (packets passed up one by one), plus a
- * list's pass through the core when packets go up as lists; first, before
- * the packets' own gaps.  Too few spans: the gaps as before.
+ * list's pass through the core and the IP layer's over it when packets go up
+ * as lists; first, before the packets' own gaps.  Too few spans: the gaps.
  */
 static void test_costs_from_enqueues(void **state)
 {
@@ -242,13 +242,24 @@ static void test_costs_from_enqueues(void **state)
 	s.sirq_list_gap_ns = 1000 * 300;
 	estimator_update(est, &s, &e);
 	assert_rel(e.cur.costs.rx_pkt_ns, 2000, 1e-9);
+	/* and the IP layer's pass over the list between them: 200 ns a packet */
+	for (int i = 0; i < 600; i++)	/* lists of 2..7: 3 us a list + 200 ns a packet */
+		fit_add(&s.list_ip_fit, 2 + i % 6, 3000 + 200.0 * (2 + i % 6));
+	estimator_update(est, &s, &e);
+	assert_rel(e.cur.costs.rx_pkt_ns, 2200, 1e-9);
 	/* half the enqueue spans had no list pass before them: half its cost */
 	s.sirq_list_gap_n = 500;
 	s.sirq_list_gap_ns = 500 * 300;
 	estimator_update(est, &s, &e);
-	assert_rel(e.cur.costs.rx_pkt_ns, 1850, 1e-9);
+	assert_rel(e.cur.costs.rx_pkt_ns, 1700 + 0.5 * (300 + 200), 1e-9);
 	/* the fixed part is what the runs leave: never below 0 */
 	assert_true(e.cur.costs.rx_fixed_ns >= 0);
+	/* lists all of one length: no slope, no IP pass counted */
+	memset(&s.list_ip_fit, 0, sizeof(s.list_ip_fit));
+	for (int i = 0; i < 600; i++)
+		fit_add(&s.list_ip_fit, 2, 3400);
+	estimator_update(est, &s, &e);
+	assert_rel(e.cur.costs.rx_pkt_ns, 1700 + 0.5 * 300, 1e-9);
 	s.sirq_enq_gap_n = EST_MIN_FIT_N - 1;
 	estimator_update(est, &s, &e);
 	assert_int_equal(e.cur.rx_pkt_how, EST_COST_GAPS);

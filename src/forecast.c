@@ -72,6 +72,20 @@ static double deferred_share(const struct fc_costs *c, double l)
 	return len > 0 ? exp(-c->defer_ns * NS / len) : 0;
 }
 
+/*
+ * Datagrams that reach the socket together: a NET_RX busy period's, while
+ * the application cannot run during it (app_share of its CPU time is on the
+ * RX CPU); an application on other CPUs may read as they come (1).
+ */
+static double app_batch(const struct fc_costs *c, double batch, double kern, double l)
+{
+	double b = isfinite(batch) ? batch * (l > 0 ? kern / l : 1) : INFINITY;
+
+	if (!(b > 1))
+		return 1;
+	return isfinite(b) ? 1 + c->app_share * (b - 1) : (c->app_share > 0 ? INFINITY : 1);
+}
+
 void fc_at(const struct fc_costs *c, double lambda, struct fc_point *o)
 {
 	double k = c->cpus, l = lambda / k, f = c->app_share;
@@ -83,7 +97,7 @@ void fc_at(const struct fc_costs *c, double lambda, struct fc_point *o)
 	o->lambda_pps = lambda;
 	o->limit = "offered";
 	o->batch = NAN;
-	o->app_mu_pps = NAN;
+	o->app_mu_pps = o->app_wakeups_pps = NAN;
 	if (!(l > 0) || !fc_costs_valid(c))
 		return;
 	irqs = interrupts_per_s(c, l, &batch);
@@ -127,13 +141,21 @@ void fc_at(const struct fc_costs *c, double lambda, struct fc_point *o)
 		o->app_mu_pps = 0;
 	} else {
 		double ba = c->app_dgram_ns * NS / avail, sa = c->app_wakeup_ns * NS / avail, mu;
+		double bb = app_batch(c, batch, kern, l), n;
 
-		if (ba + sa <= 0)
+		if (ba + sa <= 0) {
 			mu = INFINITY;
-		else
-			mu = kern * ba >= 1 ? 1 / ba : (1 + kern * sa) / (sa + ba);
+		} else if (kern * ba >= 1 || !isfinite(bb)) {
+			mu = 1 / ba;
+		} else {	/* a wakeup's datagrams, batches of bb arriving (forecast.h) */
+			n = (bb + kern * sa) / (1 - kern * ba);
+			mu = n / (sa + n * ba);
+		}
 		o->app_mu_pps = mu;
 		g = isfinite(mu) ? model_mm1b_throughput(kern, mu, c->buffer) : kern;
+		/* a wakeup a busy period of the application's; none while it never drains */
+		o->app_wakeups_pps = kern * ba >= 1 || !isfinite(bb) || !(sa + ba > 0) ? 0 :
+				     k * g / ((bb + kern * sa) / (1 - kern * ba));
 		o->cpu_app = isfinite(mu) ? fmin(avail, g * avail / mu) : 0;
 	}
 	o->gamma_pps = k * g;

@@ -14,7 +14,11 @@
  * opened by one arrival, with setup S and marginal cost b, serves
  * N = (1 + lambda.S) / (1 - lambda.b) packets, so interrupts/s = lambda/N
  * (capped by coalescing), and the application, woken once per busy period
- * of its own, pays app_wakeup per (1 + lambda.Sa)/(1 - lambda.ba) datagrams.
+ * of its own, pays app_wakeup per (B + lambda.Sa)/(1 - lambda.ba) datagrams,
+ * where B datagrams reach the socket together: a NET_RX busy period's batch
+ * when the application shares the RX CPU (it cannot run during the batch),
+ * 1 when it reads on other CPUs (Poisson arrivals, the exhaustive-service
+ * busy period of batch arrivals).
  * Interrupt-priority work takes the CPU first; what it leaves (on the CPU
  * the application shares with it, app_share) serves the application, whose
  * throughput is the M/M/1/B formula with that service rate.  NET_RX runs at
@@ -60,6 +64,7 @@ struct fc_point {
 	double cpu_irq, cpu_rx, cpu_app;	/* shares of one RX CPU */
 	double kernel_pps;		/* packets NET_RX gets to the sockets, all copies */
 	double app_mu_pps;		/* the application's service rate per copy, wakeups amortised; NAN: none */
+	double app_wakeups_pps;		/* the application's wakeups, all copies; NAN: none */
 	bool deferred;			/* most NET_RX work deferred to ksoftirqd (or threaded) */
 	const char *limit;		/* what bounds gamma: "offered", "application", "kernel", "interrupts" */
 };

@@ -86,6 +86,7 @@ void fc_point_json(struct json *j, const char *key, const struct fc_point *p)
 	json_dbl(j, "cpu_irq", p->cpu_irq);
 	json_dbl(j, "cpu_rx", p->cpu_rx);
 	json_dbl(j, "cpu_app", p->cpu_app);
+	json_dbl(j, "app_wakeups_per_s", p->app_wakeups_pps);
 	json_dbl(j, "kernel_pps", p->kernel_pps);
 	json_bool(j, "deferred", p->deferred);
 	json_str(j, "limit", p->limit);

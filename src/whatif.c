@@ -36,7 +36,7 @@ static const struct {
 #define F(key, field) { key, offsetof(struct whatif_load, field) }
 	F("lambda_pps", lambda_pps), F("irqs_per_s", irqs_pps), F("pkts_per_irq", pkts_per_irq),
 	F("hardirq_share_pct", cpu_irq_pct), F("irq_share_pct", cpu_intr_pct), F("gamma_pps", gamma_pps),
-	F("coalesce_delay_mean_us", coal_mean_us), F("coalesce_delay_p99_us", coal_p99_us),
+	F("app_wakeups_per_s", app_wakeups_pps), F("coalesce_delay_mean_us", coal_mean_us), F("coalesce_delay_p99_us", coal_p99_us),
 	F("stack_us", stack_us), F("socket_mean_us", socket_mean_us), F("socket_p99_us", socket_p99_us),
 	F("latency_mean_us", latency_mean_us), F("latency_p99_us", latency_p99_us),
 #undef F
@@ -64,6 +64,7 @@ static void load_at(const struct fc_costs *c, enum coal_timer t, double u, doubl
 	w->cpu_irq_pct = 100 * p.cpu_irq;
 	w->cpu_intr_pct = 100 * fmin(1, p.cpu_irq + p.cpu_rx);
 	w->gamma_pps = p.gamma_pps;
+	w->app_wakeups_pps = p.app_wakeups_pps;
 	w->limit = p.limit;
 	coal_added_delay(t, u, f, lambda / c->cpus, &cm, &cp);
 	w->coal_mean_us = cm * US;

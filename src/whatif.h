@@ -21,6 +21,7 @@ struct whatif_load {
 	double cpu_irq_pct;		/* hard-IRQ work, % of one RX CPU */
 	double cpu_intr_pct;		/* hard IRQ + NET_RX (the measured "CPU at interrupt priority") */
 	double gamma_pps;
+	double app_wakeups_pps;		/* the application's wakeups a second */
 	double coal_mean_us, coal_p99_us;	/* added before the stack by the setting */
 	double stack_us;		/* per packet, at interrupt priority */
 	double socket_mean_us, socket_p99_us;	/* enqueue to read */

@@ -149,6 +149,35 @@ static void test_priority_and_deferral(void **state)
 	assert_rel(t.capacity_pps, s.capacity_pps, 0.01);
 }
 
+/*
+ * The application woken once per batch: on the RX CPU it cannot run while
+ * NET_RX delivers an interrupt's 20 packets, so a wakeup serves
+ * N = (20 + lambda.Sa)/(1 - lambda.ba) datagrams; on other CPUs it reads as
+ * they come (N from a batch of 1).  Wakeups then cost less a datagram.
+ */
+static void test_app_woken_per_batch(void **state)
+{
+	struct fc_costs c = { .cpus = 1, .buffer = 1000, .irq_fixed_ns = 3000, .rx_fixed_ns = 5000,
+			      .rx_pkt_ns = 2000, .app_dgram_ns = 10000, .app_wakeup_ns = 50000,
+			      .app_share = 1, .setup_ns = 8000, .irq_cap_pps = 1000, .napi = true,
+			      .defer_ns = FC_DEFER_NS_DEFAULT };
+	struct fc_point p, q;
+	double avail, ba, sa, n, lam = 20000;
+	(void)state;
+	fc_at(&c, lam, &p);
+	assert_rel(p.batch, 20, 1e-9);
+	avail = 1 - (p.cpu_irq + p.cpu_rx);
+	ba = 10000e-9 / avail;
+	sa = 50000e-9 / avail;
+	n = (20 + lam * sa) / (1 - lam * ba);
+	assert_rel(p.app_mu_pps, n / (sa + n * ba), 1e-9);
+	c.app_share = 0;	/* elsewhere: batches of one, all the CPU */
+	fc_at(&c, lam, &q);
+	n = (1 + lam * 50000e-9) / (1 - lam * 10000e-9);
+	assert_rel(q.app_mu_pps, n / (50000e-9 + n * 10000e-9), 1e-9);
+	assert_true(p.app_mu_pps > q.app_mu_pps);	/* the batch amortises the wakeup more */
+}
+
 static void test_invalid_costs(void **state)
 {
 	struct fc_costs c = paper(false);
@@ -174,6 +203,7 @@ int main(void)
 		cmocka_unit_test(test_batching_law),
 		cmocka_unit_test(test_coalescing_cap),
 		cmocka_unit_test(test_priority_and_deferral),
+		cmocka_unit_test(test_app_woken_per_batch),
 		cmocka_unit_test(test_invalid_costs),
 	};
 

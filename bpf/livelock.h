@@ -116,7 +116,8 @@ struct lt_irq_stat {
 	X(iat_ns,	double,	  "",			"their sum")				\
 	X(iat_ns_sq,	double,	  "",			"their squares")			\
 	LT_LATENCY_COUNTERS(X)							\
-	LT_COST_COUNTERS(X)
+	LT_COST_COUNTERS(X)							\
+	LT_IDLE_COUNTERS(X)
 
 /*
  * --latency, per packet: from entering the stack (net:netif_receive_skb) to
@@ -159,8 +160,7 @@ struct lt_irq_stat {
 	X(irq_first_ns,	uint64_t, "irq_first_ns_total",	"their entry to the first packet")	\
 	X(irq_gap_n,	uint64_t, "irq_gaps",		"from one netif_rx to the next in one handler") \
 	X(irq_gap_ns,	uint64_t, "irq_gap_ns_total",	"their time")	\
-	X(app_resyncs,	uint64_t, "app_resyncs",	"reads whose reader was on its CPU unseen by sched_switch: its time restarts there") \
-	LT_IDLE_COUNTERS(X)
+	X(app_resyncs,	uint64_t, "app_resyncs",	"reads whose reader was on its CPU unseen by sched_switch: its time restarts there")
 
 /*
  * Interrupt work that began on an idle CPU (the interrupt found the idle

@@ -88,18 +88,19 @@ static bool rx_costs(const struct lt_sample *s, struct est_params *p, struct fc_
 	/*
 	 * Where the enqueues are seen (6.10+), the span from one to the next
 	 * in a poll is a packet's whole marginal cost when packets go up one
-	 * by one; a list goes through the core first (its gaps with no enqueue
-	 * between), then the IP layer routes it (from its last core entry to
-	 * its first enqueue: the slope over the lists' lengths), then each
-	 * packet is delivered (the enqueues' spans): the three add.  Spans after an enqueue that wakes a reader are left
-	 * out (that wakeup is paid once per wakeup), as are spans across a
-	 * poll's end (per poll).
+	 * by one.  A list goes through the core first (its gaps with no
+	 * enqueue between), then the IP layer routes it (from its last core
+	 * entry to its first enqueue: the slope over the lists' lengths), then
+	 * each packet is delivered (the enqueues' spans): the three add.  The
+	 * span after a poll's first enqueue, which may wake the reader (a cost
+	 * per wakeup), is left out, as is every span across a poll's end (per
+	 * poll).
 	 */
 	if (s->sirq_enq_gap_n >= EST_MIN_FIT_N) {
 		double list_share = fmin(1, (double)s->sirq_list_gap_n / (double)s->sirq_enq_gap_n);
 		double list = s->sirq_list_gap_n ? per((double)s->sirq_list_gap_ns, (double)s->sirq_list_gap_n) : 0;
 		struct est_fit ip;
-		double bridge;
+		double ip_pkt;
 
 		/*
 		 * The IP pass is a setup per list plus a cost per packet: the
@@ -107,11 +108,9 @@ static bool rx_costs(const struct lt_sample *s, struct est_params *p, struct fc_
 		 * vary enough to say (lists at light load are rare and short).
 		 */
 		est_fit_solve(&s->list_ip_fit, &ip);
-		bridge = ip.valid && ip.grows && ip.slope_ns > 0 ? ip.slope_ns : 0;
-
-		/* a list's three passes: the core, the IP layer over the list, the deliveries */
+		ip_pkt = ip.valid && ip.grows && ip.slope_ns > 0 ? ip.slope_ns : 0;
 		c->rx_pkt_ns = per((double)s->sirq_enq_gap_ns, (double)s->sirq_enq_gap_n) +
-			       list_share * (list + bridge);
+			       list_share * (list + ip_pkt);
 		p->rx_pkt_how = EST_COST_ENQUEUE;
 	} else if (s->sirq_gap_n >= EST_MIN_FIT_N && gap_ok) {
 		c->rx_pkt_ns = gap;

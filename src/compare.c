@@ -80,19 +80,26 @@ static bool off(const struct steady *s, double x)
 	return isfinite(x) && isfinite(s->level) && fabs(x - s->level) > s->allowed;
 }
 
+/*
+ * The level comes from the intervals between the first and the last, the
+ * ones a ramp may hold: in a short run the edges are a third or half of the
+ * intervals and would set the median themselves (traffic of two seconds
+ * over three intervals reads half, full, half).  A majority stays, and in a
+ * run of three or four both edges may go.
+ */
 unsigned int compare_steady_range(const double *lambda, const double *observed, unsigned int n,
 				  unsigned int *from, unsigned int *to)
 {
-	unsigned int lo = 0, hi = n, keep = n / 2 + 1;
+	unsigned int lo = 0, hi = n, keep = n / 2 + 1 < n - 2 ? n / 2 + 1 : n - 2;
 	double *tmp = n >= 3 ? malloc(2 * n * sizeof(*tmp)) : NULL;
 	struct steady l, o;
 
 	*from = 0;
 	*to = n;
-	if (!tmp)	/* under three there is no majority to call steady */
+	if (!tmp)	/* under three there is no inside to call steady */
 		return 0;
-	l = steady_of(lambda, n, tmp, tmp + n);
-	o = steady_of(observed, n, tmp, tmp + n);
+	l = steady_of(lambda + 1, n - 2, tmp, tmp + n);
+	o = steady_of(observed + 1, n - 2, tmp, tmp + n);
 	free(tmp);
 	while (hi - lo > keep && (off(&l, lambda[lo]) || off(&o, observed[lo])))
 		lo++;

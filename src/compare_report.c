@@ -117,7 +117,7 @@ static void print_metrics(const struct cmp_run *r, int n)
 static void print_steady_rule(const struct cmp_run *r, int n)
 {
 	printf("\nsteady intervals only: left out at the start or end of each run while lambda or observed\n"
-	       "is more than %d robust sd (and %g%%) from its median:", CMP_STEADY_ROBUST_SDS,
+	       "is more than %d robust sd (and %g%%) from the inner intervals' median:", CMP_STEADY_ROBUST_SDS,
 	       100 * CMP_STEADY_MIN_SHARE);
 	for (int i = 0; i < n; i++)
 		printf("%s %c %u", i ? "," : "", 'A' + i, r[i].edges);

@@ -171,6 +171,19 @@ static void test_steady_range_ramps(void **state)
 		compare_steady_range(l3, o3, 5, &from, &to);
 		assert_true(to - from >= 3);
 	}
+	/* two seconds of traffic over three intervals, or four: the full ones stay */
+	{
+		const double l5[] = { 500, 1000, 500 }, l6[] = { 480, 1000, 1001, 520 };
+
+		assert_int_equal(compare_steady_range(l5, l5, 3, &from, &to), 2);
+		assert_int_equal(from, 1);
+		assert_int_equal(to, 2);
+		assert_int_equal(compare_steady_range(l6, l6, 4, &from, &to), 2);
+		assert_int_equal(from, 1);
+		assert_int_equal(to, 3);
+		/* and steady ones all stay */
+		assert_int_equal(compare_steady_range(l6 + 1, l6 + 1, 2, &from, &to), 0);
+	}
 	/* under three intervals nothing is left out */
 	assert_int_equal(compare_steady_range(lam, obs, 2, &from, &to), 0);
 	assert_int_equal(to, 2);

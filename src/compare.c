@@ -90,7 +90,7 @@ static bool off(const struct steady *s, double x)
 unsigned int compare_steady_range(const double *lambda, const double *observed, unsigned int n,
 				  unsigned int *from, unsigned int *to)
 {
-	unsigned int lo = 0, hi = n, keep = n / 2 + 1 < n - 2 ? n / 2 + 1 : n - 2;
+	unsigned int lo = 0, hi = n, keep;
 	double *tmp = n >= 3 ? malloc(2 * n * sizeof(*tmp)) : NULL;
 	struct steady l, o;
 
@@ -98,6 +98,7 @@ unsigned int compare_steady_range(const double *lambda, const double *observed, 
 	*to = n;
 	if (!tmp)	/* under three there is no inside to call steady */
 		return 0;
+	keep = n / 2 + 1 < n - 2 ? n / 2 + 1 : n - 2;	/* a majority, or the inside of 3 or 4 */
 	l = steady_of(lambda + 1, n - 2, tmp, tmp + n);
 	o = steady_of(observed + 1, n - 2, tmp, tmp + n);
 	free(tmp);

@@ -141,11 +141,11 @@ void fc_at(const struct fc_costs *c, double lambda, struct fc_point *o)
 		o->app_mu_pps = 0;
 	} else {
 		double ba = c->app_dgram_ns * NS / avail, sa = c->app_wakeup_ns * NS / avail, mu;
-		double bb = app_batch(c, batch, kern, l), n;
+		double bb = app_batch(c, batch, kern, l), n = INFINITY;	/* datagrams a wakeup */
 
 		if (ba + sa <= 0) {
 			mu = INFINITY;
-		} else if (kern * ba >= 1 || !isfinite(bb)) {
+		} else if (kern * ba >= 1 || !isfinite(bb)) {	/* it never drains: no wakeups */
 			mu = 1 / ba;
 		} else {	/* a wakeup's datagrams, batches of bb arriving (forecast.h) */
 			n = (bb + kern * sa) / (1 - kern * ba);
@@ -153,9 +153,7 @@ void fc_at(const struct fc_costs *c, double lambda, struct fc_point *o)
 		}
 		o->app_mu_pps = mu;
 		g = isfinite(mu) ? model_mm1b_throughput(kern, mu, c->buffer) : kern;
-		/* a wakeup a busy period of the application's; none while it never drains */
-		o->app_wakeups_pps = kern * ba >= 1 || !isfinite(bb) || !(sa + ba > 0) ? 0 :
-				     k * g / ((bb + kern * sa) / (1 - kern * ba));
+		o->app_wakeups_pps = k * g / n;
 		o->cpu_app = isfinite(mu) ? fmin(avail, g * avail / mu) : 0;
 	}
 	o->gamma_pps = k * g;

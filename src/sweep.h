@@ -56,19 +56,12 @@ struct sweep_point {
 
 /* --- sweep_plot.c: --latency-plot, one point per setting --- */
 
-struct sweep_lat_point {
-	char label[64];			/* the setting: "rx-usecs 100" */
-	double fc_cpu_pct;		/* forecast: CPU at interrupt priority, % of one RX CPU */
-	double fc_total_p99_us;		/* forecast p99: the setting's delay + stack + socket */
-	double fc_seen_p99_us;		/* forecast p99 from the stack entry on (what the probes see) */
-	double m_cpu_pct, m_seen_p99_us;	/* measured (NAN: not measured, or no --latency) */
-};
-
-/* A setting's point: its forecast at the judged load, and the measured run (NULL: none). */
-void sweep_lat_point_from(struct sweep_lat_point *pt, const char *label, const struct whatif_result *fc,
-			  const struct cmp_run *measured);
-/* The SVG: latency (log) against CPU per setting.  0, or an exit code after one line on stderr. */
-int sweep_latency_plot(const char *path, const char *title, const struct sweep_lat_point *pt, int n);
+/*
+ * The SVG: p99 latency (log) against CPU at interrupt priority, a point per
+ * setting: its forecast (p[i].fc) and, where it was measured (p[i].busy),
+ * its run.  0, or an exit code after one line on stderr.
+ */
+int sweep_latency_plot(const char *path, const char *title, const struct sweep_point *p, int n);
 
 /* --- cmd_sweep.c --- */
 

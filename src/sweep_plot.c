@@ -13,9 +13,33 @@
 #include "svg.h"
 #include "sweep.h"
 
-int sweep_latency_plot(const char *path, const char *title, const struct sweep_lat_point *pt, int n)
+/* A setting's point: its forecast at the judged load, and what was measured in it (NULL: nothing). */
+struct lat_point {
+	double fc_cpu_pct, fc_total_p99_us, fc_seen_p99_us;
+	double m_cpu_pct, m_seen_p99_us;
+};
+
+static void point_of(struct lat_point *pt, const struct whatif_result *fc, const struct cmp_run *measured)
+{
+	const struct whatif_load *w = whatif_judged(fc);
+
+	pt->fc_cpu_pct = pt->fc_total_p99_us = pt->fc_seen_p99_us = NAN;
+	pt->m_cpu_pct = pt->m_seen_p99_us = NAN;
+	if (fc->predicted) {
+		pt->fc_cpu_pct = w->cpu_intr_pct;
+		pt->fc_total_p99_us = w->latency_p99_us;
+		pt->fc_seen_p99_us = w->stack_us + w->socket_p99_us;
+	}
+	if (measured) {
+		pt->m_cpu_pct = measured->m[CMP_IRQ_SHARE].mean;
+		pt->m_seen_p99_us = measured->m[CMP_LAT_STACK_P99].mean + measured->m[CMP_LAT_READ_P99].mean;
+	}
+}
+
+int sweep_latency_plot(const char *path, const char *title, const struct sweep_point *sp, int n)
 {
 	static double x[3][CMP_MAX_RUNS], y[3][CMP_MAX_RUNS];
+	static char names[CMP_MAX_RUNS][64];
 	static const char *labels[CMP_MAX_RUNS];
 	struct svg_plot pl;
 	int measured = 0, err;
@@ -23,12 +47,16 @@ int sweep_latency_plot(const char *path, const char *title, const struct sweep_l
 	if (n > CMP_MAX_RUNS)
 		n = CMP_MAX_RUNS;
 	for (int i = 0; i < n; i++) {
-		x[0][i] = x[1][i] = pt[i].fc_cpu_pct;
-		y[0][i] = pt[i].fc_total_p99_us;
-		y[1][i] = pt[i].fc_seen_p99_us;
-		x[2][i] = pt[i].m_cpu_pct;
-		y[2][i] = pt[i].m_seen_p99_us;
-		labels[i] = pt[i].label;
+		struct lat_point pt;
+
+		point_of(&pt, &sp[i].fc, sp[i].busy ? &sp[i].run : NULL);
+		coal_setting_str(&sp[i].want, names[i], sizeof(names[i]));
+		x[0][i] = x[1][i] = pt.fc_cpu_pct;
+		y[0][i] = pt.fc_total_p99_us;
+		y[1][i] = pt.fc_seen_p99_us;
+		x[2][i] = pt.m_cpu_pct;
+		y[2][i] = pt.m_seen_p99_us;
+		labels[i] = names[i];
 		measured += isfinite(x[2][i]) && isfinite(y[2][i]) && y[2][i] > 0;
 	}
 	svg_plot_init(&pl, title, "CPU at interrupt priority (hard IRQ + NET_RX), % of one RX CPU",
@@ -50,24 +78,4 @@ int sweep_latency_plot(const char *path, const char *title, const struct sweep_l
 		return LT_EXIT_ENV;
 	}
 	return LT_EXIT_OK;
-}
-
-void sweep_lat_point_from(struct sweep_lat_point *pt, const char *label, const struct whatif_result *fc,
-			  const struct cmp_run *measured)
-{
-	const struct whatif_load *w = whatif_judged(fc);
-
-	memset(pt, 0, sizeof(*pt));
-	snprintf(pt->label, sizeof(pt->label), "%s", label);
-	pt->fc_cpu_pct = pt->fc_total_p99_us = pt->fc_seen_p99_us = NAN;
-	pt->m_cpu_pct = pt->m_seen_p99_us = NAN;
-	if (fc->predicted) {
-		pt->fc_cpu_pct = w->cpu_intr_pct;
-		pt->fc_total_p99_us = w->latency_p99_us;
-		pt->fc_seen_p99_us = w->stack_us + w->socket_p99_us;
-	}
-	if (measured) {
-		pt->m_cpu_pct = measured->m[CMP_IRQ_SHARE].mean;
-		pt->m_seen_p99_us = measured->m[CMP_LAT_STACK_P99].mean + measured->m[CMP_LAT_READ_P99].mean;
-	}
 }

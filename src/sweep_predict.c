@@ -235,17 +235,14 @@ int sweep_predict(const struct sweep_opts *o)
 	else
 		print_table(&ps, pick, why);
 	if (o->latency_plot) {
-		static struct sweep_lat_point pt[CMP_MAX_RUNS];
-		char set[64], title[160];
+		char title[160];
 
-		for (int i = 0; i < ps.n; i++) {
-			coal_setting_str(&ps.p[i].want, set, sizeof(set));
-			sweep_lat_point_from(&pt[i], set, &ps.r[i], NULL);
-		}
+		for (int i = 0; i < ps.n; i++)	/* forecast only: nothing measured (busy false) */
+			ps.p[i].fc = ps.r[i];
 		snprintf(title, sizeof(title), "%s (%s): coalescing forecast at %.0f pps, nothing changed",
 			 ps.rec.device[0] ? ps.rec.device : o->ifname ? o->ifname : "-", ps.driver,
 			 ps.n ? whatif_judged(&ps.r[0])->lambda_pps : ps.rec.lambda_pps);
-		rc = sweep_latency_plot(o->latency_plot, title, pt, ps.n);
+		rc = sweep_latency_plot(o->latency_plot, title, ps.p, ps.n);
 		if (rc)
 			return rc;
 	}

@@ -277,17 +277,12 @@ int sweep_report(const struct sweep_opts *o, const char *driver, const struct et
 		print_table(p, n);
 	recommend(o, p, n);
 	if (o->latency_plot) {
-		static struct sweep_lat_point pt[CMP_MAX_RUNS];
-		char set[64], title[160];
+		char title[160];
 		int rc;
 
-		for (int i = 0; i < n; i++) {
-			coal_setting_str(&p[i].want, set, sizeof(set));
-			sweep_lat_point_from(&pt[i], set, &p[i].fc, p[i].busy ? &p[i].run : NULL);
-		}
 		snprintf(title, sizeof(title), "%s (%s): coalescing, forecast from setting %d and measured",
 			 o->ifname, driver, n && p[0].fc_ref >= 0 ? p[0].fc_ref : 0);
-		rc = sweep_latency_plot(o->latency_plot, title, pt, n);
+		rc = sweep_latency_plot(o->latency_plot, title, p, n);
 		if (rc)
 			return rc;
 	}

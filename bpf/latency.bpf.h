@@ -16,7 +16,16 @@
  * no tracepoint, compat.bpf.h), but a UDP socket's queue is FIFO: the n-th
  * datagram queued is the n-th read.  Each followed socket keeps a ring of
  * enqueue times; sock:sock_recv_length (a read that returned data, not a
- * peek) takes the oldest.
+ * peek) takes the oldest.  The n-th-is-the-n-th rule holds only if the
+ * ring and the queue start and stay in step, and they need not: datagrams
+ * may sit in the socket when it is first followed, and reads may go unseen
+ * (the hooks attach one after another, so for a moment a datagram's
+ * enqueue can be seen and its read not).  A lag of K datagrams would read
+ * as K inter-arrival times added to every datagram, forever.  So the ring
+ * starts with one unknown entry for each datagram already queued, and
+ * whenever a read leaves the socket empty every entry still in the ring
+ * has been read: the ring is put back in step (latency_read_resynced
+ * counts the entries skipped).
  */
 #ifndef LT_LATENCY_BPF_H
 #define LT_LATENCY_BPF_H
@@ -68,6 +77,14 @@ static __always_inline bool sk_is_udp(const struct sock *sk, const bool btf)
 	return RD(btf, sk->sk_protocol, sk, sk_protocol) == IPPROTO_UDP_NR;
 }
 
+/* Datagrams in a UDP socket now: the softirq's queue and the reader's own. */
+static __always_inline __u64 udp_queued(const struct sock *sk)
+{
+	const struct udp_sock *up = (const void *)sk;
+
+	return (__u64)BPF_CORE_READ(sk, sk_receive_queue.qlen) + BPF_CORE_READ(up, reader_queue.qlen);
+}
+
 /* A datagram was queued to sk just now: of ours (entered the stack at t0, 0 = unknown) or not. */
 static __always_inline void lat_queued(const struct sock *sk, struct lt_counters *c, __u64 t0,
 				       bool ours, const bool btf)
@@ -88,11 +105,31 @@ static __always_inline void lat_queued(const struct sock *sk, struct lt_counters
 	if (!q && ours && sk_is_udp(sk, btf)) {
 		bpf_map_update_elem(&lat_socks, &key, &fresh, BPF_NOEXIST);
 		q = bpf_map_lookup_elem(&lat_socks, &key);
+		if (q && !q->enq) {	/* those queued before this one: unknown times (0) */
+			__u64 before = udp_queued(sk);
+
+			before = before ? before - 1 : 0;
+			q->enq = q->read = 0;
+			if (before < LT_LAT_SOCK_RING)
+				q->enq = before;
+		}
 	}
 	if (!q)
 		return;
 	q->t[q->enq & (LT_LAT_SOCK_RING - 1)] = now;	/* 0: another device's, kept in line */
 	q->enq++;
+}
+
+/* A read left sk empty: every entry still in the ring was read. */
+static __always_inline void lat_resync(const struct sock *sk, struct lt_lat_sock *q,
+				       struct lt_counters *c)
+{
+	__u64 enq = q->enq;
+
+	if (enq > q->read && !udp_queued(sk)) {
+		c->lat_read_resynced += enq - q->read;
+		q->read = enq;
+	}
 }
 
 /* A receive call on sk returned ret bytes (in the reader's context). */
@@ -102,9 +139,13 @@ static __always_inline void lat_read(const struct sock *sk, int ret, int flags)
 	struct lt_lat_sock *q;
 	struct lt_counters *c;
 
-	if (ret <= 0 || (flags & MSG_PEEK_FLAG) || !sk ||
-	    !(q = bpf_map_lookup_elem(&lat_socks, &key)) || !(c = ctr()))
+	if ((flags & MSG_PEEK_FLAG) || !sk || !(q = bpf_map_lookup_elem(&lat_socks, &key)) ||
+	    !(c = ctr()))
 		return;
+	if (ret <= 0) {		/* nothing read (EAGAIN on an empty socket, mostly) */
+		lat_resync(sk, q, c);
+		return;
+	}
 	if (q->read >= q->enq) {	/* queued before we followed the socket */
 		c->lat_read_unmatched++;
 		return;
@@ -112,10 +153,12 @@ static __always_inline void lat_read(const struct sock *sk, int ret, int flags)
 	if (q->enq - q->read > LT_LAT_SOCK_RING) {	/* its time was overwritten */
 		q->read++;
 		c->lat_read_lost++;
+		lat_resync(sk, q, c);
 		return;
 	}
 	t = q->t[q->read & (LT_LAT_SOCK_RING - 1)];
 	q->read++;
+	lat_resync(sk, q, c);
 	if (!t) {
 		c->lat_read_unmatched++;
 		return;

@@ -133,7 +133,8 @@ struct lt_irq_stat {
 	X(lat_read_n,	uint64_t, "latency_read_packets", "datagrams timed from the socket enqueue to the application's read") \
 	X(lat_read_ns,	uint64_t, "latency_read_ns_total", "their time")			\
 	X(lat_read_lost, uint64_t, "latency_read_lost",	"reads whose enqueue time was overwritten: more than LT_LAT_SOCK_RING queued") \
-	X(lat_read_unmatched, uint64_t, "latency_read_unmatched", "reads of a followed socket with no enqueue time of ours (queued before, or another device's)")
+	X(lat_read_unmatched, uint64_t, "latency_read_unmatched", "reads of a followed socket with no enqueue time of ours (queued before, or another device's)") \
+	X(lat_read_resynced, uint64_t, "latency_read_resynced", "enqueue times skipped when a read left the socket empty: reads the hook did not see")
 
 /*
  * The costs split into a fixed and a marginal part, measured directly (the

@@ -174,6 +174,8 @@ static __always_inline int on_sched_switch(const struct task_struct *prev,
 			r->ns += now - r->on_since;
 			c->app_oncpu_ns += now - r->on_since;
 			r->on_since = 0;
+			if (targ_latency && (preempt || !prev_state))	/* still runnable: it waits */
+				r->runnable_at = now;
 			if (!preempt && prev_state) {	/* it sleeps: the end of a wakeup */
 				c->app_sleeps++;
 				if (r->mark_ns)
@@ -196,11 +198,40 @@ static __always_inline int on_sched_switch(const struct task_struct *prev,
 		*slot = 0;
 	if (r) {
 		r->on_since = now ? now : bpf_ktime_get_ns();
+		if (r->runnable_at) {	/* --latency: its wait for this CPU is over */
+			if (r->on_since > r->runnable_at) {
+				__u64 d = r->on_since - r->runnable_at;
+
+				c = CTR_OF(s);
+				c->lat_run_n++;
+				c->lat_run_ns += d;
+				lat_hist(c->lat_run_hist, d);
+			}
+			r->runnable_at = 0;
+		}
 		if (r->slept)	/* switched in after a sleep: a wakeup begins */
 			app_wake_open(r, CTR_OF(s));
 		s->reader_on = 1;
 		s->reader_tid = tn;
 	}
+	return 0;
+}
+
+/*
+ * --latency: sched:sched_wakeup, in the waker's context (a softirq's enqueue,
+ * mostly): a reader off its CPU becomes runnable.  Its switch-in closes the
+ * wait, a reader's wait for a CPU behind interrupt work and other tasks.
+ */
+static __always_inline int on_sched_wakeup(const struct task_struct *p, const bool btf)
+{
+	__u32 tid = RD(btf, p->pid, p, pid), *slot = reader_slot(tid);
+	struct lt_reader *r;
+
+	if (!targ_latency || !tid || !slot || (*slot != tid && *slot != READER_SHARED) ||
+	    !(r = bpf_map_lookup_elem(&readers, &tid)))
+		return 0;
+	if (!r->on_since && !r->runnable_at)
+		r->runnable_at = bpf_ktime_get_ns();
 	return 0;
 }
 

@@ -21,6 +21,8 @@ enum lt_hook_group {
 	LT_HG_ENQUEUE,	/* deliveries at the socket enqueue (readers found at their receive calls) */
 	LT_HG_READ,	/* deliveries at reads: kernels without sock:sk_data_ready */
 	LT_HG_FORWARD,	/* --deliver forward: fires on every transmit of the host */
+	LT_HG_LATENCY,	/* --latency: fires on every wakeup of the host */
+	LT_HG_N
 };
 
 /*
@@ -82,6 +84,9 @@ enum lt_hook_cost {
 	  (bool preempt, struct task_struct *prev, struct task_struct *next,	\
 	   unsigned int prev_state),						\
 	  on_sched_switch(prev, next, preempt, prev_state, btf))		\
+	/* --latency: a reader woken, the start of its wait for a CPU */	\
+	X("sched_wakeup", sched_wakeup, LT_HG_LATENCY, LT_COST_NONE,		\
+	  (struct task_struct *p), on_sched_wakeup(p, btf))			\
 	/* forwarded: ours, transmitted on another device */			\
 	X("net_dev_start_xmit", xmit, LT_HG_FORWARD, LT_COST_NONE,		\
 	  (const struct sk_buff *skb, const struct net_device *dev),		\

@@ -71,6 +71,7 @@ struct lt_reader {
 	__u32 wake_cpu;		/* the CPU it began on (one that moved is not used) */
 	__u32 wake_epoch;	/* its sampling window */
 	__u32 slept;		/* its last switch-out was a sleep: the next switch-in wakes it */
+	__u64 runnable_at;	/* --latency: woken or preempted at, 0 = running or asleep */
 };
 
 /*
@@ -134,7 +135,9 @@ struct lt_irq_stat {
 	X(lat_read_ns,	uint64_t, "latency_read_ns_total", "their time")			\
 	X(lat_read_lost, uint64_t, "latency_read_lost",	"reads whose enqueue time was overwritten: more than LT_LAT_SOCK_RING queued") \
 	X(lat_read_unmatched, uint64_t, "latency_read_unmatched", "reads of a followed socket with no enqueue time of ours (queued before, or another device's)") \
-	X(lat_read_resynced, uint64_t, "latency_read_resynced", "enqueue times skipped when a read left the socket empty: reads the hook did not see")
+	X(lat_read_resynced, uint64_t, "latency_read_resynced", "enqueue times skipped when a read left the socket empty: reads the hook did not see") \
+	X(lat_run_n,	uint64_t, "latency_run_waits",	"a reader's waits for a CPU: from its wakeup, or its preemption, to its switch-in") \
+	X(lat_run_ns,	uint64_t, "latency_run_ns_total", "their time")
 
 /*
  * The costs split into a fixed and a marginal part, measured directly (the
@@ -199,7 +202,8 @@ struct lt_irq_stat {
 	X(batch_hist,	LT_BATCH_SLOTS,	"batch_hist",	"polls (or ISRs) by packets handled: 0..64, then > 64") \
 	X(isr_hist,	LT_HIST_SLOTS,	"isr_hist_log2ns", "hard-IRQ handler time, log2 ns") \
 	X(lat_stack_hist, LT_HIST_SLOTS, "latency_stack_hist_log2ns", "--latency: stack entry to socket enqueue, log2 ns") \
-	X(lat_read_hist, LT_HIST_SLOTS,	"latency_read_hist_log2ns", "--latency: socket enqueue to the read, log2 ns")
+	X(lat_read_hist, LT_HIST_SLOTS,	"latency_read_hist_log2ns", "--latency: socket enqueue to the read, log2 ns") \
+	X(lat_run_hist,	LT_HIST_SLOTS,	"latency_run_hist_log2ns", "--latency: a reader's wait for a CPU (woken or preempted to running), log2 ns")
 
 struct lt_counters {
 #define X(field, type, key, doc) __u64 field;

@@ -59,6 +59,7 @@ void lat_run_add(struct lat_run *r, const struct lt_sample *s)
 		 s->lat_stack_unqueued);
 	part_add(&r->read, s->lat_read_hist, s->lat_read_n, s->lat_read_ns, s->lat_read_lost,
 		 s->lat_read_unmatched);
+	part_add(&r->run, s->lat_run_hist, s->lat_run_n, s->lat_run_ns, 0, 0);
 }
 
 void lat_stats_of(const struct lat_part *p, struct lat_stats *o)
@@ -73,28 +74,32 @@ void lat_stats_of(const struct lat_part *p, struct lat_stats *o)
 	o->other = (double)p->other;
 }
 
-static void part_json(struct json *j, const char *key, const struct lat_part *p, const char *other)
+static void part_json(struct json *j, const char *key, const struct lat_part *p, const char *count,
+		      const char *other)
 {
 	struct lat_stats st;
 
 	lat_stats_of(p, &st);
 	json_obj(j, key);
-	json_u64(j, "packets", p->n);
+	json_u64(j, count, p->n);
 	json_dblp(j, "mean_us", st.mean_ns / 1e3, 3);
 	json_dblp(j, "p50_us", st.p50_ns / 1e3, 3);
 	json_dblp(j, "p90_us", st.p90_ns / 1e3, 3);
 	json_dblp(j, "p99_us", st.p99_ns / 1e3, 3);
 	json_dblp(j, "max_us", st.max_ns / 1e3, 3);
-	json_u64(j, "lost", p->lost);
-	json_u64(j, other, p->other);
+	if (other) {
+		json_u64(j, "lost", p->lost);
+		json_u64(j, other, p->other);
+	}
 	json_obj_end(j);
 }
 
 void lat_json(struct json *j, const char *key, const struct lat_run *r)
 {
 	json_obj(j, key);
-	part_json(j, "stack", &r->stack, "unqueued");
-	part_json(j, "read", &r->read, "unmatched");
+	part_json(j, "stack", &r->stack, "packets", "unqueued");
+	part_json(j, "read", &r->read, "packets", "unmatched");
+	part_json(j, "run", &r->run, "waits", NULL);
 	json_obj_end(j);
 }
 
@@ -105,8 +110,17 @@ static void part_print(FILE *f, const char *name, const struct lat_part *p, cons
 	lat_stats_of(p, &st);
 	fprintf(f, "  %-30s", name);
 	if (!p->n) {
-		fprintf(f, " -   (nothing timed; %llu lost, %llu %s)\n", (unsigned long long)p->lost,
-			(unsigned long long)p->other, other);
+		if (other)
+			fprintf(f, " -   (nothing timed; %llu lost, %llu %s)\n",
+				(unsigned long long)p->lost, (unsigned long long)p->other, other);
+		else
+			fprintf(f, " -   (none seen)\n");
+		return;
+	}
+	if (!other) {
+		fprintf(f, " %llu waits: mean %.1f us, p50 %.1f, p90 %.1f, p99 %.1f, max <= %.1f us\n",
+			(unsigned long long)p->n, st.mean_ns / 1e3, st.p50_ns / 1e3, st.p90_ns / 1e3,
+			st.p99_ns / 1e3, st.max_ns / 1e3);
 		return;
 	}
 	fprintf(f, " %llu timed: mean %.1f us, p50 %.1f, p90 %.1f, p99 %.1f, max <= %.1f us (%llu lost, %llu %s)\n",
@@ -120,7 +134,10 @@ void lat_print(FILE *f, const struct lat_run *r)
 	fprintf(f, "\nLatency per packet (all intervals; percentiles inside log2 buckets):\n");
 	part_print(f, "stack entry -> socket enqueue", &r->stack, "not queued");
 	part_print(f, "socket enqueue -> read", &r->read, "without our enqueue");
+	part_print(f, "reader runnable -> on a CPU", &r->run, NULL);
 	hist_view_log2ns(f, "Stack entry to socket enqueue", r->stack.hist, LT_HIST_SLOTS, "none timed");
 	hist_view_log2ns(f, "Socket enqueue to the application's read", r->read.hist, LT_HIST_SLOTS,
 			 "none timed");
+	hist_view_log2ns(f, "The reader's wait for a CPU (woken or preempted to running)", r->run.hist,
+			 LT_HIST_SLOTS, "none seen");
 }

@@ -3,6 +3,8 @@
  * Per-packet latency (--latency) from the probes' log2 histograms: the
  * stack part (entry into the stack -> socket enqueue) and the read part
  * (enqueue -> the application's read), each with its count, exact mean,
+ * and beside them the reader's waits for a CPU (woken or preempted to its
+ * switch-in: where a read waits behind interrupt work and other tasks),
  * percentiles and the entries the bounded stores lost (bpf/latency.bpf.h).
  * Percentiles are interpolated linearly inside a bucket; a bucket i holds
  * [2^i, 2^(i+1)) ns (bucket 0: 0 and 1 ns), so they are good to a factor 2
@@ -24,6 +26,7 @@ struct lat_part {
 
 struct lat_run {
 	struct lat_part stack, read;
+	struct lat_part run;	/* the readers' waits for a CPU (lost, other: 0) */
 };
 
 /* What one part says. */
@@ -39,7 +42,7 @@ double lat_hist_max(const uint64_t *hist, int slots);
 /* Adds the sample's latency counters and histograms to r. */
 void lat_run_add(struct lat_run *r, const struct lt_sample *s);
 void lat_stats_of(const struct lat_part *p, struct lat_stats *o);
-/* "key": {"stack": {...}, "read": {...}} in microseconds. */
+/* "key": {"stack": {...}, "read": {...}, "run": {...}} in microseconds. */
 void lat_json(struct json *j, const char *key, const struct lat_run *r);
 /* The summary's lines and histograms. */
 void lat_print(FILE *f, const struct lat_run *r);

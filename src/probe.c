@@ -311,7 +311,7 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 	LIBBPF_OPTS(bpf_object_open_opts, oo);
 	struct btf *vmlinux = NULL;
 	struct bpf_program *prog;
-	bool want[LT_HG_FORWARD + 1];
+	bool want[LT_HG_N];
 	int err;
 
 	*msg = NULL;
@@ -365,6 +365,7 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 	want[LT_HG_ENQUEUE] = p->delivery == PROBE_DELIVER_ENQUEUE;
 	want[LT_HG_READ] = p->delivery == PROBE_DELIVER_READ;	/* the reader frees the datagram */
 	want[LT_HG_FORWARD] = opts->forward;	/* every transmit of the host: only when asked */
+	want[LT_HG_LATENCY] = opts->latency;	/* every wakeup of the host: only when asked */
 	for (int i = 0; i < LT_N_HOOKS; i++) {
 		struct hook *h = &p->hooks[i];
 		bool have = p->use_btf ? tp_in_btf(vmlinux, h->tp) : tp_for_raw(vmlinux, h->tp);

@@ -27,7 +27,9 @@ const struct cmp_metric_info cmp_metrics[CMP_METRICS] = {
 	[CMP_LIVELOCK]		= { "predicted livelock point", "pps", +1 },
 	[CMP_LAT_STACK_P99]	= { "p99 stack to socket", "us", -1 },
 	[CMP_LAT_READ_P99]	= { "p99 socket to read", "us", -1 },
+	[CMP_LAT_RUN_P99]	= { "p99 reader's wait for a CPU", "us", -1 },
 	[CMP_APP_WAKEUPS]	= { "application wakeups", "/s", 0 },
+	[CMP_KSOFTIRQD]		= { "NAPI polls in ksoftirqd", "%", 0 },
 };
 
 static const char *const verdict_names[] = { "same (within noise)", "better", "worse", "different", "-" };

@@ -28,7 +28,9 @@ enum cmp_metric {
 	CMP_ISR_US, CMP_BATCH, CMP_IRQ_SHARE, CMP_CPU_PER_PKT, CMP_DROP_NIC, CMP_DROP_BACKLOG,
 	CMP_DROP_SOCKET, CMP_DROP_OTHER, CMP_COPY_US, CMP_PROTO_US, CMP_MLFRR, CMP_LIVELOCK,
 	CMP_LAT_STACK_P99, CMP_LAT_READ_P99,	/* --latency records only */
+	CMP_LAT_RUN_P99,			/* the readers' waits for a CPU (--latency) */
 	CMP_APP_WAKEUPS,			/* the readers' wakeups a second */
+	CMP_KSOFTIRQD,				/* NAPI polls run by ksoftirqd, % */
 	CMP_METRICS,
 };
 

@@ -76,7 +76,7 @@ static bool read_interval(struct interval *iv, const struct jv *o, const char **
 		"batch_mean", "cpu_avail_measured", "cpus", "raw.stack_packets", "raw.irqs", "interval_s",
 		"drops.nic", "drops.backlog", "drops.socket", "drops.other", "isr_us", "copy_us",
 		"proto_us", "mlfrr_pps", "livelock_pps", "buffer", "latency.stack.p99_us",
-		"latency.read.p99_us", "raw.app_sleeps",
+		"latency.read.p99_us", "latency.run.p99_us", "raw.app_sleeps", "ksoftirqd_frac",
 	};
 	double obs = jv_num(o, "observed_pps"), share = 1 - jv_num(o, "cpu_avail_measured");
 	double isr = jv_num(o, "raw.isr_ns_total"), sirq = jv_num(o, "raw.softirq_ns_total");
@@ -113,7 +113,9 @@ static bool read_interval(struct interval *iv, const struct jv *o, const char **
 	m[CMP_LIVELOCK] = jv_num(o, "livelock_pps");
 	m[CMP_LAT_STACK_P99] = jv_num(o, "latency.stack.p99_us");	/* NAN: not recorded with --latency */
 	m[CMP_LAT_READ_P99] = jv_num(o, "latency.read.p99_us");
+	m[CMP_LAT_RUN_P99] = jv_num(o, "latency.run.p99_us");
 	m[CMP_APP_WAKEUPS] = per_s(o, "raw.app_sleeps");	/* NAN: a record without the raw counters */
+	m[CMP_KSOFTIRQD] = 100 * jv_num(o, "ksoftirqd_frac");
 	iv->isr_us = jv_num(o, "isr_us");
 	iv->copy_us = m[CMP_COPY_US];
 	iv->proto_us = m[CMP_PROTO_US];

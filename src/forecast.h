@@ -96,13 +96,15 @@ double fc_busy_marginal_ns(const struct fc_costs *c);
  * and the application's service rate of fc_at: the mean by Little's law
  * (L over the admitted rate) and p99 from the sojourn-time distribution of
  * an admitted packet (an Erlang of the packets it finds, plus its own).  A
- * packet also waits behind the others of its interrupt's batch when the
- * application reads slower than the stack delivers: (batch - 1)/2 times the
- * difference on average, (batch - 1) times it at most (added to p99).
+ * packet also waits for the rest of its interrupt's batch: behind the others
+ * when the application reads on another CPU slower than the stack delivers,
+ * and, when the application shares the RX CPU, for the batch's busy period
+ * to end and the reader to wake (forecast_latency.c, batch_wait).
  * Times in seconds; false (NANs) where no application was measured.
  */
 struct fc_latency {
 	double stack_s, socket_mean_s, socket_p99_s;
+	double batch_mean_s, batch_p99_s;	/* the part of the socket time spent on the batch */
 };
 bool fc_latency_at(const struct fc_costs *c, const struct fc_point *p, struct fc_latency *out);
 /* M/M/1/B, per copy: mean packets in the system, and P(sojourn > t) of an admitted packet. */

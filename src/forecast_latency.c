@@ -72,13 +72,43 @@ double fc_mm1b_sojourn_tail(double lambda, double mu, double b, double t)
 	return z > 0 ? tail / z : 0;
 }
 
+/*
+ * The wait for the rest of a datagram's batch.  A batch of n lands at the
+ * stack's pace m a packet.  A reader on another CPU reads it at its own pace
+ * a = 1/mu as it lands, and falls behind by a - m a datagram when slower.  A
+ * reader that shares the RX CPU (app_share) cannot run before the batch's
+ * busy period is over: the k-th datagram waits for the n - k after it, then
+ * for the reader's wakeup w when the batch finds it asleep (the share of
+ * batches that wake it), then for the k - 1 reads before its own at the
+ * marginal cost d: (n - k) m + w + (k - 1) d, w + (n - 1)(m + d)/2 on average
+ * and at most w + (n - 1) max(m, d) (the p99 taken at that bound).
+ */
+static void batch_wait(const struct fc_costs *c, const struct fc_point *p, double mu, double m,
+		       double *mean, double *p99)
+{
+	double n = isfinite(p->batch) && p->batch > 1 ? fmin(p->batch, c->buffer) : 1;
+	double a = 1 / mu, f = c->app_share, w = 0, wakes = 0, par = 0, shr, d;
+
+	if (isfinite(p->app_wakeups_pps) && p->irqs_pps > 0)
+		wakes = fmin(1, p->app_wakeups_pps / p->irqs_pps);
+	if (isfinite(c->app_wakeup_ns))
+		w = wakes * c->app_wakeup_ns * NS;
+	if (a > m)
+		par = (n - 1) * (a - m);
+	/* on the shared CPU the wakeup is apart: a read costs its marginal part */
+	d = isfinite(c->app_dgram_ns) ? c->app_dgram_ns * NS : a;
+	shr = w + (n - 1) * fmax(m, d);
+	*mean = (1 - f) * par / 2 + f * (w + (n - 1) * (m + d) / 2);
+	*p99 = f > 0.01 ? fmax(shr, f < 0.99 ? par : 0) : par;
+}
+
 bool fc_latency_at(const struct fc_costs *c, const struct fc_point *p, struct fc_latency *o)
 {
 	double k = c->cpus, in = p->kernel_pps / k, mu = p->app_mu_pps, got, lo = 0, hi, behind = 0;
 	double stack = (c->irq_pkt_ns + c->rx_pkt_ns) * NS;
 
 	o->stack_s = stack;
-	o->socket_mean_s = o->socket_p99_s = NAN;
+	o->socket_mean_s = o->socket_p99_s = o->batch_mean_s = o->batch_p99_s = NAN;
 	if (!isfinite(mu) || !(in > 0))
 		return false;
 	if (!(mu > 0)) {
@@ -87,10 +117,9 @@ bool fc_latency_at(const struct fc_costs *c, const struct fc_point *p, struct fc
 	}
 	got = p->gamma_pps / k;
 	o->socket_mean_s = got > 0 ? fc_mm1b_mean(in, mu, c->buffer) / got : 1 / mu;
-	/* a batch lands at the stack's pace; the application reads it at its own */
-	if (isfinite(p->batch) && p->batch > 1 && 1 / mu > stack)
-		behind = (fmin(p->batch, c->buffer) - 1) * (1 / mu - stack);
-	o->socket_mean_s += behind / 2;
+	batch_wait(c, p, mu, stack, &o->batch_mean_s, &behind);
+	o->batch_p99_s = behind;
+	o->socket_mean_s += o->batch_mean_s;
 	/* p99: the sojourn tail, searched up to where it is surely under 1% */
 	hi = (c->buffer + 10 * sqrt(c->buffer) + 10) / mu;
 	for (int i = 0; i < STEPS; i++) {

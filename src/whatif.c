@@ -38,6 +38,7 @@ static const struct {
 	F("hardirq_share_pct", cpu_irq_pct), F("irq_share_pct", cpu_intr_pct), F("gamma_pps", gamma_pps),
 	F("app_wakeups_per_s", app_wakeups_pps), F("coalesce_delay_mean_us", coal_mean_us), F("coalesce_delay_p99_us", coal_p99_us),
 	F("stack_us", stack_us), F("socket_mean_us", socket_mean_us), F("socket_p99_us", socket_p99_us),
+	F("batch_wait_mean_us", batch_wait_mean_us), F("batch_wait_p99_us", batch_wait_p99_us),
 	F("latency_mean_us", latency_mean_us), F("latency_p99_us", latency_p99_us),
 #undef F
 };
@@ -73,6 +74,8 @@ static void load_at(const struct fc_costs *c, enum coal_timer t, double u, doubl
 	w->stack_us = lat.stack_s * US;
 	w->socket_mean_us = lat.socket_mean_s * US;
 	w->socket_p99_us = lat.socket_p99_s * US;
+	w->batch_wait_mean_us = lat.batch_mean_s * US;
+	w->batch_wait_p99_us = lat.batch_p99_s * US;
 	w->latency_mean_us = w->coal_mean_us + w->stack_us + w->socket_mean_us;
 	w->latency_p99_us = w->coal_p99_us + w->stack_us + w->socket_p99_us;
 }

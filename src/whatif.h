@@ -25,6 +25,7 @@ struct whatif_load {
 	double coal_mean_us, coal_p99_us;	/* added before the stack by the setting */
 	double stack_us;		/* per packet, at interrupt priority */
 	double socket_mean_us, socket_p99_us;	/* enqueue to read */
+	double batch_wait_mean_us, batch_wait_p99_us;	/* the part of it spent on the rest of the batch */
 	double latency_mean_us, latency_p99_us;	/* all three (p99: coalescing's plus the rest's, an upper bound) */
 	const char *limit;
 };

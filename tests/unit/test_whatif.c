@@ -69,6 +69,36 @@ static void test_latency_light(void **state)
 	assert_false(fc_latency_at(&c, &p, &l));
 }
 
+/*
+ * The wait for the rest of the batch, by hand: 11 packets an interrupt at 4
+ * us each in the stack, reads of 10 us, 1,000 interrupts/s of which half
+ * find the reader asleep (a 20 us wakeup, 10 us on average).
+ */
+static void test_latency_batch_wait(void **state)
+{
+	struct fc_costs c = nic();
+	struct fc_point p = { .lambda_pps = 11000, .gamma_pps = 11000, .kernel_pps = 11000,
+			      .irqs_pps = 1000, .batch = 11, .app_mu_pps = 1e5, .app_wakeups_pps = 500 };
+	struct fc_latency shared, apart;
+	(void)state;
+	c.app_wakeup_ns = 20000;
+	/* on the RX CPU: the k-th waits (11 - k) x 4 + 10 + (k - 1) x 10 us */
+	assert_true(fc_latency_at(&c, &p, &shared));
+	assert_rel(shared.batch_p99_s, 10e-6 + 10 * 10e-6, 1e-9);	/* k = 11 */
+	assert_rel(shared.batch_mean_s, 10e-6 + 10 * (4e-6 + 10e-6) / 2, 1e-9);
+	/* on another CPU: it reads as they land, 10 - 4 us behind a datagram */
+	c.app_share = 0;
+	assert_true(fc_latency_at(&c, &p, &apart));
+	assert_rel(apart.batch_p99_s, 10 * 6e-6, 1e-9);
+	assert_rel(apart.batch_mean_s, 10 * 6e-6 / 2, 1e-9);
+	/* the socket's own M/M/1/B part does not depend on where the reader runs */
+	assert_rel(shared.socket_p99_s - shared.batch_p99_s, apart.socket_p99_s - apart.batch_p99_s, 1e-9);
+	/* a reader faster than the stack on another CPU keeps up: no wait */
+	p.app_mu_pps = 5e5;
+	assert_true(fc_latency_at(&c, &p, &apart));
+	assert_near(apart.batch_p99_s, 0, 1e-15);
+}
+
 static struct ethtool_coalesce none;
 
 static void test_throttle_cap(void **state)
@@ -165,6 +195,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mm1b),
 		cmocka_unit_test(test_latency_light),
+		cmocka_unit_test(test_latency_batch_wait),
 		cmocka_unit_test(test_throttle_cap),
 		cmocka_unit_test(test_delay_timer_batch),
 		cmocka_unit_test(test_not_forecast),

@@ -25,12 +25,17 @@
  * starts with one unknown entry for each datagram already queued, and
  * whenever a read leaves the socket empty every entry still in the ring
  * has been read: the ring is put back in step (latency_read_resynced
- * counts the entries skipped).
+ * counts the entries skipped).  A read that finds the socket empty (EAGAIN)
+ * says so for free (a datagram queued on another CPU in between is then
+ * read as unmatched); a read that returned data looks at the queue's length
+ * on every LAT_RESYNC_EVERY-th read only, for readers that block and never
+ * see EAGAIN.
  */
 #ifndef LT_LATENCY_BPF_H
 #define LT_LATENCY_BPF_H
 
 #define MSG_PEEK_FLAG	2
+#define EAGAIN_NR	11
 
 const volatile bool targ_latency = false;
 
@@ -120,6 +125,9 @@ static __always_inline void lat_queued(const struct sock *sk, struct lt_counters
 	q->enq++;
 }
 
+/* Reads between two looks at the queue's length on a read that returned data. */
+#define LAT_RESYNC_EVERY	16
+
 /* A read left sk empty: every entry still in the ring was read. */
 static __always_inline void lat_resync(const struct sock *sk, struct lt_lat_sock *q,
 				       struct lt_counters *c)
@@ -139,11 +147,14 @@ static __always_inline void lat_read(const struct sock *sk, int ret, int flags)
 	struct lt_lat_sock *q;
 	struct lt_counters *c;
 
-	if ((flags & MSG_PEEK_FLAG) || !sk || !(q = bpf_map_lookup_elem(&lat_socks, &key)) ||
-	    !(c = ctr()))
+	if ((ret <= 0 && ret != -EAGAIN_NR) || (flags & MSG_PEEK_FLAG) || !sk ||
+	    !(q = bpf_map_lookup_elem(&lat_socks, &key)) || !(c = ctr()))
 		return;
-	if (ret <= 0) {		/* nothing read (EAGAIN on an empty socket, mostly) */
-		lat_resync(sk, q, c);
+	if (ret == -EAGAIN_NR) {	/* the socket is empty: every entry was read */
+		if (q->enq > q->read) {
+			c->lat_read_resynced += q->enq - q->read;
+			q->read = q->enq;
+		}
 		return;
 	}
 	if (q->read >= q->enq) {	/* queued before we followed the socket */
@@ -158,7 +169,8 @@ static __always_inline void lat_read(const struct sock *sk, int ret, int flags)
 	}
 	t = q->t[q->read & (LT_LAT_SOCK_RING - 1)];
 	q->read++;
-	lat_resync(sk, q, c);
+	if (!(q->read & (LAT_RESYNC_EVERY - 1)))	/* a reader that never sees EAGAIN (blocking) */
+		lat_resync(sk, q, c);
 	if (!t) {
 		c->lat_read_unmatched++;
 		return;

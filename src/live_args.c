@@ -106,7 +106,7 @@ static void usage(FILE *f)
 "                     enqueue, and from there to the application's read (UDP),\n"
 "                     and the reader's waits for a CPU (woken or preempted to\n"
 "                     running): p50/p90/p99/max per interval in the JSON,\n"
-"                     histograms in the summary; ~160 ns more per packet, so off\n"
+"                     histograms in the summary; 160-270 ns more a packet, so off\n"
 "                     by default (README \"Latency\"); needs sock:sk_data_ready\n"
 "                     (6.10+)\n"
 "  -v, --verbose      libbpf messages, attach variant, missing tracepoints\n"

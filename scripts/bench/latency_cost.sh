@@ -5,8 +5,9 @@
 # rounds (default 4) of LT_BENCH_LAT_PACKETS UDP packets each (default
 # 200000, as fast as the sender goes, a reader that keeps up).  Per program,
 # its run time per run from kernel.bpf_stats_enabled (switched on for the run,
-# put back after); per packet, the sum over the programs that run per packet
-# or per read (netif_receive_skb, sk_data_ready, sock_recv_length, kfree_skb).
+# put back after); per packet, the sum over the programs that run per packet,
+# per read or per wakeup (netif_receive_skb, sk_data_ready, sock_recv_length,
+# kfree_skb, and --latency's sched_wakeup), over the packets.
 # The end-to-end loss is in e2e_veth.sh (its traced_latency condition).
 # Writes build/bench/latency_cost.json.
 set -u
@@ -46,7 +47,7 @@ done
 python3 - "$work" "$out" "$rounds" "$packets" <<'PY'
 import json, statistics, sys
 work, out, rounds, packets = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-per_packet = ("stack_packet", "sk_data_ready", "recv_length", "kfree_skb")
+per_packet = ("stack_packet", "sk_data_ready", "recv_length", "kfree_skb", "sched_wakeup")
 res = {"packets_per_round": packets, "rounds": rounds, "modes": {}}
 for mode in ("plain", "latency"):
     progs, sums = {}, []

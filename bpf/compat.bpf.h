@@ -16,6 +16,10 @@
  *				read through CO-RE (bpf_core_enum_value).
  *   sock:sock_recv_length	6.3: readers are found at their own receive calls.
  *				Before, at their free of our datagram (consume_skb).
+ *				It fires for failed calls too (ret < 0): an
+ *				EAGAIN says the socket is empty (latency.bpf.h).
+ *   sched:sched_wakeup		every kernel: --latency's start of a reader's
+ *				wait for a CPU.
  *   sock:sk_data_ready		6.10: deliveries at the socket enqueue, and the
  *				latency probes' enqueue point.  Before, deliveries
  *				are counted at reads and the latency is not measured.

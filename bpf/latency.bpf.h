@@ -35,6 +35,7 @@
 #define LT_LATENCY_BPF_H
 
 #define MSG_PEEK_FLAG	2
+#define MSG_ERRQUEUE_FLAG 0x2000	/* a read of the error queue says nothing of the data */
 #define EAGAIN_NR	11
 
 const volatile bool targ_latency = false;
@@ -147,8 +148,8 @@ static __always_inline void lat_read(const struct sock *sk, int ret, int flags)
 	struct lt_lat_sock *q;
 	struct lt_counters *c;
 
-	if ((ret <= 0 && ret != -EAGAIN_NR) || (flags & MSG_PEEK_FLAG) || !sk ||
-	    !(q = bpf_map_lookup_elem(&lat_socks, &key)) || !(c = ctr()))
+	if ((ret <= 0 && ret != -EAGAIN_NR) || (flags & (MSG_PEEK_FLAG | MSG_ERRQUEUE_FLAG)) ||
+	    !sk || !(q = bpf_map_lookup_elem(&lat_socks, &key)) || !(c = ctr()))
 		return;
 	if (ret == -EAGAIN_NR) {	/* the socket is empty: every entry was read */
 		if (q->enq > q->read) {

@@ -131,7 +131,8 @@ static __always_inline void app_read(__u32 tid, struct lt_cpu_state *s, bool ok)
 		s->reader_tid = tid;
 		c->app_resyncs++;
 	}
-	r->runnable_at = 0;	/* a wait whose switch-in went unseen is not timed */
+	if (targ_latency)	/* a wait whose switch-in went unseen is not timed */
+		r->runnable_at = 0;
 	cum = r->ns + (now - r->on_since);
 	if (r->mark_ns)
 		app_span_close(r, c, cum, false);

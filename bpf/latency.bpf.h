@@ -112,12 +112,10 @@ static __always_inline void lat_queued(const struct sock *sk, struct lt_counters
 		bpf_map_update_elem(&lat_socks, &key, &fresh, BPF_NOEXIST);
 		q = bpf_map_lookup_elem(&lat_socks, &key);
 		if (q && !q->enq) {	/* those queued before this one: unknown times (0) */
-			__u64 before = udp_queued(sk);
+			__u64 queued = udp_queued(sk);	/* this one included */
 
-			before = before ? before - 1 : 0;
-			q->enq = q->read = 0;
-			if (before < LT_LAT_SOCK_RING)
-				q->enq = before;
+			if (queued > 1 && queued - 1 < LT_LAT_SOCK_RING)
+				q->enq = queued - 1;
 		}
 	}
 	if (!q)
@@ -129,16 +127,23 @@ static __always_inline void lat_queued(const struct sock *sk, struct lt_counters
 /* Reads between two looks at the queue's length on a read that returned data. */
 #define LAT_RESYNC_EVERY	16
 
-/* A read left sk empty: every entry still in the ring was read. */
-static __always_inline void lat_resync(const struct sock *sk, struct lt_lat_sock *q,
-				       struct lt_counters *c)
+/* The socket is empty: every entry still in the ring was read. */
+static __always_inline void lat_in_step(struct lt_lat_sock *q, struct lt_counters *c)
 {
 	__u64 enq = q->enq;
 
-	if (enq > q->read && !udp_queued(sk)) {
+	if (enq > q->read) {
 		c->lat_read_resynced += enq - q->read;
 		q->read = enq;
 	}
+}
+
+/* After a read: if it left sk empty, the ring is put back in step. */
+static __always_inline void lat_resync(const struct sock *sk, struct lt_lat_sock *q,
+				       struct lt_counters *c)
+{
+	if (q->enq > q->read && !udp_queued(sk))
+		lat_in_step(q, c);
 }
 
 /* A receive call on sk returned ret bytes (in the reader's context). */
@@ -151,11 +156,8 @@ static __always_inline void lat_read(const struct sock *sk, int ret, int flags)
 	if ((ret <= 0 && ret != -EAGAIN_NR) || (flags & (MSG_PEEK_FLAG | MSG_ERRQUEUE_FLAG)) ||
 	    !sk || !(q = bpf_map_lookup_elem(&lat_socks, &key)) || !(c = ctr()))
 		return;
-	if (ret == -EAGAIN_NR) {	/* the socket is empty: every entry was read */
-		if (q->enq > q->read) {
-			c->lat_read_resynced += q->enq - q->read;
-			q->read = q->enq;
-		}
+	if (ret == -EAGAIN_NR) {	/* the socket is empty: no need to look */
+		lat_in_step(q, c);
 		return;
 	}
 	if (q->read >= q->enq) {	/* queued before we followed the socket */

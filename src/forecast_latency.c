@@ -104,7 +104,7 @@ static void batch_wait(const struct fc_costs *c, const struct fc_point *p, doubl
 
 bool fc_latency_at(const struct fc_costs *c, const struct fc_point *p, struct fc_latency *o)
 {
-	double k = c->cpus, in = p->kernel_pps / k, mu = p->app_mu_pps, got, lo = 0, hi, behind = 0;
+	double k = c->cpus, in = p->kernel_pps / k, mu = p->app_mu_pps, got, lo = 0, hi;
 	double stack = (c->irq_pkt_ns + c->rx_pkt_ns) * NS;
 
 	o->stack_s = stack;
@@ -117,8 +117,7 @@ bool fc_latency_at(const struct fc_costs *c, const struct fc_point *p, struct fc
 	}
 	got = p->gamma_pps / k;
 	o->socket_mean_s = got > 0 ? fc_mm1b_mean(in, mu, c->buffer) / got : 1 / mu;
-	batch_wait(c, p, mu, stack, &o->batch_mean_s, &behind);
-	o->batch_p99_s = behind;
+	batch_wait(c, p, mu, stack, &o->batch_mean_s, &o->batch_p99_s);
 	o->socket_mean_s += o->batch_mean_s;
 	/* p99: the sojourn tail, searched up to where it is surely under 1% */
 	hi = (c->buffer + 10 * sqrt(c->buffer) + 10) / mu;
@@ -130,6 +129,6 @@ bool fc_latency_at(const struct fc_costs *c, const struct fc_point *p, struct fc
 		else
 			hi = mid;
 	}
-	o->socket_p99_s = hi + behind;
+	o->socket_p99_s = hi + o->batch_p99_s;
 	return true;
 }

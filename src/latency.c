@@ -117,16 +117,14 @@ static void part_print(FILE *f, const char *name, const struct lat_part *p, cons
 			fprintf(f, " -   (none seen)\n");
 		return;
 	}
-	if (!other) {
-		fprintf(f, " %llu waits: mean %.1f us, p50 %.1f, p90 %.1f, p99 %.1f, max <= %.1f us\n",
-			(unsigned long long)p->n, st.mean_ns / 1e3, st.p50_ns / 1e3, st.p90_ns / 1e3,
-			st.p99_ns / 1e3, st.max_ns / 1e3);
-		return;
-	}
-	fprintf(f, " %llu timed: mean %.1f us, p50 %.1f, p90 %.1f, p99 %.1f, max <= %.1f us (%llu lost, %llu %s)\n",
-		(unsigned long long)p->n, st.mean_ns / 1e3, st.p50_ns / 1e3, st.p90_ns / 1e3,
-		st.p99_ns / 1e3, st.max_ns / 1e3, (unsigned long long)p->lost,
-		(unsigned long long)p->other, other);
+	/* the parts that can lose entries say how many ("other" names the rest); waits cannot */
+	fprintf(f, " %llu %s: mean %.1f us, p50 %.1f, p90 %.1f, p99 %.1f, max <= %.1f us",
+		(unsigned long long)p->n, other ? "timed" : "waits", st.mean_ns / 1e3, st.p50_ns / 1e3,
+		st.p90_ns / 1e3, st.p99_ns / 1e3, st.max_ns / 1e3);
+	if (other)
+		fprintf(f, " (%llu lost, %llu %s)", (unsigned long long)p->lost,
+			(unsigned long long)p->other, other);
+	fputc('\n', f);
 }
 
 void lat_print(FILE *f, const struct lat_run *r)

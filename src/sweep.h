@@ -56,6 +56,12 @@ struct sweep_point {
 
 /* --- sweep_plot.c: --latency-plot, one point per setting --- */
 
+/* A measured run's p99 from the stack entry to the read (--latency), the forecast's seen_p99_us. */
+static inline double sweep_seen_p99_us(const struct cmp_run *r)
+{
+	return r->m[CMP_LAT_STACK_P99].mean + r->m[CMP_LAT_READ_P99].mean;
+}
+
 /*
  * The SVG: p99 latency (log) against CPU at interrupt priority, a point per
  * setting: its forecast (p[i].fc) and, where it was measured (p[i].busy),

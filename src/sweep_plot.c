@@ -28,11 +28,11 @@ static void point_of(struct lat_point *pt, const struct whatif_result *fc, const
 	if (fc->predicted) {
 		pt->fc_cpu_pct = w->cpu_intr_pct;
 		pt->fc_total_p99_us = w->latency_p99_us;
-		pt->fc_seen_p99_us = w->stack_us + w->socket_p99_us;
+		pt->fc_seen_p99_us = w->seen_p99_us;
 	}
 	if (measured) {
 		pt->m_cpu_pct = measured->m[CMP_IRQ_SHARE].mean;
-		pt->m_seen_p99_us = measured->m[CMP_LAT_STACK_P99].mean + measured->m[CMP_LAT_READ_P99].mean;
+		pt->m_seen_p99_us = sweep_seen_p99_us(measured);
 	}
 }
 

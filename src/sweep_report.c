@@ -94,6 +94,7 @@ static void json_point(struct json *j, const struct sweep_point *q, int i)
 	/* with "-- --latency": from netif_receive_skb on (the NIC's own wait is not seen) */
 	json_dbl(j, "latency_stack_p99_us", q->busy ? m[CMP_LAT_STACK_P99].mean : nan);
 	json_dbl(j, "latency_read_p99_us", q->busy ? m[CMP_LAT_READ_P99].mean : nan);
+	json_dbl(j, "latency_seen_p99_us", q->busy ? sweep_seen_p99_us(&q->run) : nan);
 	json_dbl(j, "latency_run_p99_us", q->busy ? m[CMP_LAT_RUN_P99].mean : nan);
 	json_dbl(j, "ksoftirqd_pct", q->busy ? m[CMP_KSOFTIRQD].mean : nan);
 	json_dbl(j, "app_wakeups_per_s", q->busy ? m[CMP_APP_WAKEUPS].mean : nan);

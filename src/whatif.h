@@ -26,6 +26,7 @@ struct whatif_load {
 	double stack_us;		/* per packet, at interrupt priority */
 	double socket_mean_us, socket_p99_us;	/* enqueue to read */
 	double batch_wait_mean_us, batch_wait_p99_us;	/* the part of it spent on the rest of the batch */
+	double seen_p99_us;		/* stack + socket: from the stack entry on, what --latency sees */
 	double latency_mean_us, latency_p99_us;	/* all three (p99: coalescing's plus the rest's, an upper bound) */
 	const char *limit;
 };

@@ -181,7 +181,7 @@ static void test_steady_range_ramps(void **state)
 		assert_int_equal(compare_steady_range(l6, l6, 4, &from, &to), 2);
 		assert_int_equal(from, 1);
 		assert_int_equal(to, 3);
-		/* and steady ones all stay */
+		/* and two intervals, the full ones alone: nothing left out */
 		assert_int_equal(compare_steady_range(l6 + 1, l6 + 1, 2, &from, &to), 0);
 	}
 	/* under three intervals nothing is left out */

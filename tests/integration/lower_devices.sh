@@ -9,6 +9,8 @@ LT_NEEDS_ROOT=1
 . "$(dirname "$0")/../lib.sh"
 
 PORT=9000
+# the sink reads into a 4 MiB socket buffer: this VM stalls a reader for 10 ms
+# and more, and the default buffer (about 270 datagrams) then drops some
 N=10000
 RATE=10000
 UP_ADDR=198.18.7.1
@@ -60,7 +62,7 @@ trace_and_count() {	# UPPER KIND "LOWER ..." NS:DEV ...
 	rec=$(mktemp -u).jsonl sink=$(mktemp) rdy=$(mktemp -u)
 	lt_bg trace ip netns exec "$LNS" "$LT_BIN" "$upper" 1 $((3 + $#)) --record "$rec"
 	lt_wait_lines "$rec" 2	# attached: an interval read
-	lt_bg sink sh -c "exec ip netns exec $LNS $LT_TOOLS/udpsink -p $PORT --idle-exit 700 --json --ready-file $rdy >$sink"
+	lt_bg sink sh -c "exec ip netns exec $LNS $LT_TOOLS/udpsink -p $PORT --idle-exit 700 --rcvbuf 4194304 --json --ready-file $rdy >$sink"
 	lt_wait_file "$rdy" 5 || { lt_fail "udpsink not ready"; return 1; }
 	for s in "$@"; do
 		ip netns exec "${s%%:*}" "$LT_TOOLS/udpsend" -d $UP_ADDR -p $PORT -n $N -r $RATE >/dev/null ||
@@ -169,7 +171,7 @@ test_exporter_bridge() {
 	local port=$((20000 + RANDOM % 20000)) err=$(mktemp) sink=$(mktemp) rdy=$(mktemp -u) m=$(mktemp) total got deliv
 	lt_bg exporter ip netns exec "$LNS" "$LT_BIN" exporter --listen 127.0.0.1:$port --full --interval 1 lthdb$R 2>"$err"
 	for _ in $(seq 100); do ip netns exec "$LNS" curl -sf --max-time 5 http://127.0.0.1:$port/metrics >/dev/null 2>&1 && break; sleep 0.2; done
-	lt_bg sink sh -c "exec ip netns exec $LNS $LT_TOOLS/udpsink -p $PORT --idle-exit 700 --json --ready-file $rdy >$sink"
+	lt_bg sink sh -c "exec ip netns exec $LNS $LT_TOOLS/udpsink -p $PORT --idle-exit 700 --rcvbuf 4194304 --json --ready-file $rdy >$sink"
 	lt_wait_file "$rdy" 5 || { lt_fail "udpsink not ready"; return; }
 	for s in "$LTX1:lthdt1$R" "$LTX2:lthdt2$R"; do
 		ip netns exec "${s%%:*}" "$LT_TOOLS/udpsend" -d $UP_ADDR -p $PORT -n $N -r $RATE >/dev/null ||

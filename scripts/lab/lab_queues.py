@@ -2,15 +2,10 @@
 """scripts/lab/run --queues N: the senders of several flows and each rate's
 per-queue rows (the guest's driver counts beside its livelock-trace's)."""
 import json, subprocess, time
+from lab_summary import num
 
 FLOW_PORT0 = 40000  # first source port of the flows
 WARMUP_PPS = 400    # --queues: 1 s of spread flows before the first rate
-
-def num(d, *keys):
-    for k in keys:
-        if isinstance(d, dict) and isinstance(d.get(k), (int, float)) and not isinstance(d.get(k), bool):
-            return d[k]
-    return None
 
 def send_flows(prefix, tool, dst, port, rate, seconds, arrivals, payload, flows):
     """FLOWS udpsend processes at once (each run as PREFIX + udpsend ...), each

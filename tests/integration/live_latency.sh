@@ -38,8 +38,8 @@ truesize() {
 run() {	# TRACE SINK QUEUE DELAY_US RATE N [RCVBUF]
 	local rdy=$(mktemp -u) secs
 	secs=$(awk -v n="$6" -v r="$5" 'BEGIN { printf "%d", n / r + 4 }')
-	lt_bg trace sh -c "ip netns exec $NS_RX $LT_BIN $VETH_RX 1 $secs --latency --json >$1 2>$1.err"
-	sleep 1.2
+	lt_bg trace sh -c "ip netns exec $NS_RX $LT_BIN $VETH_RX 1 $secs --latency --json --ready-file $rdy.lt >$1 2>$1.err"
+	lt_wait_file "$rdy.lt" || { lt_fail "livelock-trace did not attach"; return 1; }
 	lt_bg sink sh -c "ip netns exec $NS_RX $LT_TOOLS/udpsink -p $PORT --delay-us $4 ${7:+--rcvbuf $7} --idle-exit 500 --seconds $((secs + 2)) --json --ready-file $rdy >$2"
 	for i in $(seq 50); do [ -e "$rdy" ] && break; sleep 0.1; done
 	# the queue every 100 ms while the sender runs, its first second left out (the queue fills)
@@ -48,6 +48,7 @@ run() {	# TRACE SINK QUEUE DELAY_US RATE N [RCVBUF]
 	ip netns exec "$NS_TX" "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p $PORT -n "$6" -r "$5" >/dev/null
 	kill "$qpid"; wait "$qpid" 2>/dev/null
 	wait "$BG_sink"; wait "$BG_trace"
+	rm -f "$rdy" "$rdy.lt"
 }
 
 # Every packet that entered the stack is timed to its enqueue, or counted as not queued.

@@ -23,13 +23,14 @@ run_two_senders() {	# FILE SECONDS ARGS...
 	shift 2
 	lt_bg sink ip netns exec "$NS_RX" "$LT_TOOLS/udpsink" -p $PORT --seconds $((secs + 2)) --ready-file "$rdy"
 	for i in $(seq 50); do [ -e "$rdy" ] && break; sleep 0.1; done
-	lt_bg trace ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 "$secs" "$@" >"$out"
-	sleep 1.2
+	lt_bg trace ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 "$secs" "$@" --ready-file "$rdy.lt" >"$out"
+	lt_wait_file "$rdy.lt" || { lt_fail "livelock-trace did not attach"; return 1; }
 	ip netns exec "$NS_TX" taskset -c 0 "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p $PORT -n $N0 -r 3000 >/dev/null &
 	local a=$!
 	ip netns exec "$NS_TX" taskset -c 1 "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p $PORT -n $N1 -r 1000 >/dev/null
 	wait $a
 	wait "$BG_trace"
+	rm -f "$rdy" "$rdy.lt"
 }
 
 test_per_cpu_rows_json() {

@@ -122,6 +122,7 @@ void queue_view_json(struct json *j, const struct queue_view *qv)
 		json_str(j, "packets_from", qm_source_name(q->source));
 		json_dblp(j, "lambda_pps", q->lambda_pps, 1);
 		json_dblp(j, "load_pct", q->load_pct, 2);
+		json_dblp(j, "capacity_pps", q->capacity_pps, 1);
 		json_dblp(j, "mlfrr_pps", q->mlfrr_pps, 1);
 		json_dblp(j, "forecast_pps", q->forecast_pps, 1);
 		json_str(j, "state", est_state_name(q->state));

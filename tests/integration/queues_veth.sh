@@ -59,6 +59,10 @@ for r in rows:
         hot = max(q, key=lambda x: x["packets"])
         assert r["hot_cpu"] == hot["cpu"], (r["hot_cpu"], hot)
         assert abs(sum(x["lambda_pps"] for x in q) - r["lambda_pps"]) <= 1e-6 * r["lambda_pps"] + 1
+        # each CPU group's forecast: one CPU's capacity, its highest delivered rate
+        for x in q:
+            if x["forecast_pps"] is not None:
+                assert x["capacity_pps"] is not None and x["capacity_pps"] >= 0.999 * x["forecast_pps"], x
 print(per, file=sys.stderr)
 for cpu, want in ((0, n0), (1, n1)):
     assert abs(per.get(cpu, 0) - want) <= 0.01 * want, (cpu, per.get(cpu), want)

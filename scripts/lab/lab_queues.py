@@ -7,6 +7,82 @@ from lab_summary import num
 FLOW_PORT0 = 40000  # first source port of the flows
 WARMUP_PPS = 400    # --queues: 1 s of spread flows before the first rate
 
+MIX_PORT0 = 41000   # --flows mix: first source port tried for each queue's flow
+MIX_TRIES = 24      # source ports tried per queue before giving up
+
+class Mix:
+    """--flows mix: one flow per queue, flow i to port PORT+i (sink i, pinned
+    to CPU i in the guest), from a source port the tap hashes onto queue i
+    (found by calibrate()); queue 0 gets the rate, every other queue LIGHT pps."""
+    def __init__(self, light):
+        self.light, self.src = light, []
+
+def send_many(prefix, tool, dst, flows, seconds, arrivals, payload):
+    """udpsend processes at once, one per (source port, destination port,
+    rate) in FLOWS, each exactly rate * seconds packets; one result for all."""
+    if not tool or payload < 8:
+        raise RuntimeError("several flows need udpsend (make tools) and --payload >= 8")
+    t0 = time.monotonic()
+    procs = [subprocess.Popen(prefix + [tool, "-d", dst, "-p", str(dport), "-n", str(max(1, int(rate * seconds))),
+                               "-r", "%.3f" % rate, "-s", str(payload), "--arrivals", arrivals,
+                               "--src-port", str(sport), "--seed", str(i + 1),
+                               "--max-seconds", str(seconds * 3 + 10), "--json"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for i, (sport, dport, rate) in enumerate(flows) if rate > 0]
+    sent, secs, per = 0, 0.0, []
+    for p in procs:
+        out, err = p.communicate(timeout=seconds * 4 + 60)
+        if p.returncode != 0:
+            raise RuntimeError("sender failed (udpsend): %s" % err.strip()[-300:])
+        r = json.loads(out.strip().splitlines()[-1])
+        n = int(num(r, "sent", "packets") or 0)
+        sent += n
+        per.append(n)
+        secs = max(secs, num(r, "seconds") or 0)
+    secs = secs or time.monotonic() - t0
+    return {"sender": "udpsend x%d" % len(procs), "sent": sent, "send_s": secs, "lambda_pps": sent / secs,
+            "sent_per_flow": per}
+
+def calibrate(lab, prefix, tool, dst, port, queues, payload, mix):
+    """For each queue i, a source port whose flow to PORT+i the tap puts on
+    queue i: 40 packets per try, the guest's per-queue driver counts (COUNT)
+    say where they came in.  RuntimeError when a queue gets none."""
+    nxt, k = MIX_PORT0, 1000
+    for q in range(queues):
+        for _ in range(MIX_TRIES):
+            lab.send("COUNT %d" % k)
+            lab.expect("ARMED", 30)
+            send_many(prefix, tool, dst, [(nxt, port + q, 200)], 0.2, "constant", max(payload, 8))
+            time.sleep(0.2)
+            lab.send("STOP %d" % k)
+            got = json.loads(lab.expect("RESULT", 30).split(" ", 1)[1])["queues"]
+            k += 1
+            hits = {g["queue"]: g.get("driver_packets") or 0 for g in got}
+            nxt += 1
+            if hits.get(q, 0) >= 0.9 * max(1, sum(hits.values())) and hits.get(q, 0) > 0:
+                mix.src.append(nxt - 1)
+                break
+        else:
+            raise RuntimeError("--flows mix: no source port in %d tries hashed onto queue %d" % (MIX_TRIES, q))
+    return mix.src
+
+def mix_flows(mix, port, rate):
+    """(source port, destination port, rate) of each queue's flow at RATE."""
+    return [(s, port + q, rate if q == 0 else mix.light) for q, s in enumerate(mix.src)]
+
+def sink_rows(sinks, mix, sent_per_flow, send_s):
+    """--flows mix: each sink's in-window count (what its reader read while
+    the flows ran) with the queue its flow was put on."""
+    out = []
+    for q, s in enumerate(sinks or []):
+        inw = num(s, "received_at_mark")
+        inw = inw if inw is not None and inw >= 0 else num(s, "received")
+        out.append({"queue": q, "src_port": mix.src[q] if q < len(mix.src) else None,
+                    "sent": sent_per_flow[q] if q < len(sent_per_flow) else None,
+                    "received_in_window": inw, "socket_drops": num(s, "socket_drops"),
+                    "sink_pps": round(inw / send_s, 1) if inw is not None and send_s > 0 else None})
+    return out
+
 def send_flows(prefix, tool, dst, port, rate, seconds, arrivals, payload, flows):
     """FLOWS udpsend processes at once (each run as PREFIX + udpsend ...), each
     its own source port (its own flow for the tap's hash), rate/FLOWS each; one
@@ -52,11 +128,14 @@ def queue_rows(guest_queues, lines):
         cpus = [x["cpu"] for x in mine if x.get("cpu") is not None]
         states = [x.get("state") for x in mine if x.get("state") in STATE_ORDER]
         load = [x["load_pct"] for x in mine if isinstance(x.get("load_pct"), (int, float))]
+        cap = [x["capacity_pps"] for x in mine if isinstance(x.get("capacity_pps"), (int, float))]
         out.append({"queue": g["queue"], "cpu": max(set(cpus), key=cpus.count) if cpus else None,
                     "cpu_list": g.get("cpu_list"), "irq": g.get("irq"), "irqs": g.get("irqs"),
                     "packets": sum(pk) if pk else None, "driver_packets": g.get("driver_packets"),
                     "packets_from": (mine[0].get("packets_from") if mine else None),
                     "load_pct_max": max(load) if load else None,
+                    "capacity_pps": round(sorted(cap)[len(cap) // 2], 1) if cap else None,  # median over intervals
+                    "states": states,
                     "state": max(states, key=STATE_ORDER.index) if states else None})
     have = [q for q in out if q["packets"]]
     hot = max(have, key=lambda q: q["packets"]) if have else None
@@ -72,4 +151,8 @@ def queue_args(a, error):
     a.vcpus = a.vcpus if a.vcpus is not None else a.queues
     if not 1 <= a.vcpus <= 8:
         error("bad --vcpus %d: want 1..8" % a.vcpus)
+    if a.flows == "mix" and a.queues < 2:
+        error("--flows mix needs --queues 2 or more")
+    if a.flows == "mix":
+        return Mix(a.mix_light)
     return 0 if a.queues == 1 else (4 * a.queues if a.flows == "spread" else 1)

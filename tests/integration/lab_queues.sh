@@ -12,7 +12,7 @@ LAB=$LT_ROOT/scripts/lab
 # ports tried; it gives up with a RuntimeError naming the queue when no port lands.
 test_calibrate_finds_a_port_per_queue() {
 	python3 - "$LAB" <<'PY' || lt_fail "calibrate: see the assertion above"
-import json, sys
+import json, os, sys
 sys.path.insert(0, sys.argv[1])
 import lab_queues as lq
 lq.time.sleep = lambda s: None	# no guest to wait for
@@ -43,7 +43,8 @@ for queues in (2, 4):
     assert lab.counts == src[-1] - lq.MIX_PORT0 + 1, (lab.counts, src)
     flows = lq.mix_flows(mix, 9000, 3000)
     assert flows[0] == (src[0], 9000, 3000) and all(f[2] == 500 for f in flows[1:]), flows
-    print("queues %d: ports %s in %d tries" % (queues, src, lab.counts), file=sys.stderr)
+    if os.environ.get("LT_VERBOSE") == "1":
+        print("    queues %d: ports %s in %d tries" % (queues, src, lab.counts), file=sys.stderr)
 
 # a queue no flow lands on: one line naming it, after MIX_TRIES tries
 lab = FakeLab(2, land=lambda s, d: 0)

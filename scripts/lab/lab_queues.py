@@ -21,9 +21,9 @@ def send_many(prefix, tool, dst, flows, seconds, arrivals, payload):
     """udpsend processes at once, one per (source port, destination port,
     rate) in FLOWS, each exactly rate * seconds packets; one result for all."""
     if not tool or payload < 8:
-        raise RuntimeError("several flows need udpsend (make tools) and --payload >= 8")
+        raise RuntimeError("--queues needs udpsend (make tools) and --payload >= 8")
     t0 = time.monotonic()
-    procs = [subprocess.Popen(prefix + [tool, "-d", dst, "-p", str(dport), "-n", str(max(1, int(rate * seconds))),
+    procs = [subprocess.Popen(prefix + [tool, "-d", dst, "-p", str(dport), "-n", str(max(1, round(rate * seconds))),
                                "-r", "%.3f" % rate, "-s", str(payload), "--arrivals", arrivals,
                                "--src-port", str(sport), "--seed", str(i + 1),
                                "--max-seconds", str(seconds * 3 + 10), "--json"],
@@ -84,29 +84,12 @@ def sink_rows(sinks, mix, sent_per_flow, send_s):
     return out
 
 def send_flows(prefix, tool, dst, port, rate, seconds, arrivals, payload, flows):
-    """FLOWS udpsend processes at once (each run as PREFIX + udpsend ...), each
-    its own source port (its own flow for the tap's hash), rate/FLOWS each; one
-    result for all of them."""
-    if not tool or payload < 8:
-        raise RuntimeError("--queues needs udpsend (make tools) and --payload >= 8")
+    """FLOWS flows to PORT at once, each its own source port (its own flow for
+    the tap's hash), RATE * SECONDS packets split evenly; one result for all."""
     n = rate * seconds
     counts = [n // flows + (1 if i < n % flows else 0) for i in range(flows)]
-    t0 = time.monotonic()
-    procs = [subprocess.Popen(prefix + [tool, "-d", dst, "-p", str(port), "-n", str(c), "-r", "%.3f" % (rate * c / n),
-                               "-s", str(payload), "--arrivals", arrivals, "--src-port", str(FLOW_PORT0 + i),
-                               "--seed", str(i + 1), "--max-seconds", str(seconds * 3 + 10), "--json"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for i, c in enumerate(counts) if c > 0]
-    sent, secs = 0, 0.0
-    for p in procs:
-        out, err = p.communicate(timeout=seconds * 4 + 60)
-        if p.returncode != 0:
-            raise RuntimeError("sender failed (udpsend): %s" % err.strip()[-300:])
-        r = json.loads(out.strip().splitlines()[-1])
-        sent += int(num(r, "sent", "packets") or 0)
-        secs = max(secs, num(r, "seconds") or 0)
-    secs = secs or time.monotonic() - t0
-    return {"sender": "udpsend x%d" % len(procs), "sent": sent, "send_s": secs, "lambda_pps": sent / secs}
+    return send_many(prefix, tool, dst, [(FLOW_PORT0 + i, port, c / seconds) for i, c in enumerate(counts) if c > 0],
+                     seconds, arrivals, payload)
 
 def warm_up(prefix, tool, dst, port, payload, queues):
     """With several queues, 1 s of spread flows before the first rate: every

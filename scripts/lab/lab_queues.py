@@ -118,7 +118,6 @@ def queue_rows(guest_queues, lines):
                     "packets_from": (mine[0].get("packets_from") if mine else None),
                     "load_pct_max": max(load) if load else None,
                     "capacity_pps": round(sorted(cap)[len(cap) // 2], 1) if cap else None,  # median over intervals
-                    "states": states,
                     "state": max(states, key=STATE_ORDER.index) if states else None})
     have = [q for q in out if q["packets"]]
     hot = max(have, key=lambda q: q["packets"]) if have else None

@@ -34,6 +34,35 @@
 #define DEFAULT_SECONDS	60
 #define SEEN_BITS	(1ull << 27)	/* sequence numbers tracked for "unique" (16 MiB) */
 #define PROC_UDP	"/proc/net/udp"
+#define SERIES_BIN_S	0.01		/* --series: one count per 10 ms */
+
+/* --series: datagrams read per bin since the start. */
+struct series {
+	uint32_t *bin;
+	size_t n;
+	double t0;
+};
+
+static void series_add(struct series *sr, double t, unsigned int k)
+{
+	size_t i = (size_t)((t - sr->t0) / SERIES_BIN_S);
+
+	if (sr->bin && i < sr->n)
+		sr->bin[i] += k;
+}
+
+static int series_write(const struct series *sr, const char *path, double t_end)
+{
+	size_t last = (size_t)((t_end - sr->t0) / SERIES_BIN_S) + 1;
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return -1;
+	fprintf(f, "series %.6f %g\n", sr->t0, SERIES_BIN_S);
+	for (size_t i = 0; i < last && i < sr->n; i++)
+		fprintf(f, "%u\n", sr->bin[i]);
+	return fclose(f) ? -1 : 0;
+}
 
 static volatile sig_atomic_t stop, mark;
 static void on_signal(int sig) { (void)sig; stop = 1; }
@@ -112,6 +141,10 @@ static void usage(FILE *f)
 "  --expect N          stop as soon as N packets were received\n"
 "  --ready-file F      write F (containing the port) once the socket is bound\n"
 "  --json              final report as one JSON object\n"
+"  --series FILE       also write FILE: the datagrams read per 10 ms bin, a first\n"
+"                      line \"series START_S 0.01\" (START_S on CLOCK_MONOTONIC, the\n"
+"                      clock livelock-trace -v stamps its --sample windows with),\n"
+"                      then one count per line\n"
 "Stops on the first of --seconds, --idle-exit, --expect, SIGINT or SIGTERM, and\n"
 "always prints: received, bytes, unique sequence numbers, seconds, pps (first to\n"
 "last packet), socket_drops (kernel, this socket), queued (left unread at exit),\n"
@@ -209,14 +242,14 @@ static int write_ready(const char *path, unsigned int port)
 
 int main(int argc, char **argv)
 {
-	enum { O_RCVBUF = 1, O_DELAY, O_WORK, O_NOREAD, O_SECONDS, O_IDLE, O_EXPECT, O_READY, O_JSON, O_BUSY };
+	enum { O_RCVBUF = 1, O_DELAY, O_WORK, O_NOREAD, O_SECONDS, O_IDLE, O_EXPECT, O_READY, O_JSON, O_BUSY, O_SERIES };
 	static const struct option lo[] = {
 		{ "rcvbuf", 1, NULL, O_RCVBUF }, { "delay-us", 1, NULL, O_DELAY },
 		{ "work-us", 1, NULL, O_WORK },
 		{ "no-read", 0, NULL, O_NOREAD }, { "seconds", 1, NULL, O_SECONDS },
 		{ "idle-exit", 1, NULL, O_IDLE }, { "expect", 1, NULL, O_EXPECT },
 		{ "ready-file", 1, NULL, O_READY }, { "busy-poll", 1, NULL, O_BUSY },
-		{ "json", 0, NULL, O_JSON }, { "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
+		{ "json", 0, NULL, O_JSON }, { "series", 1, NULL, O_SERIES }, { "help", 0, NULL, 'h' }, { NULL, 0, NULL, 0 },
 	};
 	double busy_us = 0, work_us = 0, work_per_us = 0;
 	uint64_t work_rounds = 0;
@@ -224,7 +257,8 @@ int main(int argc, char **argv)
 	double expect = 0, t_mark = 0;
 	uint64_t received_at_mark = 0;
 	bool marked = false;
-	const char *bind_addr = NULL, *ready = NULL;
+	const char *bind_addr = NULL, *ready = NULL, *series_path = NULL;
+	struct series sr = { 0 };
 	int no_read = 0, json = 0, opt, fd, vlen, rcvbuf_now = 0;
 	socklen_t optlen = sizeof(rcvbuf_now);
 	struct sockaddr_in sa = { .sin_family = AF_INET };
@@ -251,6 +285,7 @@ int main(int argc, char **argv)
 		case O_READY: ready = optarg; break;
 		case O_BUSY: if (tool_num(optarg, 1, 1000000, &busy_us) || busy_us != floor(busy_us)) return tool_bad("udpsink", "--busy-poll", optarg, "1..1000000 microseconds"); break;
 		case O_JSON: json = 1; break;
+		case O_SERIES: series_path = optarg; break;
 		case 'h': usage(stdout); return 0;
 		case ':':
 			fprintf(stderr, "udpsink: option '%s' needs a value (see --help)\n", argv[optind - 1]);
@@ -292,6 +327,14 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		work_rounds = (uint64_t)(work_us * work_per_us + 0.5);
+	}
+	if (series_path) {
+		sr.n = (size_t)(seconds / SERIES_BIN_S) + 2;
+		sr.bin = calloc(sr.n, sizeof(*sr.bin));
+		if (!sr.bin) {
+			fprintf(stderr, "udpsink: cannot allocate --series for %.0f s\n", seconds);
+			return 1;
+		}
 	}
 	c.seen = calloc(SEEN_BITS / 8, 1);
 	if (!c.seen) {
@@ -335,7 +378,7 @@ int main(int argc, char **argv)
 	 * a batch of VLEN would hide VLEN packets from the socket buffer. */
 	vlen = delay_us > 0 || work_us > 0 ? 1 : VLEN;
 
-	t_start = now_s();
+	t_start = sr.t0 = now_s();
 	while (!stop) {
 		double t = now_s();
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
@@ -368,6 +411,7 @@ int main(int argc, char **argv)
 			if (count_one(&c, &msgs[i].msg_hdr, bufs[i], msgs[i].msg_len, 1)) {
 				c.received++;
 				c.bytes += msgs[i].msg_len;
+				series_add(&sr, t_last, 1);
 			}
 			msgs[i].msg_hdr.msg_controllen = sizeof(cbufs[i]);
 			if (work_rounds)
@@ -426,5 +470,11 @@ int main(int argc, char **argv)
 			       (unsigned long long)missing);
 	}
 	free(c.seen);
+	if (series_path && series_write(&sr, series_path, t_end)) {
+		fprintf(stderr, "udpsink: cannot write --series %s: %s\n", series_path, strerror(errno));
+		free(sr.bin);
+		return 1;
+	}
+	free(sr.bin);
 	return 0;
 }

@@ -53,32 +53,67 @@ static bool wait_or_signal(int sfd, double seconds)
 	}
 }
 
-/* --stack-time=auto: the per-packet stack timing only while the load is light. */
-static void stack_time_for(struct probe *probe, const struct lt_sample *s)
+/* --stack-time=auto: the per-packet stack timing only while the load is light (and, sampled, traced all interval). */
+static void stack_time_for(struct probe *probe, const struct lt_sample *s, bool whole_interval)
 {
 	double cpus = est_rx_cpus(s), lam = est_lambda_pps(s, NULL) / (cpus > 0 ? cpus : 1);
-	int err = probe_stack_time(probe, isfinite(lam) && lam < STACK_TIME_MAX_PPS);
+	int err = probe_stack_time(probe, whole_interval && isfinite(lam) && lam < STACK_TIME_MAX_PPS);
 
 	if (err)
 		cli_err("note: cannot attach the stack timing (%s); NET_RX's per-packet cost comes from softirq runs only",
 			strerror(-err));
 }
 
+/* --sample: this interval's window (sampling.h). */
+struct window {
+	double len_s;	/* how long the next one is; the interval: attached all of it */
+	double t_open;	/* when it opened, or when the last read took it (CLOCK_MONOTONIC) */
+	bool kept;	/* attached across the last read: the next interval is traced already */
+};
+
+/* A window that covers the interval opens this much before the next tick. */
+#define WINDOW_TICK_MARGIN_S	(SAMPLING_MIN_WINDOW_S / 2)
+
 /*
  * --sample: waits for a random place in this interval, attaches the window's
- * programs and waits out the window.  0: the window is open and over, read
- * it; 1: SIGINT or SIGTERM came first; < 0: attaching failed (*msg says why).
+ * programs and waits out the window (a kept one is open already).  0: the
+ * window is open and over, read it; 1: SIGINT or SIGTERM came first; < 0:
+ * attaching failed (*msg says why).
  */
-static int open_window(struct probe *probe, int sfd, const struct live_opts *o, const char **msg)
+static int open_window(struct probe *probe, int sfd, const struct live_opts *o, struct window *w,
+		       const char **msg)
 {
+	bool all = w->len_s >= o->interval_s;
 	int err;
 
-	if (wait_or_signal(sfd, sampling_start_s(o->sample, o->interval_s)))
+	if (w->kept)
+		return 0;
+	if (wait_or_signal(sfd, sampling_start_s(w->len_s, o->interval_s)))
 		return 1;
 	err = probe_window_begin(probe, msg);
 	if (err)
 		return err;
-	return wait_or_signal(sfd, sampling_window_s(o->sample, o->interval_s)) ? 1 : 0;
+	w->t_open = cli_now_s();
+	w->kept = all;
+	return wait_or_signal(sfd, all ? o->interval_s - WINDOW_TICK_MARGIN_S : w->len_s) ? 1 : 0;
+}
+
+/* The window was read: -v stamps it; auto sizes the next one; detach unless it stays. */
+static void close_window(struct probe *probe, const struct live_opts *o, struct window *w,
+			 const struct lt_sample *s)
+{
+	double now = cli_now_s();
+
+	if (o->verbose)	/* the window's span, for a sink's own clock */
+		fprintf(stderr, "livelock-trace: window %.6f %.6f s (CLOCK_MONOTONIC)\n", w->t_open, now);
+	if (o->sample == SAMPLING_AUTO)
+		w->len_s = sampling_auto_window_s(est_lambda_pps(s, NULL), o->interval_s);
+	if (w->kept && w->len_s >= o->interval_s) {
+		w->t_open = now;
+		return;
+	}
+	probe_window_end(probe);
+	w->kept = false;
 }
 
 /* The prediction side of a run: estimator, screen view, recorded file. */
@@ -190,6 +225,7 @@ static void live_out_close(struct live_out *lo, const struct nic_info *nic, bool
 int cmd_live(int argc, char **argv)
 {
 	struct live_opts o = { 0 };
+	struct window win = { 0 };
 	struct probe_opts po = { 0 };
 	struct probe *probe = NULL;
 	struct nic_info *nic = calloc(1, sizeof(*nic));
@@ -240,7 +276,8 @@ int cmd_live(int argc, char **argv)
 	po.xdp = o.xdp;
 	po.forward = o.est.deliver == EST_DELIVER_FORWARD;
 	po.stack_time = o.stack_time;
-	po.stack_time_auto = !o.stack_time && !o.stack_time_off && o.sample <= 1;	/* sampled: off, or it would stay attached between windows */
+	/* sampled by N: off, or it would stay attached between windows; auto: while the window is the interval */
+	po.stack_time_auto = !o.stack_time && !o.stack_time_off && (o.sample <= 1 || o.sample == SAMPLING_AUTO);
 	po.sample = o.sample > 1;
 	po.attach = o.attach;
 	po.btf = o.btf;
@@ -267,7 +304,11 @@ int cmd_live(int argc, char **argv)
 		fprintf(stderr, "livelock-trace: interrupt work: %s\n", note);
 		if (nic_set_describe(lower, sizeof(lower), nic))
 			fprintf(stderr, "livelock-trace: %s\n", lower);
-		if (o.sample > 1)
+		if (o.sample == SAMPLING_AUTO)
+			cli_err("sampling: %d programs attached for about %d packets of every %g s (all of it below %.0f pps)",
+				probe_window_programs(probe), SAMPLING_AUTO_PACKETS, o.interval_s,
+				SAMPLING_AUTO_PACKETS / o.interval_s);
+		else if (o.sample > 1)
 			cli_err("sampling: %d programs attached for %.3f s of every %g s",
 				probe_window_programs(probe), sampling_window_s(o.sample, o.interval_s), o.interval_s);
 	}
@@ -281,6 +322,7 @@ int cmd_live(int argc, char **argv)
 	}
 	if (!o.raw && live_out_open(lo, &o, nic, probe, argc))
 		goto out;
+	win.len_s = sampling_window_s(o.sample, o.interval_s);
 	err = make_timer(o.interval_s, &tfd);
 	if (err) {
 		cli_err("cannot set up the interval timer: %s", strerror(-err));
@@ -309,7 +351,7 @@ int cmd_live(int argc, char **argv)
 		}
 		if (!fds[0].revents || read(tfd, &ticks, sizeof(ticks)) != sizeof(ticks))
 			continue;
-		if (o.sample > 1 && (err = open_window(probe, sfd, &o, &msg)) != 0) {
+		if (o.sample > 1 && (err = open_window(probe, sfd, &o, &win, &msg)) != 0) {
 			if (err > 0) {	/* a signal */
 				rc = LT_EXIT_OK;
 				clean = true;
@@ -322,7 +364,8 @@ int cmd_live(int argc, char **argv)
 			break;
 		}
 		err = probe_read(probe, &s);
-		probe_window_end(probe);
+		if (o.sample > 1)
+			close_window(probe, &o, &win, &s);
 		if (err == -ENODEV || (gone = nic_set_gone(nic))) {
 			fprintf(stderr, "livelock-trace: interface %s disappeared; stopping with the summary of the run so far\n",
 				gone ? gone : nic->name);
@@ -338,7 +381,7 @@ int cmd_live(int argc, char **argv)
 			raw_view_interval(stdout, o.json, line, o.interval_s, &s);
 		else
 			live_out_interval(lo, &s);
-		stack_time_for(probe, &s);
+		stack_time_for(probe, &s, o.sample <= 1 || win.len_s >= o.interval_s);
 		line++;
 		if (o.count && line >= o.count) {
 			rc = LT_EXIT_OK;

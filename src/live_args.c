@@ -88,11 +88,13 @@ static void usage(FILE *f)
 "                     and measure NET_RX's per-packet cost when no softirq run\n"
 "                     holds two packets (off with --sample); --stack-time\n"
 "                     alone is on\n"
-"  --sample N         attach the per-packet probes for 1/N of each interval only\n"
+"  --sample N|auto    attach the per-packet probes for 1/N of each interval only\n"
 "                     (one window of INTERVAL/N, >= %g s, at a random place in\n"
 "                     each interval; rates are the window's): cuts the probes'\n"
 "                     cost on the traced path about N-fold, for sampling error\n"
-"                     (README \"Benchmarks\") [1 = always attached]\n"
+"                     (README \"Benchmarks\"); auto: a window of about " STR(SAMPLING_AUTO_PACKETS) "\n"
+"                     packets at the last window's rate, all of the interval\n"
+"                     (attached throughout) below that [1 = always attached]\n"
 "  --attach auto|raw_tp  program type: tp_btf where the kernel's BTF describes\n"
 "                     the tracepoint, else raw_tp; or raw_tp for all (as on a\n"
 "                     kernel whose BTF lacks btf_trace_* types) [auto; or\n"
@@ -197,9 +199,8 @@ int live_parse_args(int argc, char **argv, struct live_opts *o)
 			o->stack_time_off = w == STACK_TIME_OFF;
 			break;
 		case OPT_SAMPLE:
-			if (!num_parse_u64(optarg, "--sample", 1, SAMPLING_MAX, &u))
+			if (!sampling_parse(optarg, 1, &o->sample))
 				return LT_EXIT_USAGE;
-			o->sample = (unsigned int)u;
 			break;
 		case OPT_DELIVER:
 			if (!cli_word(optarg, "--deliver", est_deliver_words, &w))

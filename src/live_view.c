@@ -9,6 +9,7 @@
 #include "latency.h"
 #include "compare.h"
 #include "live_view.h"
+#include "sampling.h"
 
 #define COL_RESET	"\033[0m"
 #define COL_DIM		"\033[2m"
@@ -110,7 +111,10 @@ void live_view_header(FILE *f, struct live_view *v, const struct nic_info *nic)
 	if (v->o.rx_priority)
 		fprintf(f, "# interrupt work: %s\n", v->o.rx_priority);
 	queue_view_header(f, v->o.queues);
-	if (v->o.sample > 1)
+	if (v->o.sample == SAMPLING_AUTO)
+		fprintf(f, "# sampled: probes attached for about %d packets of each interval (all of it below %.0f pps); each line is that window's rates\n",
+			SAMPLING_AUTO_PACKETS, SAMPLING_AUTO_PACKETS / v->o.interval_s);
+	else if (v->o.sample > 1)
 		fprintf(f, "# sampled: probes attached for 1/%u of each interval; each line is that window's rates\n",
 			v->o.sample);
 	fflush(f);

@@ -14,6 +14,7 @@
 #include "latency.h"
 #include "queue_view.h"
 #include "record.h"
+#include "sampling.h"
 #include "version.h"
 
 /* A device-wide NAPI setting from sysfs; false when the kernel has none. */
@@ -141,7 +142,10 @@ int record_write_header(FILE *f, const struct nic_info *nic, const struct record
 		json_null(&j, "buffer");
 	json_u64(&j, "window", o->est->window ? o->est->window : EST_DEFAULT_WINDOW);
 	json_str(&j, "xdp", o->xdp);
-	json_u64(&j, "sample", o->sample > 1 ? o->sample : 1);
+	if (o->sample == SAMPLING_AUTO)
+		json_str(&j, "sample", "auto");
+	else
+		json_u64(&j, "sample", o->sample > 1 ? o->sample : 1);
 	json_bool(&j, "latency", o->latency);
 	json_obj_end(&j);
 	json_obj(&j, "probes");

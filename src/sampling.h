@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * --sample N, for the live command and the exporter: the per-event probes
- * are attached for one window of INTERVAL/N in each interval, at a random
- * place in it (probe_window_begin/probe_window_end attach and detach).
- * N of 0 or 1 means always attached.
+ * --sample N|auto, for the live command and the exporter: the per-event
+ * probes are attached for one window in each interval, at a random place in
+ * it (probe_window_begin/probe_window_end attach and detach).  N: a window of
+ * INTERVAL/N; N of 0 or 1 means always attached.  auto: a window that holds
+ * about SAMPLING_AUTO_PACKETS packets at the rate the last window saw (the
+ * whole interval, left attached, while the rate is lower), so the probes'
+ * CPU time per interval stays about the same whatever the packet rate.
  */
 #ifndef LT_SAMPLING_H
 #define LT_SAMPLING_H
@@ -11,12 +14,27 @@
 
 #define SAMPLING_MAX		100	/* --sample N: at most 1/100 of the interval */
 #define SAMPLING_MIN_WINDOW_S	0.01	/* a window shorter than this measures nothing */
+#define SAMPLING_AUTO		1000	/* --sample auto (above SAMPLING_MAX: "sampled" to every N > 1 test) */
+#define SAMPLING_AUTO_PACKETS	20000	/* auto: packets a window holds */
+#define SAMPLING_AUTO_FIRST	10	/* auto: the first window, before any rate is known: 1/10 */
 
+/* "auto" or a whole number min..SAMPLING_MAX into *n; else one usage line and false. */
+bool sampling_parse(const char *arg, unsigned int min, unsigned int *n);
+/* "auto", or N as text (buf of 12 bytes). */
+const char *sampling_word(unsigned int n, char buf[12]);
 /* N gives a window of at least SAMPLING_MIN_WINDOW_S; else one usage line and false. */
 bool sampling_check(unsigned int n, double interval_s);
-/* The window's length: interval_s / N (interval_s when N <= 1). */
+/* The window's length: interval_s / N (interval_s when N <= 1; auto: its first window). */
 double sampling_window_s(unsigned int n, double interval_s);
-/* Where this interval's window starts, from the interval's start: uniform over what is left. */
-double sampling_start_s(unsigned int n, double interval_s);
+/*
+ * auto: the next interval's window from the packet rate of the last window
+ * (not finite or < 0: unknown, the first window's length).  interval_s
+ * itself means attached all interval long: while the rate is under
+ * SAMPLING_AUTO_PACKETS an interval, no packets included.  A jump in the
+ * rate is traced in full for the one interval that follows it.
+ */
+double sampling_auto_window_s(double rate_pps, double interval_s);
+/* Where a window of window_s starts, from the interval's start: uniform over what is left. */
+double sampling_start_s(double window_s, double interval_s);
 
 #endif

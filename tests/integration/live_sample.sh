@@ -4,6 +4,7 @@
 # each interval.  On veth pairs in namespaces of our own: the window's rates
 # against what was sent and what the application got, the model's inputs
 # still measured, the programs really gone between windows, bad values.
+# --sample auto: a window of about 20,000 packets, the whole interval below.
 LT_NEEDS_ROOT=1
 . "$(dirname "$0")/../lib.sh"
 
@@ -89,9 +90,58 @@ test_programs_come_and_go() {
 	rm -f "$out" "$err"
 }
 
+# --sample auto under 20,000 packets an interval: after the first (a tenth,
+# idle) window the next one is the whole interval and the probes stay
+# attached from then on, so every packet sent after it began is counted.
+test_auto_light_load_counts_every_packet() {
+	lt_need_traffic || return
+	lt_netns_pair || { lt_fail "setup"; return; }
+	local trace=$(mktemp) err=$(mktemp) n=15000
+	lt_bg trace sh -c "ip netns exec $NS_RX $LT_BIN $VETH_RX 1 7 --raw --json -v --sample auto >$trace 2>$err"
+	lt_wait_lines "$trace" 2 || { lt_fail "livelock-trace printed no second window: $(tail -1 "$err")"; return; }
+	ip netns exec "$NS_TX" "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p $PORT -n $n -r 5000 >/dev/null
+	wait "$BG_trace"
+	grep -q 'sampling: .* about 20000 packets' "$err" || { lt_fail "no auto sampling line: $(grep sampling "$err")"; return; }
+	lt_assert_eq "$(lt_json_sum "$trace" stack_packets)" $n "stack packets, all attached" &&
+	# one window line a read; after the first they join up: attached across reads
+	lt_assert_eq "$(python3 - "$err" <<'PY'
+import sys
+w = [tuple(map(float, l.split()[2:4])) for l in open(sys.argv[1]) if l.startswith("livelock-trace: window ")]
+print(sum(1 for a, b in zip(w[1:], w[2:]) if abs(b[0] - a[1]) > 0.005))
+PY
+)" 0 "gaps between the kept windows"
+	rm -f "$trace" "$err"
+}
+
+# --sample auto at 60 kpps: each window holds about 20,000 packets (a third
+# of the 1 s interval), not the whole interval.
+test_auto_window_holds_its_packets() {
+	lt_need_traffic || return
+	lt_netns_pair || { lt_fail "setup"; return; }
+	local trace=$(mktemp) n=300000
+	lt_bg trace sh -c "ip netns exec $NS_RX $LT_BIN $VETH_RX 1 7 --raw --json --sample auto >$trace"
+	lt_wait_lines "$trace" 1 || { lt_fail "livelock-trace printed no window"; return; }
+	ip netns exec "$NS_TX" "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p $PORT -n $n -r 60000 >/dev/null
+	wait "$BG_trace"
+	python3 - "$trace" <<'PY' || lt_fail "see the assertion above"
+import json, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip() and not json.loads(l).get("summary")]
+rate = [r["stack_packets"] / r["interval_s"] for r in rows if r["interval_s"] > 0]
+# a window sized from a busy window before it, and busy itself
+busy = [r for i, r in enumerate(rows[1:], 1) if rate[i - 1] > 30000 and rate[i] > 30000]
+print("    windows: %s" % ", ".join("%.3f s %d pkts" % (r["interval_s"], r["stack_packets"]) for r in rows), file=sys.stderr)
+assert len(busy) >= 2, "only %d busy windows after busy ones" % len(busy)
+pk = statistics.median(r["stack_packets"] for r in busy)
+ln = statistics.median(r["interval_s"] for r in busy)
+assert 14000 <= pk <= 26000, "median %d packets a window, expected about 20000" % pk
+assert 0.15 <= ln <= 0.6, "median window %.3f s at 60 kpps, expected about 0.33" % ln
+PY
+	rm -f "$trace"
+}
+
 test_bad_sample_values() {
 	local args
-	for args in "--sample 0" "--sample x" "--sample 101" "--sample 2.5" "0.1 --sample 20"; do
+	for args in "--sample 0" "--sample x" "--sample 101" "--sample 2.5" "0.1 --sample 20" "--sample Auto" "0.05 --sample auto"; do
 		lt_assert_usage_error "lo $args" || return
 	done
 }

@@ -27,10 +27,10 @@
 #include "sampling.h"
 
 #define DEFAULT_LISTEN		"127.0.0.1:9747"
-#define DEFAULT_INTERVAL_S	1
+#define DEFAULT_INTERVAL_S	5	/* one window every 5 s: its attach and detach cost (README "What the default costs") */
 #define MIN_INTERVAL_S		0.1
 #define MAX_INTERVAL_S		3600
-#define DEFAULT_SAMPLE		10	/* probes attached 1/10 of each interval */
+#define DEFAULT_SAMPLE		SAMPLING_AUTO	/* probes attached for about SAMPLING_AUTO_PACKETS an interval */
 #define DEFAULT_RESCAN_S	30	/* NICs that appear or vanish are found this often */
 #define MAX_RESCAN_S		86400
 #define MAX_NICS		64
@@ -64,6 +64,9 @@ struct exporter {
 	struct http_server *http;
 	struct metrics_self self;
 	enum window_phase phase;
+	double window_s;	/* the next window's length; the interval: attached all of it */
+	double t_open;		/* when the window opened, or the last read took it */
+	bool kept;		/* attached across the last read: the next interval is traced already */
 	int wfd;
 	double last_scan;
 };
@@ -84,14 +87,16 @@ static void usage(FILE *f)
 "\n"
 "  --listen ADDR:PORT   where to serve, e.g. 0.0.0.0:9747 or [::1]:9747 [%s]\n"
 "  --interval S         seconds per measurement interval, >= %g [%d]\n"
-"  --sample N           attach the per-event probes for 1/N of each interval\n"
-"                       (one window at a random place), 2..%d [%d]\n"
+"  --sample N|auto      attach the per-event probes for 1/N of each interval\n"
+"                       (one window at a random place), 2..%d; auto: a window\n"
+"                       of about %d packets at the last window's rate (the\n"
+"                       busiest device's), all of the interval below that [auto]\n"
 "  --full               keep every probe attached: exact counts, full cost\n"
 "  --rescan S           look for devices that appeared, vanished or were\n"
 "                       replaced every S seconds, >= the interval [%d]\n"
 "  -v, --verbose        libbpf messages, and the signal that ended it\n"
 "  -h, --help           this help\n",
-		DEFAULT_LISTEN, MIN_INTERVAL_S, DEFAULT_INTERVAL_S, SAMPLING_MAX, DEFAULT_SAMPLE,
+		DEFAULT_LISTEN, MIN_INTERVAL_S, DEFAULT_INTERVAL_S, SAMPLING_MAX, SAMPLING_AUTO_PACKETS,
 		DEFAULT_RESCAN_S);
 }
 
@@ -110,7 +115,6 @@ static int parse_args(int argc, char **argv, struct exp_opts *o)
 	struct sockaddr_storage ss;
 	unsigned int sslen;
 	bool full = false, sample = false;
-	uint64_t u;
 	int opt;
 
 	o->listen = DEFAULT_LISTEN;
@@ -133,9 +137,8 @@ static int parse_args(int argc, char **argv, struct exp_opts *o)
 				return LT_EXIT_USAGE;
 			break;
 		case OPT_SAMPLE:
-			if (!num_parse_u64(optarg, "--sample", 2, SAMPLING_MAX, &u))
+			if (!sampling_parse(optarg, 2, &o->sample))
 				return LT_EXIT_USAGE;
-			o->sample = (unsigned int)u;
 			sample = true;
 			break;
 		case OPT_RESCAN:
@@ -235,6 +238,8 @@ static int nic_attach(struct exporter *x, const char *name)
 	metrics_nic_init(&n->m, n->name, n->info->driver, n->probe);
 	queue_view_init(&n->qv, n->info, false);
 	x->nics[x->n++] = n;
+	if (x->kept && probe_window_begin(n->probe, &msg))	/* the others are attached all interval */
+		cli_err("exporter: %s: %s", name, msg);
 	cli_err("exporter: watching %s (driver %s, %d IRQs) via %s", n->name,
 		*n->info->driver ? n->info->driver : "none", n->info->n_irqs, probe_variant(n->probe));
 	if (nic_set_describe(set, sizeof(set), n->info))
@@ -297,9 +302,36 @@ static void rescan(struct exporter *x)
 	closedir(d);
 }
 
+/*
+ * The window was read: -v stamps it; auto sizes the next one from the busiest
+ * device's rate; the programs are detached unless the next window is the
+ * whole interval too.
+ */
+static void close_windows(struct exporter *x, double rate_pps)
+{
+	double now = cli_now_s();
+
+	if (x->o.sample <= 1)
+		return;
+	if (x->o.verbose)	/* the window's span, for a sink's own clock */
+		fprintf(stderr, "livelock-trace: window %.6f %.6f s (CLOCK_MONOTONIC)\n", x->t_open, now);
+	if (x->o.sample == SAMPLING_AUTO)
+		x->window_s = sampling_auto_window_s(rate_pps, x->o.interval_s);
+	x->self.sampling_ratio = x->window_s / x->o.interval_s;
+	if (x->kept && x->window_s >= x->o.interval_s) {
+		x->t_open = now;
+		return;
+	}
+	for (int i = 0; i < x->n; i++)
+		probe_window_end(x->nics[i]->probe);
+	x->kept = false;
+}
+
 /* One device's interval (or window) is over: counters, estimate, device statistics. */
 static void read_nics(struct exporter *x)
 {
+	double busiest = NAN;
+
 	for (int i = x->n - 1; i >= 0; i--) {
 		struct exp_nic *n = x->nics[i];
 		struct nic_stats st;
@@ -308,7 +340,6 @@ static void read_nics(struct exporter *x)
 		double scale;
 		int err = probe_read(n->probe, &s);
 
-		probe_window_end(n->probe);
 		if (err == -ENODEV || nic_set_gone(n->info)) {
 			nic_detach(x, i, "disappeared");
 			continue;
@@ -318,6 +349,8 @@ static void read_nics(struct exporter *x)
 			continue;
 		}
 		estimator_update(n->est, &s, &e);
+		if (!(est_lambda_pps(&s, NULL) <= busiest))
+			busiest = est_lambda_pps(&s, NULL);
 		queue_view_update(&n->qv, &s, &e);	/* e->state becomes the worst queue's */
 		scale = x->o.sample > 1 && s.interval_s > 0 ? x->o.interval_s / s.interval_s : 1;
 		metrics_nic_add(&n->m, &s, scale, &e);
@@ -325,6 +358,7 @@ static void read_nics(struct exporter *x)
 		if (!nic_set_read_stats(n->info, &st))
 			metrics_nic_set_rx(&n->m, (double)st.rx_packets, (double)st.rx_bytes);
 	}
+	close_windows(x, busiest);
 }
 
 static void open_windows(struct exporter *x)
@@ -344,24 +378,33 @@ static void open_windows(struct exporter *x)
 
 static void on_tick(struct exporter *x)
 {
+	bool scan = cli_now_s() - x->last_scan >= x->o.rescan_s - 1e-3;
+
 	if (x->o.sample > 1 && x->phase != WINDOW_NONE)
 		return;	/* the last window is late: skip this interval */
-	if (cli_now_s() - x->last_scan >= x->o.rescan_s - 1e-3)
-		rescan(x);
-	if (x->o.sample <= 1) {
+	if (x->o.sample <= 1 || x->kept) {	/* attached all along: read, then look for new devices */
 		read_nics(x);
+		if (scan)
+			rescan(x);
 		return;
 	}
+	if (scan)
+		rescan(x);
 	x->phase = WINDOW_WAITING;
-	arm(x->wfd, sampling_start_s(x->o.sample, x->o.interval_s), 0);
+	arm(x->wfd, sampling_start_s(x->window_s, x->o.interval_s), 0);
 }
 
 static void on_window_timer(struct exporter *x)
 {
 	if (x->phase == WINDOW_WAITING) {
+		bool all = x->window_s >= x->o.interval_s;
+
 		open_windows(x);
+		x->t_open = cli_now_s();
+		x->kept = all;
 		x->phase = WINDOW_OPEN;
-		arm(x->wfd, sampling_window_s(x->o.sample, x->o.interval_s), 0);
+		/* a window over the whole interval is read just before the next tick, then kept */
+		arm(x->wfd, all ? x->o.interval_s - SAMPLING_MIN_WINDOW_S / 2 : x->window_s, 0);
 	} else if (x->phase == WINDOW_OPEN) {
 		read_nics(x);
 		x->phase = WINDOW_NONE;
@@ -468,7 +511,8 @@ int cmd_exporter(int argc, char **argv)
 	}
 	srand48((long)getpid() ^ (long)time(NULL));
 	x->self.interval_s = x->o.interval_s;
-	x->self.sampling_ratio = 1.0 / x->o.sample;
+	x->window_s = sampling_window_s(x->o.sample, x->o.interval_s);
+	x->self.sampling_ratio = x->window_s / x->o.interval_s;
 	x->self.start_time_s = (double)time(NULL);
 	rescan(x);
 	if (x->o.n_ifnames && x->n < x->o.n_ifnames) {

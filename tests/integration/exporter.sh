@@ -126,8 +126,39 @@ EOF
 	lt_assert_ge "$(promql "livelock_stack_packets_total{$dev}")" 1 "sampled stack packets" || return
 	lt_assert_eq "$(promql "count(livelock_state{$dev})")" 5 "state series" || return
 	lt_assert_eq "$(promql "sum(livelock_state{$dev})")" 1 "states at 1" || return
-	lt_assert_eq "$(promql "livelock_exporter_sampling_ratio")" 0.1 "sampling ratio" || return
+	# --sample auto: 20,000 packets in 2 s, so no 5 s interval held more than 20,000: the window is the interval
+	lt_assert_eq "$(promql "livelock_exporter_sampling_ratio")" 1 "sampling ratio at light load" || return
 	rm -rf "$dir"
+}
+
+# The default --sample auto at 60 kpps and 1 s intervals: each window holds
+# about 20,000 packets, a third of the interval (livelock_exporter_sampling_ratio),
+# and once the traffic stops the window is the whole interval again.
+test_auto_window_follows_the_rate() {
+	lt_need_traffic || return
+	lt_netns_pair || { lt_fail "setup"; return; }
+	exp_start exp --interval 1 "$VETH_RX" || return
+	local rdy=$(mktemp -u) ratios=$(mktemp) r
+	lt_bg sink ip netns exec "$NS_RX" "$LT_TOOLS/udpsink" -p $PORT --seconds 12 --ready-file "$rdy" >/dev/null
+	lt_wait_file "$rdy" || { lt_fail "udpsink did not start"; return; }
+	lt_bg send ip netns exec "$NS_TX" "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p $PORT -n 420000 -r 60000
+	sleep 2.5	# the jump's interval, traced whole, and the first window sized from it
+	for _ in $(seq 8); do
+		scrape | awk '$1 == "livelock_exporter_sampling_ratio" { print $2 }' >>"$ratios"
+		sleep 0.5
+	done
+	wait "$BG_send"
+	r=$(sort -g "$ratios" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	lt_log "sampling ratios at 60 kpps: $(tr '\n' ' ' <"$ratios")"
+	lt_assert_ge "$r" 0.2 "median sampling ratio at 60 kpps (about 0.33)" &&
+	lt_assert_le "$r" 0.5 "median sampling ratio at 60 kpps (about 0.33)" || return
+	for _ in $(seq 20); do
+		[ "$(scrape | awk '$1 == "livelock_exporter_sampling_ratio" { print $2 }')" = 1 ] && break
+		sleep 0.5
+	done
+	lt_assert_eq "$(scrape | awk '$1 == "livelock_exporter_sampling_ratio" { print $2 }')" 1 \
+		"sampling ratio once the traffic stopped" || return
+	rm -f "$ratios"
 }
 
 # --full: every probe on, so the stack, delivery and NAPI-free veth counts are
@@ -135,7 +166,7 @@ EOF
 test_full_counts_and_formats() {
 	lt_need_traffic || return
 	lt_netns_pair || { lt_fail "setup"; return; }
-	exp_start exp --full "$VETH_RX" || return
+	exp_start exp --full --interval 1 "$VETH_RX" || return
 	local a=$(mktemp) b=$(mktemp) om=$(mktemp) hdr=$(mktemp) n=15000 s d
 	scrape >"$a" || { lt_fail "scrape"; return; }
 	send_known $n 10000
@@ -319,7 +350,7 @@ test_runs_with_bpf_and_perfmon_only() {
 # name) is watched again at the next rescan, its counters from zero.
 test_device_comes_back() {
 	lt_netns_pair || { lt_fail "setup"; return; }
-	exp_start exp --rescan 1 "$VETH_RX" || return
+	exp_start exp --interval 1 --rescan 1 "$VETH_RX" || return
 	local out=$(mktemp) n
 	ip -n "$NS_RX" link del "$VETH_RX"
 	for _ in $(seq 100); do grep -q "disappeared" "$EXP_ERR" && break; sleep 0.2; done

@@ -307,7 +307,7 @@ int cmd_live(int argc, char **argv)
 		if (o.sample == SAMPLING_AUTO)
 			cli_err("sampling: %d programs attached for about %d packets of every %g s (all of it below %.0f pps)",
 				probe_window_programs(probe), SAMPLING_AUTO_PACKETS, o.interval_s,
-				SAMPLING_AUTO_PACKETS / o.interval_s);
+				2.0 * SAMPLING_AUTO_PACKETS / o.interval_s);
 		else if (o.sample > 1)
 			cli_err("sampling: %d programs attached for %.3f s of every %g s",
 				probe_window_programs(probe), sampling_window_s(o.sample, o.interval_s), o.interval_s);

@@ -113,7 +113,7 @@ void live_view_header(FILE *f, struct live_view *v, const struct nic_info *nic)
 	queue_view_header(f, v->o.queues);
 	if (v->o.sample == SAMPLING_AUTO)
 		fprintf(f, "# sampled: probes attached for about %d packets of each interval (all of it below %.0f pps); each line is that window's rates\n",
-			SAMPLING_AUTO_PACKETS, SAMPLING_AUTO_PACKETS / v->o.interval_s);
+			SAMPLING_AUTO_PACKETS, 2.0 * SAMPLING_AUTO_PACKETS / v->o.interval_s);
 	else if (v->o.sample > 1)
 		fprintf(f, "# sampled: probes attached for 1/%u of each interval; each line is that window's rates\n",
 			v->o.sample);

@@ -58,7 +58,8 @@ double sampling_auto_window_s(double rate_pps, double interval_s)
 
 	if (!isfinite(rate_pps) || rate_pps < 0)
 		return interval_s / SAMPLING_AUTO_FIRST;
-	if (rate_pps * interval_s <= SAMPLING_AUTO_PACKETS)
+	/* more than half the interval: all of it, kept attached (no detach for little saving) */
+	if (rate_pps * interval_s <= 2.0 * SAMPLING_AUTO_PACKETS)
 		return interval_s;
 	w = SAMPLING_AUTO_PACKETS / rate_pps;
 	return w < SAMPLING_MIN_WINDOW_S ? SAMPLING_MIN_WINDOW_S : w;

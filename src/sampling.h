@@ -29,8 +29,10 @@ double sampling_window_s(unsigned int n, double interval_s);
 /*
  * auto: the next interval's window from the packet rate of the last window
  * (not finite or < 0: unknown, the first window's length).  interval_s
- * itself means attached all interval long: while the rate is under
- * SAMPLING_AUTO_PACKETS an interval, no packets included.  A jump in the
+ * itself means attached all interval long: while an interval holds at
+ * most twice SAMPLING_AUTO_PACKETS, no packets included (a window of more
+ * than half the interval would save little, and a rate near the limit
+ * would detach and reattach the probes every interval).  A jump in the
  * rate is traced in full for the one interval that follows it.
  */
 double sampling_auto_window_s(double rate_pps, double interval_s);

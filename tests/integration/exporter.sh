@@ -126,7 +126,7 @@ EOF
 	lt_assert_ge "$(promql "livelock_stack_packets_total{$dev}")" 1 "sampled stack packets" || return
 	lt_assert_eq "$(promql "count(livelock_state{$dev})")" 5 "state series" || return
 	lt_assert_eq "$(promql "sum(livelock_state{$dev})")" 1 "states at 1" || return
-	# --sample auto: 20,000 packets in 2 s, so no 5 s interval held more than 20,000: the window is the interval
+	# --sample auto: 20,000 packets in 2 s, so no 5 s interval held more than 40,000: the window is the interval
 	lt_assert_eq "$(promql "livelock_exporter_sampling_ratio")" 1 "sampling ratio at light load" || return
 	rm -rf "$dir"
 }

@@ -14,13 +14,16 @@
 static void test_auto_window_holds_the_packets(void **state)
 {
 	(void)state;
-	/* 40 kpps over 1 s: 20,000 packets in half a second */
-	assert_true(fabs(sampling_auto_window_s(40000, 1) - 0.5) < 1e-12);
+	/* 80 kpps over 1 s: 20,000 packets in a quarter of a second */
+	assert_true(fabs(sampling_auto_window_s(80000, 1) - 0.25) < 1e-12);
 	/* 400 kpps over 5 s: 50 ms */
 	assert_true(fabs(sampling_auto_window_s(400000, 5) - 0.05) < 1e-12);
-	/* 20,000 packets or fewer an interval, none included: attached all interval */
-	assert_true(sampling_auto_window_s(20000, 1) == 1);
-	assert_true(sampling_auto_window_s(3999, 5) == 5);
+	/* 40,000 packets or fewer an interval (a window over half of it), none included: attached all interval */
+	assert_true(sampling_auto_window_s(40000, 1) == 1);
+	assert_true(sampling_auto_window_s(7999, 5) == 5);
+	assert_true(sampling_auto_window_s(4003.7, 5) == 5);
+	/* just over: half the interval */
+	assert_true(fabs(sampling_auto_window_s(40001, 1) - 20000.0 / 40001) < 1e-12);
 	assert_true(sampling_auto_window_s(0, 5) == 5);
 	/* 10 Mpps: never shorter than the shortest window that measures anything */
 	assert_true(sampling_auto_window_s(1e7, 1) == SAMPLING_MIN_WINDOW_S);

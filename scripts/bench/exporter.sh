@@ -4,9 +4,10 @@
 # scraped once a second as Prometheus would:
 #  1. end to end, the worst case of e2e_veth.sh (NAPI veth, every packet its
 #     own softirq, sender flat out on CPU 0, reader on CPU 1): the receive
-#     rate without the exporter, with it (default: --sample 10) and with
+#     rate without the exporter, with it (its default: --sample auto every
+#     5 s) and with
 #     --full, in interleaved rounds (LT_BENCH_ROUNDS, default 3) of
-#     LT_BENCH_E2E_PACKETS (default 1000000) packets;
+#     LT_BENCH_E2E_PACKETS (default 5000000: several 5 s intervals) packets;
 #  2. steady traffic (LT_BENCH_EXP_PPS, default 20000, for LT_BENCH_EXP_S,
 #     default 30 s) under each mode: the exporter's CPU (schedstat) and
 #     memory, a scrape's size and time, and the accuracy of its counters
@@ -20,7 +21,7 @@ set -u
 cd "$(dirname "$0")/../.."
 . tests/lib.sh
 rounds=${LT_BENCH_ROUNDS:-3}
-packets=${LT_BENCH_E2E_PACKETS:-1000000}
+packets=${LT_BENCH_E2E_PACKETS:-5000000}
 pps=${LT_BENCH_EXP_PPS:-20000}
 secs=${LT_BENCH_EXP_S:-30}
 soak=${SOAK_S:-600}
@@ -106,7 +107,7 @@ steady_run() {	# MODE
 	lt_wait_file "$rdy" 5
 	ip netns exec "$NS_TX" "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p 9301 -n $((pps * secs)) -r "$pps" >/dev/null
 	s1=$(awk '{ print $1 }' /proc/"$pid"/schedstat)
-	sleep 2.5	# an interval after the last packet
+	sleep 5.5	# an interval (the default 5 s) after the last packet
 	ip netns exec "$NS_RX" curl -sf http://127.0.0.1:$port/metrics >"$b"
 	wait "$BG_sk"
 	echo "steady $1 $(( (s1 - s0) )) $(awk '/^VmRSS:/ { print $2 }' /proc/"$pid"/status)" \

@@ -11,5 +11,6 @@ int cmd_compare(int argc, char **argv);	  /* livelock-trace compare A B ...     
 int cmd_sweep(int argc, char **argv);	  /* livelock-trace sweep IFACE ...     */
 int cmd_forecast(int argc, char **argv);  /* livelock-trace forecast RECORD ... */
 int cmd_exporter(int argc, char **argv);  /* livelock-trace exporter [IFACE...] */
+int cmd_plot(int argc, char **argv);	  /* livelock-trace plot FILE.jsonl ...  */
 
 #endif

@@ -20,6 +20,7 @@ static const struct {
 	{ "sweep",    cmd_sweep },
 	{ "forecast", cmd_forecast },
 	{ "exporter", cmd_exporter },
+	{ "plot",     cmd_plot },
 };
 #define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
 

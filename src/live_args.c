@@ -36,7 +36,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: livelock-trace [OPTIONS] [IFACE] [INTERVAL [COUNT]]\n"
-"       livelock-trace model|simulate|compare|sweep ... (see their --help)\n"
+"       livelock-trace model|simulate|compare|sweep|forecast|exporter|plot ...\n"
+"                      (each with its own --help)\n"
 "\n"
 "Watches the network interface IFACE and prints, every INTERVAL seconds, the\n"
 "throughput applications really get beside the throughput the receive-livelock\n"

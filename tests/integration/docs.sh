@@ -9,7 +9,7 @@ source "$(dirname "$0")/../lib.sh"
 
 RST=$LT_ROOT/docs/livelock-trace.8.rst
 COMPLETION=$LT_ROOT/contrib/bash-completion/livelock-trace
-CMDS="live model simulate compare sweep forecast exporter"
+CMDS="live model simulate compare sweep forecast exporter plot"
 
 # Options of a command's --help: the option rows (indented at most 4), their
 # first column, and --version where a row names it; not those "(for tests)".
@@ -64,7 +64,7 @@ test_man_builds_without_warnings() {
 	out=$(sed 's/@[A-Z]*@/x/g' "$RST" | rst2man --halt=warning - /dev/null 2>&1) ||
 		{ lt_fail "rst2man: $out"; return; }
 	local s
-	for s in NAME SYNOPSIS DESCRIPTION "LIVE VIEW" MODEL SIMULATE COMPARE SWEEP FORECAST EXPORTER \
+	for s in NAME SYNOPSIS DESCRIPTION "LIVE VIEW" MODEL SIMULATE COMPARE SWEEP FORECAST EXPORTER PLOT \
 		 "EXIT STATUS" FILES EXAMPLES; do
 		[ "$s" = NAME ] && continue	# the title block makes NAME
 		grep -qx "$s" "$RST" || { lt_fail "no section $s"; return; }

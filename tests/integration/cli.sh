@@ -16,7 +16,7 @@ test_version_everywhere() {
 		git -C "$LT_ROOT" cat-file -e "$id^{commit}" 2>/dev/null || git -C "$LT_ROOT" cat-file -e "${id##*-g}^{commit}" 2>/dev/null ||
 			{ lt_fail "commit '$id' is not in this repository"; return; } ;;
 	esac
-	for cmd in model simulate compare sweep; do
+	for cmd in model simulate compare sweep forecast exporter plot; do
 		lt_assert_eq "$("$LT_BIN" $cmd --version)" "$out" "$cmd --version" || return
 	done
 	lt_assert_eq "$("$LT_BIN" lo --version)" "$out" "live --version"
@@ -24,7 +24,7 @@ test_version_everywhere() {
 
 test_mistyped_command() {
 	local err rc word
-	for word in "modle model" "compre compare" "simulat simulate" "swep sweep"; do
+	for word in "modle model" "compre compare" "simulat simulate" "swep sweep" "plto plot"; do
 		err=$("$LT_BIN" ${word% *} 2>&1 >/dev/null); rc=$?
 		lt_assert_eq "$rc" 2 "exit code of '${word% *}'" &&
 		lt_assert_eq "$err" "livelock-trace: unknown command '${word% *}'; did you mean '${word#* }'? (see --help)" \

@@ -328,7 +328,8 @@ void svg_plot_write(const struct svg_plot *p, FILE *f)
 			fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"%s\"/>", lx + 12, ly - 4, col);
 		else
 			fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-				"stroke-width=\"3\"/>", lx, ly - 4, lx + 24, ly - 4, col);
+				"stroke-width=\"3\"%s/>", lx, ly - 4, lx + 24, ly - 4, col,
+				s->dashed ? " stroke-dasharray=\"6 4\"" : "");
 		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\">", lx + 32, ly);
 		put_text(f, s->name);
 		fputs("</text>\n", f);

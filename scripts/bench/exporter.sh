@@ -100,7 +100,7 @@ steady_run() {	# MODE
 	start_exporter "$1"
 	pid=$BG_exp
 	scraper "$scr"
-	sleep 2
+	sleep 5.5	# the first interval (the default 5 s) read: every device series is there
 	ip netns exec "$NS_RX" curl -sf http://127.0.0.1:$port/metrics >"$a"
 	s0=$(awk '{ print $1 }' /proc/"$pid"/schedstat)
 	lt_bg sk sh -c "ip netns exec $NS_RX $LT_TOOLS/udpsink -p 9301 --seconds $((secs + 5)) --json --ready-file $rdy >$sink"

@@ -7,14 +7,12 @@
  * is bounded by CMP_MAX_LINE, and only regular files are read.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "compare.h"
 #include "json_read.h"
+#include "lines.h"
 #include "numparse.h"
 #include "record.h"
 
@@ -207,29 +205,18 @@ static void read_header(struct cmp_run *r, const struct jv *h)
 	r->gro_flush_timeout_ns = jv_num(h, "napi_settings.gro_flush_timeout_ns");
 }
 
-/* A regular file only: /dev/zero or a FIFO would be read forever or block. */
 static FILE *open_record(const char *path, FILE *err)
 {
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	struct stat st;
-	FILE *f;
+	int why = 0;
+	FILE *f = lines_open(path, &why);
 
-	if (fd < 0) {
-		fprintf(err, "livelock-trace: compare: cannot read %s: %s\n", path, strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+	if (f)
+		return f;
+	if (why == LINES_NOT_REGULAR)
 		fprintf(err, "livelock-trace: compare: %s is not a regular file: give a file written by --record\n", path);
-		close(fd);
-		return NULL;
-	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	f = fdopen(fd, "r");
-	if (!f) {
-		fprintf(err, "livelock-trace: compare: cannot read %s: %s\n", path, strerror(errno));
-		close(fd);
-	}
-	return f;
+	else
+		fprintf(err, "livelock-trace: compare: cannot read %s: %s\n", path, strerror(-why));
+	return NULL;
 }
 
 /* A number of line that overflows the doubles (1.8e308), else NULL: why it is not JSON we read. */
@@ -245,22 +232,6 @@ static const char *overflowing_number(const char *line, size_t *len)
 	return NULL;
 }
 
-/* 1: a line in buf (ending in '\n' unless the file does), 0: end of file, -1: too long. */
-static int read_line(FILE *f, char *buf, size_t cap, size_t *len)
-{
-	int c;
-
-	if (!fgets(buf, (int)cap, f))
-		return 0;
-	*len = strlen(buf);
-	if (*len + 1 < cap || buf[*len - 1] == '\n')
-		return 1;
-	c = fgetc(f);
-	if (c == EOF)
-		return 1;
-	return -1;
-}
-
 static int load_lines(struct loader *ld, FILE *f, const char *path, FILE *err)
 {
 	struct cmp_run *r = ld->r;
@@ -273,7 +244,7 @@ static int load_lines(struct loader *ld, FILE *f, const char *path, FILE *err)
 		fprintf(err, "livelock-trace: compare: out of memory reading %s\n", path);
 		return -1;
 	}
-	while ((got = read_line(f, line, cap, &len)) > 0) {
+	while ((got = lines_read(f, line, cap, &len)) > 0) {
 		struct interval iv;
 		const char *bad = NULL;
 		struct jv *o;

@@ -1,25 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Columns of a JSON Lines file (plot_rows.h). */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "cli.h"
 #include "json_read.h"
+#include "lines.h"
 #include "plot_rows.h"
-
-/* 1: a line in buf, 0: end of file, -1: longer than cap - 2 bytes. */
-static int read_line(FILE *f, char *buf, size_t cap, size_t *len)
-{
-	if (!fgets(buf, (int)cap, f))
-		return 0;
-	*len = strlen(buf);	/* a NUL byte ends it early: no JSON, refused below */
-	if (*len + 1 < cap || buf[*len - 1] == '\n')
-		return 1;
-	return fgetc(f) == EOF ? 1 : -1;
-}
 
 static bool blank(const char *s)
 {
@@ -60,7 +47,7 @@ int plot_rows_stream(FILE *f, const char *name, const char *const *keys, int n_k
 		cli_err("plot: out of memory reading %s", pname);
 		return -1;
 	}
-	while ((got = read_line(f, line, line_cap, &len)) > 0) {
+	while ((got = lines_read(f, line, line_cap, &len)) > 0) {
 		struct jv *o;
 
 		no++;
@@ -106,28 +93,17 @@ out:
 
 int plot_rows_read(const char *path, const char *const *keys, int n_keys, struct plot_rows *r)
 {
-	/* a regular file only: /dev/zero or a FIFO would be read forever or block */
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), rc;
 	char pname[4 * 256];
-	struct stat st;
-	FILE *f;
+	int why = 0, rc;
+	FILE *f = lines_open(path, &why);
 
 	memset(r, 0, sizeof(*r));
-	cli_printable(pname, sizeof(pname), path);
-	if (fd < 0) {
-		cli_err("plot: cannot read %s: %s", pname, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		cli_err("plot: %s is not a regular file", pname);
-		close(fd);
-		return -1;
-	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	f = fdopen(fd, "r");
 	if (!f) {
-		cli_err("plot: cannot read %s: %s", pname, strerror(errno));
-		close(fd);
+		cli_printable(pname, sizeof(pname), path);
+		if (why == LINES_NOT_REGULAR)
+			cli_err("plot: %s is not a regular file", pname);
+		else
+			cli_err("plot: cannot read %s: %s", pname, strerror(-why));
 		return -1;
 	}
 	rc = plot_rows_stream(f, path, keys, n_keys, r);

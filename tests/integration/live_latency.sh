@@ -89,10 +89,12 @@ test_light_load_waits_less_than_service() {
 	lt_assert_le "$(lt_json "$trace" latency.read.p50_us)" $delay "enqueue -> read p50 (us) vs the service time" &&
 	lt_assert_le "$(lt_json "$trace" latency.read.mean_us)" $delay "enqueue -> read mean (us) vs the service time" &&
 	# the reader sleeps between datagrams: about one wait for its CPU per
-	# datagram, each inside that datagram's enqueue -> read
-	lt_log "reader's waits for a CPU: $(lt_json "$trace" latency.run.waits), mean $(lt_json "$trace" latency.run.mean_us) us; enqueue -> read mean $(lt_json "$trace" latency.read.mean_us) us" &&
+	# datagram, each inside that datagram's enqueue -> read.  The rest are
+	# preemptions during the 2 ms of work, as long as this host makes them
+	# (a mean over both has no bound), so the median is compared.
+	lt_log "reader's waits for a CPU: $(lt_json "$trace" latency.run.waits), mean $(lt_json "$trace" latency.run.mean_us) us p50 $(lt_json "$trace" latency.run.p50_us) p90 $(lt_json "$trace" latency.run.p90_us); enqueue -> read mean $(lt_json "$trace" latency.read.mean_us) us p50 $(lt_json "$trace" latency.read.p50_us) p90 $(lt_json "$trace" latency.read.p90_us)" &&
 	lt_assert_ge "$(lt_json "$trace" latency.run.waits)" 480 "the reader's waits for a CPU (600 datagrams, one wakeup each)" &&
-	lt_assert_le "$(lt_json "$trace" latency.run.mean_us)" "$(lt_json "$trace" latency.read.mean_us)" "wait for a CPU mean (us) vs enqueue -> read mean"
+	lt_assert_le "$(lt_json "$trace" latency.run.p50_us)" "$(lt_json "$trace" latency.read.p50_us)" "wait for a CPU p50 (us) vs enqueue -> read p50"
 	rm -f "$trace" "$trace.err" "$sink" "$queue"
 }
 

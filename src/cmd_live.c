@@ -69,7 +69,46 @@ struct window {
 	double len_s;	/* how long the next one is; the interval: attached all of it */
 	double t_open;	/* when it opened, or when the last read took it (CLOCK_MONOTONIC) */
 	bool kept;	/* attached across the last read: the next interval is traced already */
+	unsigned long since;	/* auto: intervals since the last window */
+	struct nic_stats dev;	/* auto: the device's count at the last tick */
+	double t_dev;		/* and when it was read; 0: never */
 };
+
+/* auto: the device's packets a second since the last tick (NAN the first time, or unreadable). */
+static double device_pps(const struct nic_info *nic, struct window *w)
+{
+	struct nic_stats st;
+	double now = cli_now_s(), pps = NAN;
+
+	if (nic_set_read_stats(nic, &st)) {
+		w->t_dev = 0;
+		return NAN;
+	}
+	if (w->t_dev > 0 && now > w->t_dev && st.rx_packets >= w->dev.rx_packets)
+		pps = (double)(st.rx_packets - w->dev.rx_packets) / (now - w->t_dev);
+	w->dev = st;
+	w->t_dev = now;
+	return pps;
+}
+
+/* auto: no window in this interval (sampling.h); the device's rate for its line in *pps. */
+static bool between_windows(const struct nic_info *nic, const struct live_opts *o, struct window *w,
+			    double *pps)
+{
+	if (o->sample != SAMPLING_AUTO)
+		return false;
+	*pps = device_pps(nic, w);
+	if (w->kept)
+		return false;
+	if (sampling_auto_due(w->len_s, o->interval_s, w->since, *pps)) {
+		if (isfinite(*pps))	/* sized from the device's rate: fresher than the last window's */
+			w->len_s = sampling_auto_window_s(*pps, o->interval_s);
+		w->since = 0;
+		return false;
+	}
+	w->since++;
+	return true;
+}
 
 /* A window that covers the interval opens this much before the next tick. */
 #define WINDOW_TICK_MARGIN_S	(SAMPLING_MIN_WINDOW_S / 2)
@@ -234,6 +273,7 @@ int cmd_live(int argc, char **argv)
 	const char *msg, *gone = NULL;
 	int rc, err, tfd = -1, sfd = -1;
 	unsigned long line = 0;
+	double dev_pps;
 	bool clean = false;
 
 	/* before anything is loaded: a signal from now on ends the run cleanly */
@@ -272,6 +312,8 @@ int cmd_live(int argc, char **argv)
 	}
 	if (cli_need_privilege(CLI_PRIV_TRACE, o.ifname))
 		goto out;
+	if (!o.sample)	/* neither --sample nor --full */
+		o.sample = sampling_live_default(nic->n_irqs > 0, o.latency, o.interval_s);
 	po.verbose = o.verbose;
 	po.xdp = o.xdp;
 	po.forward = o.est.deliver == EST_DELIVER_FORWARD;
@@ -305,8 +347,9 @@ int cmd_live(int argc, char **argv)
 		if (nic_set_describe(lower, sizeof(lower), nic))
 			fprintf(stderr, "livelock-trace: %s\n", lower);
 		if (o.sample == SAMPLING_AUTO)
-			cli_err("sampling: %d programs attached for about %d packets of every %g s (all of it below %.0f pps)",
-				probe_window_programs(probe), SAMPLING_AUTO_PACKETS, o.interval_s,
+			cli_err("sampling: %d programs attached for about %d packets at most every %g s (all of every %g s interval below %.0f pps)",
+				probe_window_programs(probe), SAMPLING_AUTO_PACKETS,
+				sampling_auto_every(o.interval_s) * o.interval_s, o.interval_s,
 				2.0 * SAMPLING_AUTO_PACKETS / o.interval_s);
 		else if (o.sample > 1)
 			cli_err("sampling: %d programs attached for %.3f s of every %g s",
@@ -323,6 +366,9 @@ int cmd_live(int argc, char **argv)
 	if (!o.raw && live_out_open(lo, &o, nic, probe, argc))
 		goto out;
 	win.len_s = sampling_window_s(o.sample, o.interval_s);
+	win.since = sampling_auto_every(o.interval_s);	/* the first interval has a window */
+	if (o.sample == SAMPLING_AUTO)
+		(void)device_pps(nic, &win);	/* the count the first interval's rate starts from */
 	err = make_timer(o.interval_s, &tfd);
 	if (err) {
 		cli_err("cannot set up the interval timer: %s", strerror(-err));
@@ -350,6 +396,26 @@ int cmd_live(int argc, char **argv)
 			break;
 		}
 		if (!fds[0].revents || read(tfd, &ticks, sizeof(ticks)) != sizeof(ticks))
+			continue;
+		if (between_windows(nic, &o, &win, &dev_pps)) {
+			if ((gone = nic_set_gone(nic))) {
+				fprintf(stderr, "livelock-trace: interface %s disappeared; stopping with the summary of the run so far\n",
+					gone);
+				rc = LT_EXIT_ENV;
+				clean = true;
+				break;
+			}
+			if (!o.raw && lo->any)
+				live_view_between(stdout, &lo->view, dev_pps, o.interval_s);
+			if (o.count && ++line >= o.count) {
+				rc = LT_EXIT_OK;
+				clean = true;
+				break;
+			}
+			continue;
+		}
+		/* a window kept from the one read just before this tick: the next tick reads it */
+		if (o.sample > 1 && win.kept && cli_now_s() - win.t_open < o.interval_s / 2)
 			continue;
 		if (o.sample > 1 && (err = open_window(probe, sfd, &o, &win, &msg)) != 0) {
 			if (err > 0) {	/* a signal */

@@ -20,7 +20,7 @@
 
 enum { OPT_JSON = 1, OPT_RAW, OPT_EXIT_AFTER_ATTACH, OPT_XDP, OPT_RECORD, OPT_MAPPING,
        OPT_MODEL, OPT_DELIVER, OPT_BUFFER, OPT_WINDOW, OPT_NO_CALIBRATE, OPT_STACK_TIME,
-       OPT_SAMPLE, OPT_ATTACH, OPT_BTF, OPT_LATENCY, OPT_READY_FILE };
+       OPT_SAMPLE, OPT_FULL, OPT_ATTACH, OPT_BTF, OPT_LATENCY, OPT_READY_FILE };
 
 static const struct cli_word xdp_words[] = {
 	{ "off", PROBE_XDP_OFF }, { "native", PROBE_XDP_NATIVE }, { "generic", PROBE_XDP_GENERIC },
@@ -96,7 +96,13 @@ static void usage(FILE *f)
 "                     (README \"Benchmarks\"); auto: a window of about " STR(SAMPLING_AUTO_PACKETS) "\n"
 "                     packets at the last window's rate, all of the interval\n"
 "                     (attached throughout) when it holds under twice that\n"
-"                     [1 = always attached]\n"
+"                     [auto on a NIC with interrupts of its own, where windows\n"
+"                     open at most every %g s while sampling and the lines\n"
+"                     between are the device's count with the last window's\n"
+"                     model; always attached on a veth or loopback, with\n"
+"                     --latency, or with INTERVAL under %g s]\n"
+"  --full             keep every probe attached all the time: exact counts at\n"
+"                     any rate, full cost (the same as --sample 1)\n"
 "  --attach auto|raw_tp  program type: tp_btf where the kernel's BTF describes\n"
 "                     the tracepoint, else raw_tp; or raw_tp for all (as on a\n"
 "                     kernel whose BTF lacks btf_trace_* types) [auto; or\n"
@@ -132,7 +138,7 @@ static void usage(FILE *f)
 "  sudo livelock-trace eth1 --record a.jsonl   # then: livelock-trace compare a.jsonl b.jsonl\n"
 "  sudo ip netns exec ns1 livelock-trace veth0 1 10 --raw --json\n",
 		MIN_INTERVAL_S, DEFAULT_INTERVAL_S, EST_MAX_WINDOW, EST_DEFAULT_WINDOW,
-		SAMPLING_MIN_WINDOW_S);
+		SAMPLING_MIN_WINDOW_S, SAMPLING_AUTO_PERIOD_S, SAMPLING_MIN_WINDOW_S * SAMPLING_AUTO_FIRST);
 }
 
 int live_parse_args(int argc, char **argv, struct live_opts *o)
@@ -151,6 +157,7 @@ int live_parse_args(int argc, char **argv, struct live_opts *o)
 		{ "no-calibrate", no_argument, NULL, OPT_NO_CALIBRATE },
 		{ "stack-time", optional_argument, NULL, OPT_STACK_TIME },
 		{ "sample", required_argument, NULL, OPT_SAMPLE },
+		{ "full", no_argument, NULL, OPT_FULL },
 		{ "latency", no_argument, NULL, OPT_LATENCY },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "exit-after-attach", no_argument, NULL, OPT_EXIT_AFTER_ATTACH },
@@ -162,6 +169,7 @@ int live_parse_args(int argc, char **argv, struct live_opts *o)
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt, pos, neg, before, first, w;
+	bool full = false;
 	uint64_t u;
 	double d;
 	char *end;
@@ -201,8 +209,16 @@ int live_parse_args(int argc, char **argv, struct live_opts *o)
 			o->stack_time_off = w == STACK_TIME_OFF;
 			break;
 		case OPT_SAMPLE:
+			if (full)
+				return cli_usage("--full keeps every probe on; drop --sample");
 			if (!sampling_parse(optarg, 1, &o->sample))
 				return LT_EXIT_USAGE;
+			break;
+		case OPT_FULL:
+			if (o->sample)
+				return cli_usage("--full keeps every probe on; drop --sample");
+			full = true;
+			o->sample = 1;
 			break;
 		case OPT_DELIVER:
 			if (!cli_word(optarg, "--deliver", est_deliver_words, &w))

@@ -112,8 +112,9 @@ void live_view_header(FILE *f, struct live_view *v, const struct nic_info *nic)
 		fprintf(f, "# interrupt work: %s\n", v->o.rx_priority);
 	queue_view_header(f, v->o.queues);
 	if (v->o.sample == SAMPLING_AUTO)
-		fprintf(f, "# sampled: probes attached for about %d packets of each interval (all of it below %.0f pps); each line is that window's rates\n",
-			SAMPLING_AUTO_PACKETS, 2.0 * SAMPLING_AUTO_PACKETS / v->o.interval_s);
+		fprintf(f, "# sampled (--full for every probe): all of each interval below %.0f pps; above, a window of about %d packets every %g s, its line that window's rates, the lines between the device's count with the last window's model\n",
+			2.0 * SAMPLING_AUTO_PACKETS / v->o.interval_s, SAMPLING_AUTO_PACKETS,
+			sampling_auto_every(v->o.interval_s) * v->o.interval_s);
 	else if (v->o.sample > 1)
 		fprintf(f, "# sampled: probes attached for 1/%u of each interval; each line is that window's rates\n",
 			v->o.sample);
@@ -176,6 +177,40 @@ static void print_line(FILE *f, struct live_view *v, const struct estimate *e)
 		fprintf(f, "%s%s%s\n", state_color(e->state), est_state_name(e->state), COL_RESET);
 	else
 		fprintf(f, "%s\n", est_state_name(e->state));
+}
+
+void live_view_between(FILE *f, struct live_view *v, double dev_pps, double interval_s)
+{
+	int dec = cli_stamp_decimals(v->o.interval_s), w = cli_stamp_width(dec);
+	struct estimate b = v->last;
+	char ts[24];
+
+	if (v->o.json)
+		return;
+	b.lambda_pps = dev_pps;
+	b.interval_s = interval_s;
+	b.valid &= ~EST_V_OBSERVED;
+	b.load_pct = isfinite(dev_pps) && b.mlfrr_pps > 0 ? 100 * dev_pps / b.mlfrr_pps : NAN;
+	b.state = isfinite(dev_pps) ? est_state_of(&b) : v->last.state;
+	if (v->line++ % v->o.header_every == 0)
+		print_columns(f, w);
+	fprintf(f, "%-*s", w, cli_stamp(ts, sizeof(ts), dec));
+	cell(f, 9, 0, dev_pps);
+	for (int i = 0; i < 3; i++)	/* obs, pred, err: no window */
+		cell(f, i == 2 ? 7 : 9, 0, NAN);
+	cell(f, 9, 0, b.capacity_pps);
+	cell(f, 7, 2, us(b.win.isr_ns));
+	cell(f, 7, 2, b.kind == MODEL_NODMA ? us(b.win.copy_ns) : NAN);
+	cell(f, 8, 2, us(b.win.proto_ns));
+	cell(f, 6, 1, est_batch_mean(&b));
+	cell(f, 5, 0, NAN);
+	cell(f, 5, 0, NAN);
+	cell(f, 6, 0, b.load_pct);
+	for (int i = 0; i < 4; i++)	/* drops by place: counted in windows */
+		cell(f, 7, 0, NAN);
+	fprintf(f, " %s%s%s (between windows: device count, last window's model)\n",
+		v->color ? state_color(b.state) : "", est_state_name(b.state), v->color ? COL_RESET : "");
+	fflush(f);
 }
 
 /* -C: where the NET_RX work ran (hard-IRQ time is per IRQ, not per CPU). */

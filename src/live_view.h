@@ -83,6 +83,13 @@ void live_view_header(FILE *f, struct live_view *v, const struct nic_info *nic);
 /* One interval into the statistics, and its table line (and the model line when the choice changes). */
 void live_view_interval(FILE *f, struct live_view *v, const struct lt_sample *s,
 			const struct estimate *e);
+/*
+ * --sample auto, an interval without a window (sampling.h): the line of the
+ * device's own packet rate, the last window's parameters and forecast, and
+ * the state they give at that rate (text only: --json has one object per
+ * window).
+ */
+void live_view_between(FILE *f, struct live_view *v, double dev_pps, double interval_s);
 /* The run's pooled forecast (estimator_run_forecast), for the summary. */
 struct live_run {
 	bool valid;

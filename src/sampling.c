@@ -65,6 +65,27 @@ double sampling_auto_window_s(double rate_pps, double interval_s)
 	return w < SAMPLING_MIN_WINDOW_S ? SAMPLING_MIN_WINDOW_S : w;
 }
 
+unsigned long sampling_auto_every(double interval_s)
+{
+	double k = interval_s > 0 ? floor(SAMPLING_AUTO_PERIOD_S / interval_s + 0.5) : 1;
+
+	return k >= 1 ? (unsigned long)k : 1;
+}
+
+bool sampling_auto_due(double window_s, double interval_s, unsigned long since, double dev_pps)
+{
+	if (window_s >= interval_s || since + 1 >= sampling_auto_every(interval_s))
+		return true;
+	return isfinite(dev_pps) && dev_pps >= 0 && dev_pps * interval_s <= 2.0 * SAMPLING_AUTO_PACKETS;
+}
+
+unsigned int sampling_live_default(bool own_irqs, bool latency, double interval_s)
+{
+	if (!own_irqs || latency || interval_s < SAMPLING_MIN_WINDOW_S * SAMPLING_AUTO_FIRST)
+		return 1;
+	return SAMPLING_AUTO;
+}
+
 double sampling_start_s(double window_s, double interval_s)
 {
 	return window_s < interval_s ? (interval_s - window_s) * drand48() : 0;

@@ -17,6 +17,7 @@
 #define SAMPLING_AUTO		1000	/* --sample auto (above SAMPLING_MAX: "sampled" to every N > 1 test) */
 #define SAMPLING_AUTO_PACKETS	20000	/* auto: packets a window holds */
 #define SAMPLING_AUTO_FIRST	10	/* auto: the first window, before any rate is known: 1/10 */
+#define SAMPLING_AUTO_PERIOD_S	5.0	/* auto, sampling: at most one window this often */
 
 /* "auto" or a whole number min..SAMPLING_MAX into *n; else one usage line and false. */
 bool sampling_parse(const char *arg, unsigned int min, unsigned int *n);
@@ -36,6 +37,27 @@ double sampling_window_s(unsigned int n, double interval_s);
  * rate is traced in full for the one interval that follows it.
  */
 double sampling_auto_window_s(double rate_pps, double interval_s);
+/*
+ * auto: does the interval after `since` intervals without a window open one?
+ * While the window is the whole interval, every interval (it stays
+ * attached).  While sampling, one every SAMPLING_AUTO_PERIOD_S (the nearest
+ * whole number of intervals, at least 1): attaching and detaching a window
+ * costs the packet path about as much as 1% of a second of tracing (README
+ * "What the default costs"), so windows every second would cost more than
+ * the packets they trace.  Also at once when the device's own count says the
+ * rate fell to where the whole interval is traced (dev_pps; not finite:
+ * unknown).
+ */
+bool sampling_auto_due(double window_s, double interval_s, unsigned long since, double dev_pps);
+/* The intervals from one window to the next while sampling. */
+unsigned long sampling_auto_every(double interval_s);
+/*
+ * The live view's sampling when neither --sample nor --full is given: auto
+ * on a NIC with interrupts of its own (the hot path of a production server),
+ * always attached where every probe is cheap enough or needed (a veth or
+ * loopback, --latency, an interval too short for auto's first window).
+ */
+unsigned int sampling_live_default(bool own_irqs, bool latency, double interval_s);
 /* Where a window of window_s starts, from the interval's start: uniform over what is left. */
 double sampling_start_s(double window_s, double interval_s);
 

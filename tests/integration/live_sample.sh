@@ -4,7 +4,8 @@
 # each interval.  On veth pairs in namespaces of our own: the window's rates
 # against what was sent and what the application got, the model's inputs
 # still measured, the programs really gone between windows, bad values.
-# --sample auto: a window of about 20,000 packets, the whole interval below.
+# --sample auto: a window of about 20,000 packets, the whole interval below;
+# one every 5 s while sampling.  --full against --sample.
 LT_NEEDS_ROOT=1
 . "$(dirname "$0")/../lib.sh"
 
@@ -90,9 +91,10 @@ test_programs_come_and_go() {
 	rm -f "$out" "$err"
 }
 
-# --sample auto under 20,000 packets an interval: after the first (a tenth,
-# idle) window the next one is the whole interval and the probes stay
-# attached from then on, so every packet sent after it began is counted.
+# --sample auto under 20,000 packets an interval: the window is the whole
+# interval (sized from the device's own count from the first interval on)
+# and the probes stay attached, so every packet sent after it began is
+# counted.
 test_auto_light_load_counts_every_packet() {
 	lt_need_traffic || return
 	lt_netns_pair || { lt_fail "setup"; return; }
@@ -114,34 +116,51 @@ PY
 }
 
 # --sample auto at 60 kpps: each window holds about 20,000 packets (a third
-# of the 1 s interval), not the whole interval.
+# of the 1 s interval), not the whole interval, and one opens every 5 s
+# (sampling.h): the lines between are the device's own count (a veth's is
+# exact) with the last window's model, text only; the record holds the
+# windows.
 test_auto_window_holds_its_packets() {
 	lt_need_traffic || return
 	lt_netns_pair || { lt_fail "setup"; return; }
-	local trace=$(mktemp) n=300000
-	lt_bg trace sh -c "ip netns exec $NS_RX $LT_BIN $VETH_RX 1 7 --raw --json --sample auto >$trace"
-	lt_wait_lines "$trace" 1 || { lt_fail "livelock-trace printed no window"; return; }
+	local trace=$(mktemp) rec=$(mktemp) err=$(mktemp) n=900000
+	lt_bg trace sh -c "ip netns exec $NS_RX $LT_BIN $VETH_RX 1 18 --sample auto -v --record $rec >$trace 2>$err"
+	lt_wait_lines "$rec" 2 || { lt_fail "livelock-trace recorded no window"; return; }
 	ip netns exec "$NS_TX" "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p $PORT -n $n -r 60000 >/dev/null
 	wait "$BG_trace"
-	python3 - "$trace" <<'PY' || lt_fail "see the assertion above"
+	python3 - "$rec" "$trace" "$err" <<'PY' || lt_fail "see the assertion above"
 import json, statistics, sys
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip() and not json.loads(l).get("summary")]
-rate = [r["stack_packets"] / r["interval_s"] for r in rows if r["interval_s"] > 0]
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+rows = [r for r in rows if "interval_s" in r and not r.get("summary")]
+raw = [r["raw"] for r in rows]
+rate = [x["stack_packets"] / r["interval_s"] for x, r in zip(raw, rows)]
+print("    windows: %s" % ", ".join("%.3f s %d pkts" % (r["interval_s"], x["stack_packets"]) for x, r in zip(raw, rows)), file=sys.stderr)
 # a window sized from a busy window before it, and busy itself
-busy = [r for i, r in enumerate(rows[1:], 1) if rate[i - 1] > 30000 and rate[i] > 30000]
-print("    windows: %s" % ", ".join("%.3f s %d pkts" % (r["interval_s"], r["stack_packets"]) for r in rows), file=sys.stderr)
+busy = [x for i, x in enumerate(raw[1:], 1) if rate[i - 1] > 30000 and rate[i] > 30000]
 assert len(busy) >= 2, "only %d busy windows after busy ones" % len(busy)
-pk = statistics.median(r["stack_packets"] for r in busy)
-ln = statistics.median(r["interval_s"] for r in busy)
+pk = statistics.median(x["stack_packets"] for x in busy)
+ln = statistics.median(r["interval_s"] for i, r in enumerate(rows[1:], 1) if rate[i - 1] > 30000 and rate[i] > 30000)
 assert 14000 <= pk <= 26000, "median %d packets a window, expected about 20000" % pk
 assert 0.15 <= ln <= 0.6, "median window %.3f s at 60 kpps, expected about 0.33" % ln
+# the sampled windows (shorter than the interval) open 5 s apart (-v stamps)
+w = [tuple(map(float, l.split()[2:4])) for l in open(sys.argv[3]) if l.startswith("livelock-trace: window ")]
+short = [a for a, b in w if b - a < 0.9]
+gaps = [b - a for a, b in zip(short, short[1:])]
+print("    sampled windows open at %s s; gaps %s" % (", ".join("%.1f" % a for a in short), gaps), file=sys.stderr)
+assert len(short) >= 2 and min(gaps) >= 4.0, "sampled windows %s: not 5 s apart" % short
+# the text lines between windows: the device's rate, the last window's capacity
+between = [l.split() for l in open(sys.argv[2]) if "(between windows" in l]
+assert len(between) >= 6, "%d lines between windows" % len(between)
+lam = statistics.median(float(b[1]) for b in between)
+assert abs(lam - 60000) <= 0.05 * 60000, "between windows: median lambda %.0f/s for 60,000/s sent" % lam
+assert all(b[2:5] == ["-"] * 3 for b in between), "obs/s, pred/s and err%% '-' between windows: %s" % between[0]
 PY
-	rm -f "$trace"
+	rm -f "$trace" "$rec" "$err"
 }
 
 test_bad_sample_values() {
 	local args
-	for args in "--sample 0" "--sample x" "--sample 101" "--sample 2.5" "0.1 --sample 20" "--sample Auto" "0.05 --sample auto"; do
+	for args in "--full --sample 2" "--sample auto --full" "--sample 0" "--sample x" "--sample 101" "--sample 2.5" "0.1 --sample 20" "--sample Auto" "0.05 --sample auto"; do
 		lt_assert_usage_error "lo $args" || return
 	done
 }

@@ -32,6 +32,47 @@ static void test_auto_window_holds_the_packets(void **state)
 	assert_true(fabs(sampling_auto_window_s(-1, 1) - 0.1) < 1e-12);
 }
 
+/* While sampling, one window each SAMPLING_AUTO_PERIOD_S; every interval while it is the interval. */
+static void test_auto_window_period(void **state)
+{
+	unsigned long opened = 0, since = 0;
+
+	(void)state;
+	assert_int_equal(sampling_auto_every(1), 5);
+	assert_int_equal(sampling_auto_every(0.5), 10);
+	assert_int_equal(sampling_auto_every(2), 3);	/* 2.5 intervals: the nearer is 3 (6 s) */
+	assert_int_equal(sampling_auto_every(5), 1);
+	assert_int_equal(sampling_auto_every(60), 1);
+	/* 1 s intervals, sampling at a rate the device confirms: 20 windows in 100 s */
+	for (int t = 0; t < 100; t++) {
+		if (sampling_auto_due(0.1, 1, since, 500000)) {
+			opened++;
+			since = 0;
+		} else {
+			since++;
+		}
+	}
+	assert_int_equal(opened, 20);
+	/* the whole interval traced: every interval, whatever came before */
+	assert_true(sampling_auto_due(1, 1, 0, 500000));
+	/* the device says the rate fell under the whole-interval limit: at once */
+	assert_true(sampling_auto_due(0.1, 1, 0, 2.0 * SAMPLING_AUTO_PACKETS));
+	assert_false(sampling_auto_due(0.1, 1, 0, 2.0 * SAMPLING_AUTO_PACKETS + 1));
+	/* the device's count unknown: the period alone */
+	assert_false(sampling_auto_due(0.1, 1, 3, NAN));
+	assert_true(sampling_auto_due(0.1, 1, 4, NAN));
+}
+
+static void test_live_default(void **state)
+{
+	(void)state;
+	assert_int_equal(sampling_live_default(true, false, 1), SAMPLING_AUTO);
+	assert_int_equal(sampling_live_default(false, false, 1), 1);	/* veth, lo */
+	assert_int_equal(sampling_live_default(true, true, 1), 1);	/* --latency follows every packet */
+	assert_int_equal(sampling_live_default(true, false, 0.05), 1);	/* no room for auto's first window */
+	assert_true(sampling_check(sampling_live_default(true, false, 0.1), 0.1));
+}
+
 static void test_fixed_windows(void **state)
 {
 	(void)state;
@@ -80,6 +121,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_auto_window_holds_the_packets),
+		cmocka_unit_test(test_auto_window_period),
+		cmocka_unit_test(test_live_default),
 		cmocka_unit_test(test_fixed_windows),
 		cmocka_unit_test(test_start_fits_the_window),
 		cmocka_unit_test(test_parse),

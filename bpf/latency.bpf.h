@@ -39,6 +39,30 @@
 #define EAGAIN_NR	11
 
 const volatile bool targ_latency = false;
+const volatile bool targ_xdp_stamp = false;	/* the XDP counter stamps arrivals (livelock.h) */
+
+/*
+ * The XDP program's arrival time from skb's metadata, 0 = none of ours.  The
+ * metadata ends at the MAC header (skb_metadata_end()); its length is
+ * skb_shinfo(skb)->meta_len.  Generic XDP runs after net:netif_receive_skb,
+ * so there the skb has no metadata yet and the stack entry stands.
+ */
+static __always_inline __u64 lat_xdp_start(struct sk_buff *skb)
+{
+	struct lt_xdp_stamp m;
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u16 mac = BPF_CORE_READ(skb, mac_header);
+	__u32 end = BPF_CORE_READ(skb, end);	/* an offset on 64-bit (NET_SKBUFF_DATA_USES_OFFSET) */
+	struct skb_shared_info *sh = (void *)(head + end);
+	__u8 len = 0;
+
+	if (!head || mac == (__u16)~0U ||
+	    bpf_probe_read_kernel(&len, sizeof(len), &sh->meta_len) || len != sizeof(m) ||
+	    bpf_probe_read_kernel(&m, sizeof(m), head + mac - sizeof(m)) ||
+	    m.magic != LT_XDP_STAMP_MAGIC)
+		return 0;
+	return m.t;
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);

@@ -225,8 +225,16 @@ static __always_inline int on_stack_packet(struct sk_buff *skb, const bool btf)
 	c->stack_packets++;
 	s->pending_ours++;
 	now = bpf_ktime_get_ns();
-	if (targ_latency)
-		lat_entered(s, c, now);
+	if (targ_latency) {
+		__u64 t0 = targ_xdp_stamp ? lat_xdp_start(skb) : 0;
+
+		/* from the driver's XDP hook when it stamped the packet, else from here */
+		if (t0 && t0 <= now)
+			c->lat_stack_xdp++;
+		else
+			t0 = now;
+		lat_entered(s, c, t0);
+	}
 	if (s->sirq_active) {	/* the poll's marginal cost: from one of our packets to the next */
 		if (s->sirq_last_pkt) {
 			c->sirq_gap_n++;

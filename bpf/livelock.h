@@ -13,6 +13,18 @@
 #define LT_MAX_IRQS	4096	/* IRQ numbers the filter map covers      */
 #define LT_IRQ_SLOTS	64	/* a NIC's IRQs timed one by one; the filter map holds slot + 1 */
 #define LT_XDP_QUEUES	64	/* RX queues counted apart by XDP; the last takes the rest */
+
+/*
+ * --xdp with --latency: the XDP program's arrival time, in the packet's
+ * metadata area (bpf_xdp_adjust_meta), where the driver keeps it for the
+ * skb (skb_metadata_len); net:netif_receive_skb takes it as the packet's
+ * start.  The magic tells ours from anyone else's metadata.
+ */
+#define LT_XDP_STAMP_MAGIC	0x6c74787064737470ULL	/* "ltxpdstp" */
+struct lt_xdp_stamp {
+	__u64 magic;
+	__u64 t;	/* bpf_ktime_get_ns() in the XDP program */
+};
 #define LT_MAX_DEVS	16	/* devices traced together (an upper device's lower ones) */
 #define LT_LAT_CPU_RING	64	/* --latency: stack-entry times of our packets not yet queued, per CPU */
 #define LT_LAT_SOCK_RING 1024	/* --latency: enqueue times of datagrams not yet read, per socket */
@@ -130,6 +142,7 @@ struct lt_irq_stat {
 	X(lat_stack_n,	uint64_t, "latency_stack_packets", "packets timed from the stack entry to the socket enqueue") \
 	X(lat_stack_ns,	uint64_t, "latency_stack_ns_total", "their time")			\
 	X(lat_stack_lost, uint64_t, "latency_stack_lost", "entry times overwritten: more than LT_LAT_CPU_RING in the stack at once") \
+	X(lat_stack_xdp, uint64_t, "latency_stack_from_xdp", "packets whose start was the XDP program's arrival time (--xdp native, a driver that keeps XDP metadata), not the stack entry") \
 	X(lat_stack_unqueued, uint64_t, "latency_stack_unqueued", "packets that entered the stack but were not queued to a socket in that run (dropped, forwarded, not for a socket)") \
 	X(lat_read_n,	uint64_t, "latency_read_packets", "datagrams timed from the socket enqueue to the application's read") \
 	X(lat_read_ns,	uint64_t, "latency_read_ns_total", "their time")			\

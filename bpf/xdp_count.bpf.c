@@ -15,6 +15,25 @@ struct {
 	__type(value, __u64);
 } xdp_arrivals SEC(".maps");
 
+/* --latency: stamp each packet's arrival in its metadata (livelock.h) */
+const volatile bool targ_stamp = false;
+
+static __always_inline void stamp(struct xdp_md *ctx)
+{
+	struct lt_xdp_stamp *m;
+	void *data;
+
+	/* a driver without metadata room refuses: the stack entry is the start then */
+	if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(*m)))
+		return;
+	m = (void *)(long)ctx->data_meta;
+	data = (void *)(long)ctx->data;
+	if ((void *)(m + 1) > data)
+		return;
+	m->magic = LT_XDP_STAMP_MAGIC;
+	m->t = bpf_ktime_get_ns();
+}
+
 /* xdp: packets arriving per RX queue, before any stack work */
 SEC("xdp")
 int xdp_count(struct xdp_md *ctx)
@@ -27,6 +46,8 @@ int xdp_count(struct xdp_md *ctx)
 	n = bpf_map_lookup_elem(&xdp_arrivals, &q);
 	if (n)
 		(*n)++;
+	if (targ_stamp)
+		stamp(ctx);
 	return XDP_PASS;
 }
 

@@ -60,6 +60,7 @@ void lat_run_add(struct lat_run *r, const struct lt_sample *s)
 	part_add(&r->read, s->lat_read_hist, s->lat_read_n, s->lat_read_ns, s->lat_read_lost,
 		 s->lat_read_unmatched);
 	part_add(&r->run, s->lat_run_hist, s->lat_run_n, s->lat_run_ns, 0, 0);
+	r->stack_from_xdp += s->lat_stack_xdp;
 }
 
 void lat_stats_of(const struct lat_part *p, struct lat_stats *o)
@@ -75,7 +76,7 @@ void lat_stats_of(const struct lat_part *p, struct lat_stats *o)
 }
 
 static void part_json(struct json *j, const char *key, const struct lat_part *p, const char *count,
-		      const char *other)
+		      const char *other, const uint64_t *from_xdp)
 {
 	struct lat_stats st;
 
@@ -91,15 +92,17 @@ static void part_json(struct json *j, const char *key, const struct lat_part *p,
 		json_u64(j, "lost", p->lost);
 		json_u64(j, other, p->other);
 	}
+	if (from_xdp)	/* of those timed, how many from the XDP program's stamp */
+		json_u64(j, "from_xdp", *from_xdp);
 	json_obj_end(j);
 }
 
 void lat_json(struct json *j, const char *key, const struct lat_run *r)
 {
 	json_obj(j, key);
-	part_json(j, "stack", &r->stack, "packets", "unqueued");
-	part_json(j, "read", &r->read, "packets", "unmatched");
-	part_json(j, "run", &r->run, "waits", NULL);
+	part_json(j, "stack", &r->stack, "packets", "unqueued", &r->stack_from_xdp);
+	part_json(j, "read", &r->read, "packets", "unmatched", NULL);
+	part_json(j, "run", &r->run, "waits", NULL, NULL);
 	json_obj_end(j);
 }
 
@@ -130,7 +133,11 @@ static void part_print(FILE *f, const char *name, const struct lat_part *p, cons
 void lat_print(FILE *f, const struct lat_run *r)
 {
 	fprintf(f, "\nLatency per packet (all intervals; percentiles inside log2 buckets):\n");
-	part_print(f, "stack entry -> socket enqueue", &r->stack, "not queued");
+	part_print(f, r->stack_from_xdp ? "XDP or stack entry -> enqueue" : "stack entry -> socket enqueue",
+		   &r->stack, "not queued");
+	if (r->stack_from_xdp)
+		fprintf(f, "  %-30s %llu of the timed packets from the XDP program's arrival stamp\n", "",
+			(unsigned long long)r->stack_from_xdp);
 	part_print(f, "socket enqueue -> read", &r->read, "without our enqueue");
 	part_print(f, "reader runnable -> on a CPU", &r->run, NULL);
 	hist_view_log2ns(f, "Stack entry to socket enqueue", r->stack.hist, LT_HIST_SLOTS, "none timed");

@@ -27,6 +27,7 @@ struct lat_part {
 struct lat_run {
 	struct lat_part stack, read;
 	struct lat_part run;	/* the readers' waits for a CPU (lost, other: 0) */
+	uint64_t stack_from_xdp;	/* stack entries that started at the XDP stamp (--xdp) */
 };
 
 /* What one part says. */
@@ -42,7 +43,7 @@ double lat_hist_max(const uint64_t *hist, int slots);
 /* Adds the sample's latency counters and histograms to r. */
 void lat_run_add(struct lat_run *r, const struct lt_sample *s);
 void lat_stats_of(const struct lat_part *p, struct lat_stats *o);
-/* "key": {"stack": {...}, "read": {...}, "run": {...}} in microseconds. */
+/* "key": {"stack": {..., "from_xdp": N}, "read": {...}, "run": {...}} in microseconds. */
 void lat_json(struct json *j, const char *key, const struct lat_run *r);
 /* The summary's lines and histograms. */
 void lat_print(FILE *f, const struct lat_run *r);

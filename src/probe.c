@@ -192,8 +192,15 @@ static void xdp_attach(struct probe *p, enum probe_xdp mode)
 				 id, d[i].name);
 			return;
 		}
-	p->xdp = xdp_count_bpf__open_and_load();
+	p->xdp = xdp_count_bpf__open();
 	p->xdp_percpu = calloc(p->ncpus, sizeof(__u64));
+	if (p->xdp) {
+		p->xdp->rodata->targ_stamp = p->latency;
+		if (xdp_count_bpf__load(p->xdp)) {
+			xdp_count_bpf__destroy(p->xdp);
+			p->xdp = NULL;
+		}
+	}
 	if (!p->xdp || !p->xdp_percpu) {
 		snprintf(p->xdp_note, sizeof(p->xdp_note), "cannot load the XDP counter: %s",
 			 strerror(errno));
@@ -389,6 +396,8 @@ int probe_open(const struct nic_info *nic, const struct probe_opts *opts,
 	/* the latency's enqueue point is sock:sk_data_ready (bpf/compat.bpf.h) */
 	p->latency = opts->latency && p->delivery == PROBE_DELIVER_ENQUEUE;
 	p->skel->rodata->targ_latency = p->latency;
+	/* --xdp native and --latency: the start is the XDP program's stamp where the driver keeps it */
+	p->skel->rodata->targ_xdp_stamp = p->latency && opts->xdp != PROBE_XDP_OFF;
 	if (!p->latency)	/* its socket map is not used: keep it small */
 		bpf_map__set_max_entries(p->skel->maps.lat_socks, 1);
 	if (opts->verbose)

@@ -38,7 +38,7 @@ truesize() {
 run() {	# TRACE SINK QUEUE DELAY_US RATE N [RCVBUF]
 	local rdy=$(mktemp -u) secs
 	secs=$(awk -v n="$6" -v r="$5" 'BEGIN { printf "%d", n / r + 4 }')
-	lt_bg trace sh -c "ip netns exec $NS_RX $LT_BIN $VETH_RX 1 $secs --latency --json --ready-file $rdy.lt >$1 2>$1.err"
+	lt_bg trace sh -c "ip netns exec $NS_RX $LT_BIN $VETH_RX 1 $secs --latency --json ${TRACE_ARGS:-} --ready-file $rdy.lt >$1 2>$1.err"
 	lt_wait_file "$rdy.lt" || { lt_fail "livelock-trace did not attach"; return 1; }
 	lt_bg sink sh -c "ip netns exec $NS_RX $LT_TOOLS/udpsink -p $PORT --delay-us $4 ${7:+--rcvbuf $7} --idle-exit 500 --seconds $((secs + 2)) --json --ready-file $rdy >$2"
 	for i in $(seq 50); do [ -e "$rdy" ] && break; sleep 0.1; done
@@ -128,6 +128,30 @@ PY
 	# the stack part is not the queue: far below it
 	lt_assert_le "$(lt_json "$trace" latency.stack.p50_us)" "$(awk -v w="$want" 'BEGIN { print w / 20 }')" "stack entry -> enqueue p50 (us)"
 	rm -f "$trace" "$trace.err" "$sink" "$queue"
+}
+
+# --xdp native: the veth driver keeps the XDP program's metadata for the skb,
+# so every timed packet starts at the XDP stamp; --xdp generic runs after
+# net:netif_receive_skb, so none does and the stack entry stands.
+test_xdp_stamp_starts_the_stack_part() {
+	lt_need_traffic || return
+	local mode want
+	for mode in native generic; do
+		lt_netns_pair || { lt_fail "setup"; return; }
+		local trace=$(mktemp) sink=$(mktemp) queue=$(mktemp)
+		TRACE_ARGS="--xdp $mode" run "$trace" "$sink" "$queue" 0 1000 2000
+		need_latency "$trace.err" || return
+		grep -q "cannot attach XDP" "$trace.err" && { lt_skip "XDP $mode on veth: $(cat "$trace.err")"; return; }
+		check_accounting "$trace" "$sink" || { lt_fail "accounting, --xdp $mode (see above)"; return; }
+		local timed=$(lt_json_sum "$trace" raw.latency_stack_packets) from=$(lt_json_sum "$trace" raw.latency_stack_from_xdp)
+		lt_log "--xdp $mode: $from of $timed timed packets from the XDP stamp; stack part p50 $(lt_json "$trace" latency.stack.p50_us) us"
+		[ $mode = native ] && want=$timed || want=0
+		lt_assert_ge "$timed" 1990 "packets timed, --xdp $mode" &&
+		lt_assert_eq "$from" "$want" "timed packets from the XDP stamp, --xdp $mode" &&
+		lt_assert_eq "$(lt_json "$trace" latency.stack.from_xdp)" "$want" "the summary's from_xdp, --xdp $mode" || return
+		rm -f "$trace" "$trace.err" "$sink" "$queue"
+		lt_teardown
+	done
 }
 
 test_latency_refused_with_sample() {

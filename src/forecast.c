@@ -24,7 +24,8 @@ bool fc_costs_valid(const struct fc_costs *c)
 	       (isnan(c->app_dgram_ns) || (finite_ge0(c->app_dgram_ns) && finite_ge0(c->app_wakeup_ns))) &&
 	       c->app_share >= 0 && c->app_share <= 1 && finite_ge0(c->setup_ns) &&
 	       c->irq_cap_pps > 0 && !isnan(c->irq_cap_pps) && !isnan(c->frames_per_irq) &&
-	       c->defer_ns > 0 && !isnan(c->defer_ns);
+	       c->defer_ns > 0 && !isnan(c->defer_ns) && finite_ge0(c->defer_irqs) &&
+	       finite_ge0(c->gro_flush_ns);
 }
 
 double fc_busy_marginal_ns(const struct fc_costs *c)
@@ -42,17 +43,84 @@ double fc_setup_from_batch(double lambda_pps, double n_pkts, double b_ns, double
 	return s > floor_ns ? s : floor_ns;
 }
 
-/* Busy periods per second and packets in each, per copy at l packets/s. */
-static double interrupts_per_s(const struct fc_costs *c, double l, double *batch)
+/*
+ * NAPI deferral (forecast.h).  While an episode lasts, a poll comes T + S
+ * after the last one began (the timer, then the poll's setup), and takes the
+ * packets of that cycle: n = l (T + S) / (1 - l b).  A poll finds nothing
+ * with probability exp(-l x), x the time it collected over (Poisson
+ * arrivals); the episode ends at N empty polls in a row, and the next
+ * arrival opens the next one with an interrupt.  Kernel: napi_complete_done() in net/core/dev.c
+ * re-arms defer_hard_irqs_count after a poll with work and keeps the IRQ
+ * masked while it is above 0.
+ */
+bool fc_napi_defer(const struct fc_costs *c, double l, double *irqs, double *polls,
+		   double *delay_mean_s, double *delay_p99_s)
 {
-	double b = fc_busy_marginal_ns(c) * NS, s = c->setup_ns * NS, n, irqs;
+	double t = c->gro_flush_ns * NS, s = c->setup_ns * NS, b = fc_busy_marginal_ns(c) * NS;
+	double nd = floor(c->defer_irqs), cyc, q0, q1, qn, e, ep, w, ww;
 
+	*irqs = *polls = *delay_mean_s = *delay_p99_s = NAN;
+	if (!c->napi || !(nd >= 1) || !(t > 0) || !(l > 0))
+		return false;
+	/* a cycle: the timer, the poll's setup, and its packets' work (n = l . cycle) */
+	cyc = l * b < 1 ? (t + s) / (1 - l * b) : INFINITY;
+	if (!isfinite(cyc)) {	/* the polls never catch up: never re-enabled */
+		*irqs = 0;
+		*polls = 0;
+		*delay_mean_s = *delay_p99_s = 0;
+		return true;
+	}
+	/*
+	 * The first empty poll after one with work collects a cycle's arrivals
+	 * (T + S + b.n), the next ones T + S each.  From "just had work", the
+	 * expected polls to N empty in a row: E = (1/q1 + (1 - q0^(N-1)) /
+	 * (1 - q0)) / q0^(N-1) (the chain over the empties so far).
+	 */
+	q1 = exp(-l * cyc);
+	q0 = exp(-l * (t + s));
+	qn = pow(q0, nd - 1);
+	/* past 1e15 polls the episode never ends at any sane horizon */
+	e = q1 > 0 && qn > 0 ? (1 / q1 + (q0 < 1 ? (1 - qn) / (1 - q0) : nd - 1)) / qn : INFINITY;
+	if (!isfinite(e) || e > 1e15) {
+		*irqs = 0;
+		*polls = 1 / cyc;
+	} else {
+		ep = e * cyc + 1 / l;	/* an episode and the wait for the arrival that opens the next */
+		*irqs = 1 / ep;
+		*polls = (1 + e) / ep;
+	}
+	/*
+	 * Packets after an episode's first (share w) wait for the next poll's
+	 * start: those arriving in the W = T + b.n of a cycle outside a poll's
+	 * setup, uniformly over it; those in the setup are taken by that poll.
+	 */
+	w = fmax(0, 1 - *irqs / l);
+	ww = t + b * l * cyc;
+	*delay_mean_s = w * ww * ww / (2 * cyc);
+	*delay_p99_s = w * ww / cyc > 0.01 ? ww - 0.01 * cyc / w : 0;
+	return true;
+}
+
+/* Interrupts and busy periods per second and packets in each, per copy at l packets/s. */
+static double interrupts_per_s(const struct fc_costs *c, double l, double *batch, double *polls)
+{
+	double b = fc_busy_marginal_ns(c) * NS, s = c->setup_ns * NS, n, irqs, dm, dp;
+
+	if (fc_napi_defer(c, l, &irqs, polls, &dm, &dp)) {
+		/* the timer's polls hold the interrupt masked; a throttle still caps what is left */
+		if (c->frames_per_irq > 1)
+			irqs = fmin(irqs, l / c->frames_per_irq);
+		irqs = fmin(irqs, c->irq_cap_pps);
+		*batch = *polls > 0 ? l / *polls : INFINITY;
+		return irqs;
+	}
 	n = l * b < 1 ? (1 + l * s) / (1 - l * b) : INFINITY;
 	irqs = isfinite(n) ? l / n : 0;
 	if (c->frames_per_irq > 1)
 		irqs = fmin(irqs, l / c->frames_per_irq);
 	irqs = fmin(irqs, c->irq_cap_pps);
 	*batch = irqs > 0 ? l / irqs : INFINITY;
+	*polls = irqs;
 	return irqs;
 }
 
@@ -89,7 +157,7 @@ static double app_batch(const struct fc_costs *c, double batch, double kern, dou
 void fc_at(const struct fc_costs *c, double lambda, struct fc_point *o)
 {
 	double k = c->cpus, l = lambda / k, f = c->app_share;
-	double batch, irqs, cpu_irq, cap, rx_dem, rx_strict, rx_shared, rx_eff;
+	double batch, irqs, polls, cpu_irq, cap, rx_dem, rx_strict, rx_shared, rx_eff;
 	double kern, avail, g, app_need, d;
 	bool app = isfinite(c->app_dgram_ns);
 
@@ -100,14 +168,16 @@ void fc_at(const struct fc_costs *c, double lambda, struct fc_point *o)
 	o->app_mu_pps = o->app_wakeups_pps = NAN;
 	if (!(l > 0) || !fc_costs_valid(c))
 		return;
-	irqs = interrupts_per_s(c, l, &batch);
+	irqs = interrupts_per_s(c, l, &batch, &polls);
 	/* NAPI keeps the interrupt masked while ksoftirqd has the poll pending */
 	d = deferred_share(c, l);
 	if (c->napi && d > 0) {
 		irqs *= 1 - d;
-		batch = irqs > 0 ? l / irqs : INFINITY;
+		polls *= 1 - d;
+		batch = polls > 0 ? l / polls : INFINITY;
 	}
 	o->irqs_pps = k * irqs;
+	o->polls_pps = k * polls;
 	o->batch = batch;
 	cpu_irq = irqs * c->irq_fixed_ns * NS + l * c->irq_pkt_ns * NS;
 	if (cpu_irq >= 1) {	/* interrupt work alone fills the CPU: the paper's livelock */
@@ -116,7 +186,7 @@ void fc_at(const struct fc_costs *c, double lambda, struct fc_point *o)
 		return;
 	}
 	cap = 1 - cpu_irq;
-	rx_dem = irqs * c->rx_fixed_ns * NS + l * c->rx_pkt_ns * NS;
+	rx_dem = polls * c->rx_fixed_ns * NS + l * c->rx_pkt_ns * NS;
 	rx_strict = fmin(rx_dem, cap);
 	o->deferred = d >= 0.5;
 	rx_shared = rx_strict;
@@ -127,7 +197,7 @@ void fc_at(const struct fc_costs *c, double lambda, struct fc_point *o)
 	rx_eff = f * rx_shared + (1 - f) * rx_strict;
 	kern = l;
 	if (rx_eff < rx_dem)
-		kern = c->rx_pkt_ns > 0 ? fmax(0, (rx_eff - irqs * c->rx_fixed_ns * NS) /
+		kern = c->rx_pkt_ns > 0 ? fmax(0, (rx_eff - polls * c->rx_fixed_ns * NS) /
 					       (c->rx_pkt_ns * NS)) : l;
 	kern = fmin(kern, l);
 	o->cpu_irq = cpu_irq;

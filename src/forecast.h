@@ -55,12 +55,21 @@ struct fc_costs {
 	bool napi;		/* interrupt masked while NET_RX polls (the poll's packets extend it) */
 	bool threaded;		/* NET_RX scheduled fairly with the application at any load */
 	double defer_ns;	/* a NET_RX busy period longer than this is deferred to ksoftirqd */
+	/*
+	 * NAPI's own deferral (napi_defer_hard_irqs N, gro_flush_timeout T;
+	 * per device in sysfs, per NAPI over netlink from 6.13): after a poll
+	 * with work the interrupt stays masked and a timer polls again T later,
+	 * until N polls in a row find nothing.  0, 0: off (the kernel's default).
+	 */
+	double defer_irqs, gro_flush_ns;
 };
 
 struct fc_point {
 	double lambda_pps, gamma_pps;
-	double irqs_pps;		/* interrupts (busy periods)/s, all copies */
-	double batch;			/* packets per interrupt (INFINITY: never re-enabled) */
+	double irqs_pps;		/* interrupts/s, all copies */
+	double polls_pps;		/* NET_RX busy periods/s, all copies: the interrupts', and NAPI
+					   deferral's timer polls */
+	double batch;			/* packets per busy period (INFINITY: never re-enabled) */
 	double cpu_irq, cpu_rx, cpu_app;	/* shares of one RX CPU */
 	double kernel_pps;		/* packets NET_RX gets to the sockets, all copies */
 	double app_mu_pps;		/* the application's service rate per copy, wakeups amortised; NAN: none */
@@ -87,6 +96,14 @@ struct fc_summary fc_summarize(const struct fc_costs *c);
 double fc_setup_from_batch(double lambda_pps, double n_pkts, double b_ns, double floor_ns, bool capped);
 /* The marginal cost that keeps a busy period going: the poll's with NAPI, else the handler's. */
 double fc_busy_marginal_ns(const struct fc_costs *c);
+/*
+ * NAPI deferral at l packets/s per copy (forecast.c): interrupts/s and
+ * polls/s per copy, and the delay it adds to a packet (seconds): a packet
+ * inside an episode waits for the timer's next poll, one that opens an
+ * episode interrupts at once.  false when deferral is off.
+ */
+bool fc_napi_defer(const struct fc_costs *c, double l, double *irqs, double *polls,
+		   double *delay_mean_s, double *delay_p99_s);
 
 /*
  * --- forecast_latency.c: how long a packet takes from the stack to the read ---

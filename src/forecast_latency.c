@@ -89,8 +89,8 @@ static void batch_wait(const struct fc_costs *c, const struct fc_point *p, doubl
 	double n = isfinite(p->batch) && p->batch > 1 ? fmin(p->batch, c->buffer) : 1;
 	double a = 1 / mu, f = c->app_share, w = 0, wakes = 0, par = 0, shr, d;
 
-	if (isfinite(p->app_wakeups_pps) && p->irqs_pps > 0)
-		wakes = fmin(1, p->app_wakeups_pps / p->irqs_pps);
+	if (isfinite(p->app_wakeups_pps) && p->polls_pps > 0)	/* the batches: busy periods */
+		wakes = fmin(1, p->app_wakeups_pps / p->polls_pps);
 	if (isfinite(c->app_wakeup_ns))
 		w = wakes * c->app_wakeup_ns * NS;
 	if (a > m)

@@ -95,6 +95,68 @@ static void test_batching_law(void **state)
 	assert_near(fc_setup_from_batch(40000, 1.0, 5000, 7000, false), 7000, 0);	/* floor */
 }
 
+/*
+ * NAPI deferral (napi_defer_hard_irqs N, gro_flush_timeout T): against the
+ * event simulation of tests/unit/napi_defer_mc.py, which follows
+ * napi_complete_done() and shares no code with fc_napi_defer().
+ */
+static void test_napi_defer_against_simulation(void **state)
+{
+	/* lambda pps, T us, S us, b us, N; simulated irqs/s, polls/s, delay mean and p99 us */
+	static const double mc[][9] = {
+		{ 2000, 50, 10, 2, 1, 1722.8, 3672.9, 2.64, 47.06 },
+		{ 2000, 50, 10, 2, 2, 1517.9, 5175.2, 4.80, 48.45 },
+		{ 20000, 50, 10, 2, 2, 990.5, 15999.3, 20.82, 53.24 },
+		{ 20000, 200, 10, 2, 1, 56.7, 4612.0, 99.09, 207.70 },
+		{ 100000, 20, 5, 1, 2, 166.2, 36066.7, 9.36, 23.90 },
+		{ 500, 1000, 10, 2, 1, 271.1, 720.3, 225.58, 979.71 },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(mc) / sizeof(mc[0]); i++) {
+		struct fc_costs c = { .napi = true, .gro_flush_ns = mc[i][1] * 1e3, .setup_ns = mc[i][2] * 1e3,
+				      .rx_pkt_ns = mc[i][3] * 1e3, .defer_irqs = mc[i][4] };
+		double irqs, polls, mean, p99;
+
+		assert_true(fc_napi_defer(&c, mc[i][0], &irqs, &polls, &mean, &p99));
+		assert_rel(irqs, mc[i][5], 0.05);
+		assert_rel(polls, mc[i][6], 0.05);
+		assert_rel(mean * 1e6, mc[i][7], 0.06);
+		assert_rel(p99 * 1e6, mc[i][8], 0.08);
+	}
+}
+
+/* Deferral in the forecast: interrupts fall, NET_RX pays its fixed cost per poll; off is off. */
+static void test_napi_defer_in_forecast(void **state)
+{
+	struct fc_costs c = { .cpus = 1, .buffer = 1000, .rx_pkt_ns = 2000, .rx_fixed_ns = 3000,
+			      .irq_fixed_ns = 4000, .setup_ns = 10000, .app_dgram_ns = NAN,
+			      .irq_cap_pps = INFINITY, .napi = true, .defer_ns = INFINITY };
+	struct fc_point off, on;
+	double irqs, polls, mean, p99;
+	(void)state;
+	fc_at(&c, 20000, &off);
+	assert_false(fc_napi_defer(&c, 20000, &irqs, &polls, &mean, &p99));	/* N = 0 */
+	c.defer_irqs = 2;
+	assert_false(fc_napi_defer(&c, 20000, &irqs, &polls, &mean, &p99));	/* T = 0 */
+	c.gro_flush_ns = 50000;
+	assert_true(fc_costs_valid(&c));
+	fc_at(&c, 20000, &on);
+	assert_true(fc_napi_defer(&c, 20000, &irqs, &polls, &mean, &p99));
+	assert_rel(on.irqs_pps, irqs, 1e-12);
+	assert_rel(on.polls_pps, polls, 1e-12);
+	assert_true(on.irqs_pps < off.irqs_pps / 10);
+	assert_rel(on.batch, 20000 / polls, 1e-12);
+	assert_rel(on.cpu_irq, irqs * 4000e-9, 1e-12);
+	assert_rel(on.cpu_rx, polls * 3000e-9 + 20000 * 2000e-9, 1e-12);
+	assert_rel(off.polls_pps, off.irqs_pps, 1e-12);	/* without deferral a poll per interrupt */
+	c.defer_irqs = -1;
+	assert_false(fc_costs_valid(&c));
+	/* the poll never catches up: never re-enabled */
+	c.defer_irqs = 2;
+	assert_true(fc_napi_defer(&c, 600000, &irqs, &polls, &mean, &p99));
+	assert_near(irqs, 0, 0);
+}
+
 /* Coalescing caps the interrupt rate; rx-frames F one interrupt per F packets. */
 static void test_coalescing_cap(void **state)
 {
@@ -201,6 +263,8 @@ int main(void)
 		cmocka_unit_test(test_paper_special_case),
 		cmocka_unit_test(test_paper_peak_and_livelock),
 		cmocka_unit_test(test_batching_law),
+		cmocka_unit_test(test_napi_defer_against_simulation),
+		cmocka_unit_test(test_napi_defer_in_forecast),
 		cmocka_unit_test(test_coalescing_cap),
 		cmocka_unit_test(test_priority_and_deferral),
 		cmocka_unit_test(test_app_woken_per_batch),

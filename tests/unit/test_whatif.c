@@ -78,7 +78,8 @@ static void test_latency_batch_wait(void **state)
 {
 	struct fc_costs c = nic();
 	struct fc_point p = { .lambda_pps = 11000, .gamma_pps = 11000, .kernel_pps = 11000,
-			      .irqs_pps = 1000, .batch = 11, .app_mu_pps = 1e5, .app_wakeups_pps = 500 };
+			      .irqs_pps = 1000, .polls_pps = 1000, .batch = 11, .app_mu_pps = 1e5,
+			      .app_wakeups_pps = 500 };
 	struct fc_latency shared, apart;
 	(void)state;
 	c.app_wakeup_ns = 20000;

@@ -200,6 +200,8 @@ static int live_out_open(struct live_out *lo, const struct live_opts *o,
 	eo.irq_dynamic_floor_pps = fx.irq_dynamic_floor_pps;
 	eo.rx_threaded = fx.rx_fair;	/* threads under the normal scheduler: NET_RX shares the CPU */
 	eo.defer_us = (double)fx.budget_usecs;
+	eo.napi_defer_irqs = (double)fx.defer_hard_irqs;
+	eo.gro_flush_ns = (double)fx.gro_flush_timeout_ns;
 	lo->est = estimator_new(&eo, nic->rx_ring);
 	if (!lo->est) {
 		cli_err("out of memory for the estimator");

@@ -36,6 +36,7 @@ static void usage(FILE *f)
 "       livelock-trace sweep --restore FILE\n"
 "       livelock-trace sweep IFACE --show [--json]\n"
 "       livelock-trace sweep [IFACE] --predict [--from RECORD] --rx-usecs LIST\n"
+"                            [--defer-hard-irqs LIST --gro-flush-timeout LIST]\n"
 "                            [--rate PPS] [--goal throughput|cpu|latency]\n"
 "\n"
 "Tries interrupt-coalescing settings of IFACE one after the other under the\n"
@@ -58,6 +59,11 @@ static void usage(FILE *f)
 "                     1-3, ixgbe 1 (the sweep says so)\n"
 "  --rx-frames LIST   packets the NIC gathers before interrupting\n"
 "  --adaptive on|off  adaptive RX coalescing (or on,off: both)\n"
+"  --defer-hard-irqs LIST  with --predict: NAPI's napi_defer_hard_irqs, empty\n"
+"                     polls before the interrupt is enabled again (0: off)\n"
+"  --gro-flush-timeout LIST  with --predict: NAPI's gro_flush_timeout in ns,\n"
+"                     the timer that polls meanwhile; both forecast only (a\n"
+"                     measured sweep changes ethtool settings, never sysfs)\n"
 "  --per DURATION     measuring time per setting: 10, 10s, 500ms, 2m [%ds]\n"
 "  --interval S       live interval inside it, seconds [%d]\n"
 "  --save FILE        where the original settings go\n"
@@ -188,7 +194,7 @@ static bool parse_adaptive(const char *s, struct sweep_opts *o)
 
 enum { OPT_RX_USECS = 1, OPT_RX_FRAMES, OPT_ADAPTIVE, OPT_PER, OPT_INTERVAL, OPT_SAVE, OPT_RECORD_DIR,
        OPT_JSON, OPT_PLOT, OPT_LATENCY_PLOT, OPT_RESTORE, OPT_SHOW, OPT_PREDICT, OPT_FROM, OPT_RATE,
-       OPT_GOAL, OPT_BOUND };
+       OPT_GOAL, OPT_BOUND, OPT_DEFER, OPT_GRO_FLUSH };
 
 static const struct cli_word goal_words[] = {
 	{ "throughput", WHATIF_GOAL_THROUGHPUT }, { "cpu", WHATIF_GOAL_CPU }, { "latency", WHATIF_GOAL_LATENCY },
@@ -199,6 +205,8 @@ static const struct option longopts[] = {
 	{ "rx-usecs", required_argument, NULL, OPT_RX_USECS },
 	{ "rx-frames", required_argument, NULL, OPT_RX_FRAMES },
 	{ "adaptive", required_argument, NULL, OPT_ADAPTIVE },
+	{ "defer-hard-irqs", required_argument, NULL, OPT_DEFER },
+	{ "gro-flush-timeout", required_argument, NULL, OPT_GRO_FLUSH },
 	{ "per", required_argument, NULL, OPT_PER },
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
 	{ "save", required_argument, NULL, OPT_SAVE },
@@ -245,6 +253,13 @@ static int parse_option(int opt, char **argv, struct sweep_opts *o)
 	case OPT_RX_FRAMES:
 		o->n_frames = sweep_parse_list(optarg, "--rx-frames", UINT32_MAX, o->frames, SWEEP_MAX_VALUES);
 		return o->n_frames < 0 ? LT_EXIT_USAGE : CLI_CONTINUE;
+	case OPT_DEFER:	/* the kernel takes 0 .. S32_MAX */
+		o->n_defer = sweep_parse_list(optarg, "--defer-hard-irqs", INT32_MAX, o->defers, SWEEP_MAX_VALUES);
+		return o->n_defer < 0 ? LT_EXIT_USAGE : CLI_CONTINUE;
+	case OPT_GRO_FLUSH:
+		o->n_gro_flush = sweep_parse_list(optarg, "--gro-flush-timeout", UINT32_MAX, o->gro_flush,
+						  SWEEP_MAX_VALUES);
+		return o->n_gro_flush < 0 ? LT_EXIT_USAGE : CLI_CONTINUE;
 	case OPT_ADAPTIVE:
 		if (!parse_adaptive(optarg, o))
 			return usage_error("bad value for --adaptive: expected on, off or on,off, not", optarg);
@@ -282,15 +297,37 @@ static int parse_option(int opt, char **argv, struct sweep_opts *o)
 	}
 }
 
+#define PREDICT_NEEDS "give at least one of --rx-usecs, --rx-frames, --adaptive, --defer-hard-irqs, --gro-flush-timeout"
+
+/* The combinations of the lists. */
+static long n_settings(const struct sweep_opts *o)
+{
+	const int n[] = { o->n_usecs, o->n_frames, o->n_adaptive, o->n_defer, o->n_gro_flush };
+	long k = 1;
+
+	for (size_t i = 0; i < sizeof(n) / sizeof(n[0]); i++)
+		k *= n[i] ? n[i] : 1;
+	return k;
+}
+
+static int too_many(void)
+{
+	cli_err("sweep: at most %d settings in one sweep (the combinations of the lists)", CMP_MAX_RUNS);
+	return LT_EXIT_USAGE;
+}
+
 /* What the options ask for, as a whole: CLI_CONTINUE or LT_EXIT_USAGE after one line on stderr. */
 static int check_request(char **argv, int dash, struct sweep_opts *o)
 {
 	if (o->restore) {
-		if (optind != dash || o->n_usecs || o->n_frames || o->n_adaptive || o->show || o->predict ||
-		    o->latency_plot)
+		if (optind != dash || o->n_usecs || o->n_frames || o->n_adaptive || o->n_defer || o->n_gro_flush ||
+		    o->show || o->predict || o->latency_plot)
 			return usage_error("--restore FILE takes nothing else", NULL);
 		return CLI_CONTINUE;
 	}
+	if ((o->n_defer || o->n_gro_flush) && !o->predict)
+		return usage_error("--defer-hard-irqs and --gro-flush-timeout are forecast only: add --predict (a measured sweep changes ethtool settings, never sysfs)",
+				   NULL);
 	if ((o->from || o->rate_pps > 0) && !o->predict)
 		return usage_error(o->from ? "--from forecasts from a record: it needs --predict" :
 				   "--rate is a load to forecast at: it needs --predict", NULL);
@@ -305,9 +342,9 @@ static int check_request(char **argv, int dash, struct sweep_opts *o)
 	if (o->predict && o->goal == WHATIF_GOAL_NONE && o->bound_us > 0)
 		return usage_error("--latency-bound needs --goal cpu", NULL);
 	if (o->predict && o->from && optind == dash) {
-		if (!o->n_usecs && !o->n_frames && !o->n_adaptive)
-			return usage_error("give at least one of --rx-usecs, --rx-frames, --adaptive", NULL);
-		return CLI_CONTINUE;
+		if (!o->n_usecs && !o->n_frames && !o->n_adaptive && !o->n_defer && !o->n_gro_flush)
+			return usage_error(PREDICT_NEEDS, NULL);
+		return n_settings(o) > CMP_MAX_RUNS ? too_many() : CLI_CONTINUE;
 	}
 	if (optind == dash)
 		return usage_error("which interface? give IFACE", NULL);
@@ -317,17 +354,12 @@ static int check_request(char **argv, int dash, struct sweep_opts *o)
 	if (o->show)
 		return o->latency_plot ? usage_error("--show prints settings: it draws no --latency-plot", NULL) :
 					 CLI_CONTINUE;
-	if (!o->n_usecs && !o->n_frames && !o->n_adaptive)
-		return usage_error("give at least one of --rx-usecs, --rx-frames, --adaptive", NULL);
+	if (!o->n_usecs && !o->n_frames && !o->n_adaptive && !o->n_defer && !o->n_gro_flush)
+		return usage_error(o->predict ? PREDICT_NEEDS : "give at least one of --rx-usecs, --rx-frames, --adaptive",
+				   NULL);
 	if (o->per_s < o->interval_s)
 		return usage_error("--per is shorter than one --interval", NULL);
-	if ((o->n_usecs ? o->n_usecs : 1) * (o->n_frames ? o->n_frames : 1) * (o->n_adaptive ? o->n_adaptive : 1) >
-	    CMP_MAX_RUNS) {
-		cli_err("sweep: at most %d settings in one sweep (the combinations of the lists)",
-			CMP_MAX_RUNS);
-		return LT_EXIT_USAGE;
-	}
-	return CLI_CONTINUE;
+	return n_settings(o) > CMP_MAX_RUNS ? too_many() : CLI_CONTINUE;
 }
 
 /* CLI_CONTINUE, LT_EXIT_OK after --help, or LT_EXIT_USAGE after one line on stderr. */

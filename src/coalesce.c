@@ -132,6 +132,10 @@ void coal_setting_str(const struct coal_setting *s, char *buf, size_t len)
 		n += snprintf(buf + n, len - n, "%srx-frames %u", n ? " " : "", s->rx_frames);
 	if (s->has_adaptive && n < len)
 		n += snprintf(buf + n, len - n, "%sadaptive-rx %s", n ? " " : "", s->adaptive_rx ? "on" : "off");
+	if (s->has_defer && n < len)
+		n += snprintf(buf + n, len - n, "%sdefer-hard-irqs %u", n ? " " : "", s->defer_hard_irqs);
+	if (s->has_gro_flush && n < len)
+		n += snprintf(buf + n, len - n, "%sgro-flush-timeout %u", n ? " " : "", s->gro_flush_ns);
 	if (!n)
 		snprintf(buf, len, "unchanged");
 }

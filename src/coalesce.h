@@ -31,6 +31,9 @@ struct coal_setting {
 	bool has_usecs, has_frames, has_adaptive;
 	uint32_t rx_usecs, rx_frames;
 	bool adaptive_rx;
+	/* NAPI's deferral (sysfs napi_defer_hard_irqs, gro_flush_timeout): forecast only */
+	bool has_defer, has_gro_flush;
+	uint32_t defer_hard_irqs, gro_flush_ns;
 };
 
 /* What a save file holds besides the settings. */

@@ -67,6 +67,8 @@ struct est_opts {
 	double irq_dynamic_floor_pps;	/* below this interrupt rate that rule did not bind; 0 unknown */
 	bool rx_threaded;	/* NET_RX in threads: threaded NAPI or PREEMPT_RT */
 	double defer_us;	/* net.core.netdev_budget_usecs: softirq time before ksoftirqd */
+	double napi_defer_irqs;	/* napi_defer_hard_irqs and gro_flush_timeout (ns): NAPI's own deferral */
+	double gro_flush_ns;
 };
 
 /* How each marginal cost was measured (est_costs_from). */

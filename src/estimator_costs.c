@@ -190,6 +190,8 @@ bool est_costs_from(const struct lt_sample *s, const struct est_opts *o, double 
 	c->threaded = o->rx_threaded;
 	c->defer_ns = o->defer_us > 0 ? o->defer_us * 1e3 : FC_DEFER_NS_DEFAULT;
 	c->napi = s->napi_polls > 0;
+	c->defer_irqs = o->napi_defer_irqs > 0 ? o->napi_defer_irqs : 0;
+	c->gro_flush_ns = o->gro_flush_ns > 0 ? o->gro_flush_ns : 0;
 	irq_costs(s, p, c);
 	p->costs_valid = rx_costs(s, p, c, &periods) & app_costs(s, o, p, c) & (lam > 0);
 	/* the batching law's setup, from the batch measured at this load */
@@ -203,7 +205,8 @@ bool est_costs_from(const struct lt_sample *s, const struct est_opts *o, double 
 	 */
 	irq_rate = s->interval_s > 0 ? (double)s->irqs / s->interval_s / p->cpus : 0;
 	capped = (isfinite(c->irq_cap_pps) && irq_rate >= 0.9 * c->irq_cap_pps) ||
-		 (o->irq_dynamic && !(irq_rate < 0.9 * o->irq_dynamic_floor_pps));
+		 (o->irq_dynamic && !(irq_rate < 0.9 * o->irq_dynamic_floor_pps)) ||
+		 (c->napi && c->defer_irqs >= 1 && c->gro_flush_ns > 0);	/* NAPI's timer set the batch */
 	c->setup_ns = fc_setup_from_batch(lam, batch, fc_busy_marginal_ns(c), floor, capped);
 	/* NET_RX already in ksoftirqd at this load: deferral starts at this busy period */
 	if (p->ksoftirqd_frac >= 0.5) {

@@ -18,7 +18,9 @@
 	X(setup_ns,		"setup_us",		1e-3)		\
 	X(irq_cap_pps,		"irq_cap_pps",		1)		\
 	X(frames_per_irq,	"frames_per_irq",	1)		\
-	X(defer_ns,		"defer_us",		1e-3)
+	X(defer_ns,		"defer_us",		1e-3)		\
+	X(defer_irqs,		"napi_defer_hard_irqs",	1)		\
+	X(gro_flush_ns,		"gro_flush_timeout_us",	1e-3)
 
 struct cost_field {
 	const char *key;
@@ -71,6 +73,8 @@ bool fc_costs_read(const struct jv *obj, const char *key, struct fc_costs *c)
 		c->irq_cap_pps = INFINITY;
 	if (isnan(c->app_dgram_ns))
 		c->app_wakeup_ns = NAN;
+	if (isnan(c->defer_irqs) || isnan(c->gro_flush_ns))	/* records before NAPI deferral: off */
+		c->defer_irqs = c->gro_flush_ns = 0;
 	c->napi = jv_true(o, "napi");
 	c->threaded = jv_true(o, "threaded");
 	return fc_costs_valid(c);

@@ -26,7 +26,8 @@ struct sweep_opts {
 	const char *ifname, *save, *record_dir, *restore, *plot;
 	const char *latency_plot;	/* --latency-plot FILE.svg */
 	uint32_t usecs[SWEEP_MAX_VALUES], frames[SWEEP_MAX_VALUES];
-	int n_usecs, n_frames, n_adaptive;
+	uint32_t defers[SWEEP_MAX_VALUES], gro_flush[SWEEP_MAX_VALUES];	/* NAPI's deferral: --predict only */
+	int n_usecs, n_frames, n_adaptive, n_defer, n_gro_flush;
 	bool adaptive[2];
 	double per_s, interval_s;
 	bool json, show;

@@ -46,19 +46,25 @@ int sweep_build_points(const struct sweep_opts *o, struct sweep_point *p)
 	int n = 0;
 
 	for (int u = 0; u < (o->n_usecs ? o->n_usecs : 1); u++)
-		for (int f = 0; f < (o->n_frames ? o->n_frames : 1); f++)
-			for (int a = 0; a < (o->n_adaptive ? o->n_adaptive : 1); a++) {
-				struct coal_setting *s = &p[n].want;
+	for (int f = 0; f < (o->n_frames ? o->n_frames : 1); f++)
+	for (int a = 0; a < (o->n_adaptive ? o->n_adaptive : 1); a++)
+	for (int d = 0; d < (o->n_defer ? o->n_defer : 1); d++)
+	for (int g = 0; g < (o->n_gro_flush ? o->n_gro_flush : 1); g++) {
+		struct coal_setting *s = &p[n].want;
 
-				p[n].fc_ref = -1;
-				p[n++].pred = (struct coal_pred){ NAN, NAN, NAN, NAN };
-				s->has_usecs = o->n_usecs > 0;
-				s->rx_usecs = o->n_usecs ? o->usecs[u] : 0;
-				s->has_frames = o->n_frames > 0;
-				s->rx_frames = o->n_frames ? o->frames[f] : 0;
-				s->has_adaptive = o->n_adaptive > 0;
-				s->adaptive_rx = o->n_adaptive ? o->adaptive[a] : false;
-			}
+		p[n].fc_ref = -1;
+		p[n++].pred = (struct coal_pred){ NAN, NAN, NAN, NAN };
+		s->has_usecs = o->n_usecs > 0;
+		s->rx_usecs = o->n_usecs ? o->usecs[u] : 0;
+		s->has_frames = o->n_frames > 0;
+		s->rx_frames = o->n_frames ? o->frames[f] : 0;
+		s->has_adaptive = o->n_adaptive > 0;
+		s->adaptive_rx = o->n_adaptive ? o->adaptive[a] : false;
+		s->has_defer = o->n_defer > 0;
+		s->defer_hard_irqs = o->n_defer ? o->defers[d] : 0;
+		s->has_gro_flush = o->n_gro_flush > 0;
+		s->gro_flush_ns = o->n_gro_flush ? o->gro_flush[g] : 0;
+	}
 	return n;
 }
 

@@ -36,9 +36,19 @@ struct predict_state {
 static int original_settings(struct predict_state *ps)
 {
 	const struct sweep_opts *o = ps->o;
+	/* NAPI's deferral alone needs no coalescing settings of the device */
+	bool napi_only = !o->n_usecs && !o->n_frames && !o->n_adaptive;
 
 	if (o->ifname && !coal_get(o->ifname, &ps->orig)) {
 		sweep_driver_of(o->ifname, ps->driver, sizeof(ps->driver));
+		return 0;
+	}
+	if (napi_only) {
+		memset(&ps->orig, 0, sizeof(ps->orig));
+		if (o->ifname)
+			sweep_driver_of(o->ifname, ps->driver, sizeof(ps->driver));
+		else
+			snprintf(ps->driver, sizeof(ps->driver), "%s", ps->rec.driver);
 		return 0;
 	}
 	if (!o->from) {
@@ -94,6 +104,7 @@ static void print_table(const struct predict_state *ps, int pick, const char *wh
 	const struct sweep_opts *o = ps->o;
 	const struct cmp_stat *m = ps->run.m;
 	char cur[96];
+	int sw = 30;
 
 	sweep_current_str(&ps->orig, cur, sizeof(cur));
 	printf("%s (driver %s, %s timer): forecast from %s, observed at %s\n", ps->rec.device[0] ? ps->rec.device : "-",
@@ -103,20 +114,27 @@ static void print_table(const struct predict_state *ps, int pick, const char *wh
 		       m[CMP_LAMBDA].mean, m[CMP_OBSERVED].mean, m[CMP_IRQS_PS].mean, m[CMP_IRQ_SHARE].mean);
 	printf("at %.0f pps offered%s:\n", whatif_judged(&ps->r[0])->lambda_pps > 0 ? whatif_judged(&ps->r[0])->lambda_pps : ps->rec.lambda_pps,
 	       o->rate_pps > 0 ? " (--rate)" : " (the load now)");
-	printf("%-30s %9s %8s %7s %7s %9s %9s %9s %9s %10s %10s\n", "setting", "irqs/s", "pkt/irq", "irq%", "intr%",
+	for (int i = 0; i < ps->n; i++) {	/* the setting column fits the longest */
+		char set[128];
+
+		coal_setting_str(&ps->p[i].want, set, sizeof(set));
+		if ((int)strlen(set) > sw)
+			sw = (int)strlen(set);
+	}
+	printf("%-*s %9s %8s %7s %7s %9s %9s %9s %9s %10s %10s\n", sw, "setting", "irqs/s", "pkt/irq", "irq%", "intr%",
 	       "gamma/s", "capacity", "MLFRR", "coal_us", "p99_us", "gamma 10-90%");
 	for (int i = 0; i < ps->n; i++) {
 		const struct whatif_result *r = &ps->r[i];
 		const struct whatif_load *w = whatif_judged(r);
-		char set[64], c[11][32];
+		char set[128], c[11][32];
 
 		coal_setting_str(&ps->p[i].want, set, sizeof(set));
 		if (!r->predicted) {
-			printf("%-30.30s %s\n", set, r->why);
+			printf("%-*s %s\n", sw, set, r->why);
 			continue;
 		}
 		sweep_fmt(c[0], 32, w->irqs_pps, "%.0f");
-		sweep_fmt(c[1], 32, w->pkts_per_irq, "%.1f");
+		sweep_fmt(c[1], 32, w->pkts_per_irq, w->pkts_per_irq >= 1e5 ? "%.2g" : "%.1f");
 		sweep_fmt(c[2], 32, w->cpu_irq_pct, "%.1f");
 		sweep_fmt(c[3], 32, w->cpu_intr_pct, "%.1f");
 		sweep_fmt(c[4], 32, w->gamma_pps, "%.0f");
@@ -128,7 +146,7 @@ static void print_table(const struct predict_state *ps, int pick, const char *wh
 			snprintf(c[9], 32, "%.0f-%.0f", r->gamma_lo, r->gamma_hi);
 		else
 			snprintf(c[9], 32, "-");
-		printf("%-30.30s %9s %8s %7s %7s %9s %9s %9s %9s %10s %10s%s\n", set, c[0], c[1], c[2], c[3], c[4], c[5],
+		printf("%-*s %9s %8s %7s %7s %9s %9s %9s %9s %10s %10s%s\n", sw, set, c[0], c[1], c[2], c[3], c[4], c[5],
 		       c[6], c[7], c[8], c[9], i == pick ? "  <- " : "");
 	}
 	printf("(irq%%: hard-IRQ work, intr%%: hard IRQ + NET_RX, of one RX CPU; coal_us: the mean delay the setting\n"

@@ -17,9 +17,11 @@
  * more packets per interrupt); a frame count caps the interrupts at one per F.
  */
 static void costs_under(const struct fc_costs *obs, enum coal_timer t, double u, double f,
-			struct fc_costs *c)
+			const struct whatif_result *r, struct fc_costs *c)
 {
 	*c = *obs;
+	c->defer_irqs = r->defer_hard_irqs;
+	c->gro_flush_ns = r->gro_flush_ns;
 	c->irq_cap_pps = INFINITY;
 	c->frames_per_irq = f > 1 ? f : 0;
 	if (u > 0 && t == COAL_TIMER_THROTTLE)
@@ -50,7 +52,7 @@ static void load_at(const struct fc_costs *c, enum coal_timer t, double u, doubl
 {
 	struct fc_point p;
 	struct fc_latency lat;
-	double cm, cp;
+	double cm, cp, di, dp, dm, d99;
 
 	memset(w, 0, sizeof(*w));
 	w->lambda_pps = lambda;
@@ -69,6 +71,11 @@ static void load_at(const struct fc_costs *c, enum coal_timer t, double u, doubl
 	w->app_wakeups_pps = p.app_wakeups_pps;
 	w->limit = p.limit;
 	coal_added_delay(t, u, f, lambda / c->cpus, &cm, &cp);
+	/* NAPI's deferral: packets inside an episode wait for its timer's poll, the first for the NIC's */
+	if (fc_napi_defer(c, lambda / c->cpus, &di, &dp, &dm, &d99)) {
+		cm = dm + fmin(1, di / (lambda / c->cpus)) * cm;
+		cp = fmax(d99, cp);
+	}
 	w->coal_mean_us = cm * US;
 	w->coal_p99_us = cp * US;
 	fc_latency_at(c, &p, &lat);
@@ -117,7 +124,7 @@ static void spread_of(const struct whatif_obs *ob, enum coal_timer t, double u, 
 
 		if (!fc_costs_valid(&ob->samples[i]))
 			continue;
-		costs_under(&ob->samples[i], t, u, f, &c);
+		costs_under(&ob->samples[i], t, u, f, r, &c);
 		load_at(&c, t, u, f, lambda, &w);
 		g[n] = w.gamma_pps;
 		cpu[n] = w.cpu_intr_pct;
@@ -144,6 +151,8 @@ void whatif_forecast(const struct whatif_obs *ob, const struct ethtool_coalesce 
 	coal_setting_to(s, &ec);
 	r->usecs = ec.rx_coalesce_usecs;
 	r->frames = ec.rx_max_coalesced_frames;
+	r->defer_hard_irqs = s->has_defer ? s->defer_hard_irqs : ob->costs.defer_irqs;
+	r->gro_flush_ns = s->has_gro_flush ? s->gro_flush_ns : ob->costs.gro_flush_ns;
 	if (ec.use_adaptive_rx_coalesce) {
 		r->why = "adaptive coalescing follows the load: not forecast";
 		return;
@@ -156,7 +165,7 @@ void whatif_forecast(const struct whatif_obs *ob, const struct ethtool_coalesce 
 		r->why = "the observation has no complete costs (too little traffic?)";
 		return;
 	}
-	costs_under(&ob->costs, t, r->usecs, r->frames, &c);
+	costs_under(&ob->costs, t, r->usecs, r->frames, r, &c);
 	r->predicted = true;
 	load_at(&c, t, r->usecs, r->frames, ob->lambda_pps, &r->now);
 	load_at(&c, t, r->usecs, r->frames, ob->rate_pps, &r->at_rate);
@@ -247,6 +256,8 @@ void whatif_json(struct json *j, const char *key, const struct whatif_result *r)
 	json_str(j, "why", r->predicted ? NULL : r->why);
 	json_dbl(j, "rx_usecs", r->usecs);
 	json_dbl(j, "rx_frames", r->frames);
+	json_dbl(j, "defer_hard_irqs", r->defer_hard_irqs);
+	json_dbl(j, "gro_flush_timeout_ns", r->gro_flush_ns);
 	if (r->predicted) {
 		json_load(j, "now", &r->now);
 		if (r->at_rate.lambda_pps > 0)

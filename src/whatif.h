@@ -35,6 +35,7 @@ struct whatif_result {
 	bool predicted;
 	const char *why;		/* when not predicted */
 	double usecs, frames;		/* the setting in effect */
+	double defer_hard_irqs, gro_flush_ns;	/* NAPI's deferral in effect (0, 0: off) */
 	struct whatif_load now, at_rate;	/* at_rate.lambda_pps NAN: no --rate */
 	struct fc_summary sum;		/* capacity, MLFRR, livelock point under the setting */
 	/* the spread over the observation's intervals: 10th and 90th percentile */
@@ -53,8 +54,9 @@ struct whatif_obs {
 
 /*
  * The setting s applied over the original orig (fields s leaves keep
- * orig's).  Adaptive modes and the drivers' dynamic modes are not
- * predicted (predicted false, why says so).
+ * orig's; NAPI's deferral, when s leaves it, the observation's).  Adaptive
+ * modes and the drivers' dynamic modes are not predicted (predicted false,
+ * why says so).
  */
 void whatif_forecast(const struct whatif_obs *ob, const struct ethtool_coalesce *orig,
 		     const struct coal_setting *s, struct whatif_result *out);

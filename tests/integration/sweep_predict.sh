@@ -55,6 +55,47 @@ PY
 	rm -f "$out" "$err"
 }
 
+# NAPI's deferral as a setting: interrupts fall to the episodes' few, the
+# delay it adds stays under the timer on average, and a measured sweep
+# refuses it.
+test_napi_deferral_forecast() {
+	local out=$(mktemp) err=$(mktemp) rc
+	chmod 644 "$REC"
+	(cd / && $NOBODY "$LT_BIN" sweep --predict --from "$REC" --defer-hard-irqs 0,2 --gro-flush-timeout 50000 \
+		--rate 40000 --json >"$out" 2>"$err"); rc=$?
+	lt_assert_eq "$rc" 0 "exit code ($(head -c 300 "$err"))" &&
+	lt_assert_eq "$(python3 - "$out" <<'PY'
+import json, sys
+o = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+s = [x["forecast"] for x in o["settings"]]
+bad = []
+if len(s) != 2 or not all(x["predicted"] for x in s):
+    bad.append("2 forecasts")
+else:
+    off, on = s
+    if (off["defer_hard_irqs"], off["gro_flush_timeout_ns"], on["defer_hard_irqs"]) != (0, 50000, 2):
+        bad.append("settings %s" % [(x["defer_hard_irqs"], x["gro_flush_timeout_ns"]) for x in s])
+    for at in ("now", "at_rate"):
+        a, b = off[at], on[at]
+        # fewer at any load; at 40 kpps (~7 packets a 50 us cycle) episodes rarely end
+        if not b["irqs_per_s"] < (0.2 if at == "at_rate" else 1) * a["irqs_per_s"]:
+            bad.append("interrupts %s: %.0f with deferral, %.0f without" % (at, b["irqs_per_s"], a["irqs_per_s"]))
+        if abs(b["irqs_per_s"] * b["pkts_per_irq"] - b["lambda_pps"]) > 1e-6 * b["lambda_pps"]:
+            bad.append("irqs x batch = lambda %s" % at)
+        # a packet waits at most for the next poll: the timer and the last poll's work
+        if not (0 < b["coalesce_delay_mean_us"] <= 50):
+            bad.append("delay %s %.1f us for a 50 us timer" % (at, b["coalesce_delay_mean_us"]))
+        if a["coalesce_delay_mean_us"] != 0:
+            bad.append("off adds %.1f us" % a["coalesce_delay_mean_us"])
+print("; ".join(bad) or "ok")
+PY
+)" ok "deferral: fewer interrupts, a delay under the timer" &&
+	lt_assert_usage_error "sweep lo --defer-hard-irqs 2" &&
+	lt_assert_usage_error "sweep --predict --from $REC --gro-flush-timeout x" &&
+	lt_assert_usage_error "sweep --predict --from $REC --defer-hard-irqs 2147483648"
+	rm -f "$out" "$err"
+}
+
 test_table_names_the_pick() {
 	local out=$(mktemp) rc
 	"$LT_BIN" sweep --predict --from "$REC" --rx-usecs 0,100,1000 --goal latency >"$out" 2>/dev/null; rc=$?

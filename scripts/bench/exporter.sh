@@ -100,8 +100,12 @@ steady_run() {	# MODE
 	start_exporter "$1"
 	pid=$BG_exp
 	scraper "$scr"
-	sleep 5.5	# the first interval (the default 5 s) read: every device series is there
-	ip netns exec "$NS_RX" curl -sf http://127.0.0.1:$port/metrics >"$a"
+	# the first interval (the default 5 s, its window at a random place) read: every device series is there
+	for _ in $(seq 40); do
+		sleep 0.5
+		ip netns exec "$NS_RX" curl -sf http://127.0.0.1:$port/metrics >"$a"
+		[ -n "$(metric "$a" livelock_device_rx_packets_total)" ] && break
+	done
 	s0=$(awk '{ print $1 }' /proc/"$pid"/schedstat)
 	lt_bg sk sh -c "ip netns exec $NS_RX $LT_TOOLS/udpsink -p 9301 --seconds $((secs + 5)) --json --ready-file $rdy >$sink"
 	lt_wait_file "$rdy" 5

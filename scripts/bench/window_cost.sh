@@ -17,7 +17,10 @@
 #                   (the windows, their attach and detach, the reads, the
 #                   scrapes): what sampling costs the packet rate
 # The programs kept on between windows (sched_switch) cost in both and are not
-# in these figures: e2e_veth.sh's "sampled" against its untraced runs has them.
+# in these figures: e2e_veth.sh's "sampled" against its untraced runs has them,
+# and LT_BENCH_BPF_STATS=1 measures them directly: kernel.bpf_stats_enabled on
+# for the run (put back after), their runs and run time a second of traffic
+# (sticky_runs_per_s, sticky_cpu_pct: % of one CPU).
 # Writes build/bench/window_cost.json (LT_BENCH_KEEP=DIR keeps the series and
 # the windows).
 set -u
@@ -32,7 +35,12 @@ tmp=$(mktemp -d)
 mkdir -p build/bench
 . scripts/bench/lib
 bench_setup window_cost napi
-trap 'lt_teardown; [ -n "${LT_BENCH_KEEP:-}" ] && mkdir -p "$LT_BENCH_KEEP" && cp "$tmp"/*.series "$tmp"/*.windows "$LT_BENCH_KEEP"; rm -rf "$tmp"' EXIT
+stats_old=""
+if [ "${LT_BENCH_BPF_STATS:-}" = 1 ]; then
+	stats_old=$(cat /proc/sys/kernel/bpf_stats_enabled)
+	echo 1 >/proc/sys/kernel/bpf_stats_enabled
+fi
+trap '[ -n "$stats_old" ] && echo "$stats_old" >/proc/sys/kernel/bpf_stats_enabled; lt_teardown; [ -n "${LT_BENCH_KEEP:-}" ] && mkdir -p "$LT_BENCH_KEEP" && cp "$tmp"/*.series "$tmp"/*.windows "$LT_BENCH_KEEP"; rm -rf "$tmp"' EXIT
 
 # A scraper like Prometheus: one GET a second, until killed.
 scraper() {	# PORT
@@ -49,6 +57,15 @@ while True:
     time.sleep(max(0.0, 1 - (time.monotonic() - t0)))
 PY
 	SCRAPER=$!
+}
+
+# The programs attached between windows (sched_switch): "runs run_ns" summed; nothing without bpf stats.
+sticky_stats() {
+	[ -n "$stats_old" ] || return 0
+	bpftool prog show -j | python3 -c '
+import json, sys
+p = [x for x in json.load(sys.stdin) if x.get("name", "").startswith("sched_switch")]
+print(sum(x.get("run_cnt", 0) for x in p), sum(x.get("run_time_ns", 0) for x in p))'
 }
 
 one() {	# live:N or exporter:N -> tmp/RUN.windows, tmp/RUN.series
@@ -71,8 +88,10 @@ one() {	# live:N or exporter:N -> tmp/RUN.windows, tmp/RUN.series
 	lt_bg sk ip netns exec "$NS_RX" taskset -c 1 "$LT_TOOLS/udpsink" -p 9300 --idle-exit 700 \
 		--seconds $((secs + 10)) --rcvbuf 4194304 --series "$tmp/$tag.series" --ready-file "$rdy" >/dev/null
 	lt_wait_file "$rdy" 5 || return 1
+	sticky_stats >"$tmp/$tag.sticky0"
 	ip netns exec "$NS_TX" taskset -c 0 "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p 9300 -n 1000000000000 -r 5000000 \
 		--max-seconds "$secs" >/dev/null 2>&1
+	sticky_stats >"$tmp/$tag.sticky1"
 	wait "$BG_sk"
 	[ -n "$SCRAPER" ] && kill "$SCRAPER" 2>/dev/null && wait "$SCRAPER" 2>/dev/null
 	lt_stop "$BG_tr" INT
@@ -118,8 +137,17 @@ for run in sys.argv[5:]:
            "pps_inside": round(r_in or 0), "pps_away": round(r_away), "pps_run": round(r_all),
            "in_window_cost_pct": round(100 * (1 - r_in / r_away), 2) if r_in else None,
            "run_cost_pct": round(100 * (1 - r_all / r_away), 2)}
+    try:	# LT_BENCH_BPF_STATS=1: the sticky programs over the traffic
+        a, b = (open("%s/%s.sticky%d" % (tmp, tag, k)).read().split() for k in (0, 1))
+        secs = (busy[-1] - busy[0] + 1) * w	# the traffic, which the snapshots bracket
+        row["sticky_runs_per_s"] = round((int(b[0]) - int(a[0])) / secs)
+        row["sticky_cpu_pct"] = round(100 * (int(b[1]) - int(a[1])) / 1e9 / secs, 3)
+    except (OSError, ValueError, IndexError):
+        pass
     res["runs"][run] = row
-    print("%-16s %8d %8.3f %12.0f %12.0f %13.2f%% %9.2f%%" % (run, len(wins), duty, r_in or 0, r_away,
-          row["in_window_cost_pct"] or 0, row["run_cost_pct"]))
+    print("%-16s %8d %8.3f %12.0f %12.0f %13.2f%% %9.2f%%%s" % (run, len(wins), duty, r_in or 0, r_away,
+          row["in_window_cost_pct"] or 0, row["run_cost_pct"],
+          "   sticky: %d runs/s, %.2f%% of a CPU" % (row["sticky_runs_per_s"], row["sticky_cpu_pct"])
+          if "sticky_cpu_pct" in row else ""))
 json.dump(res, open(out, "w"), indent=1)
 PY

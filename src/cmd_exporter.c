@@ -67,6 +67,9 @@ struct exporter {
 	double window_s;	/* the next window's length; the interval: attached all of it */
 	double t_open;		/* when the window opened, or the last read took it */
 	bool kept;		/* attached across the last read: the next interval is traced already */
+	unsigned long since;	/* auto: intervals without a window since the last one */
+	unsigned long covered;	/* the intervals the window being read stands for */
+	unsigned long windows;	/* opened so far: the first opens at the first tick */
 	int wfd;
 	double last_scan;
 };
@@ -91,7 +94,8 @@ static void usage(FILE *f)
 "                       (one window at a random place), 2..%d; auto: a window\n"
 "                       of about %d packets at the last window's rate (the\n"
 "                       busiest device's), all of the interval when it holds\n"
-"                       under twice that [auto]\n"
+"                       under twice that, and while sampling at most one\n"
+"                       window every 5 s [auto]\n"
 "  --full               keep every probe attached: exact counts, full cost\n"
 "  --rescan S           look for devices that appeared, vanished or were\n"
 "                       replaced every S seconds, >= the interval [%d]\n"
@@ -318,7 +322,10 @@ static void close_windows(struct exporter *x, double rate_pps)
 		fprintf(stderr, "livelock-trace: window %.6f %.6f s (CLOCK_MONOTONIC)\n", x->t_open, now);
 	if (x->o.sample == SAMPLING_AUTO)
 		x->window_s = sampling_auto_window_s(rate_pps, x->o.interval_s);
-	x->self.sampling_ratio = x->window_s / x->o.interval_s;
+	/* the share of the time traced: auto's windows come every few intervals while it samples */
+	x->self.sampling_ratio = x->window_s / x->o.interval_s /
+		(x->o.sample == SAMPLING_AUTO && x->window_s < x->o.interval_s ?
+		 (double)sampling_auto_every(x->o.interval_s) : 1);
 	if (x->kept && x->window_s >= x->o.interval_s) {
 		x->t_open = now;
 		return;
@@ -353,7 +360,8 @@ static void read_nics(struct exporter *x)
 		if (!(est_lambda_pps(&s, NULL) <= busiest))
 			busiest = est_lambda_pps(&s, NULL);
 		queue_view_update(&n->qv, &s, &e);	/* e->state becomes the worst queue's */
-		scale = x->o.sample > 1 && s.interval_s > 0 ? x->o.interval_s / s.interval_s : 1;
+		/* a window stands for the intervals since the last one (auto opens one every 5 s at most) */
+		scale = x->o.sample > 1 && s.interval_s > 0 ? x->o.interval_s * (double)x->covered / s.interval_s : 1;
 		metrics_nic_add(&n->m, &s, scale, &e);
 		metrics_nic_set_queues(&n->m, &n->qv.rep, scale);
 		if (!nic_set_read_stats(n->info, &st))
@@ -383,6 +391,7 @@ static void on_tick(struct exporter *x)
 
 	if (x->o.sample > 1 && x->phase != WINDOW_NONE)
 		return;	/* the last window is late: skip this interval */
+	x->covered = 1;
 	if (x->o.sample <= 1 || x->kept) {	/* attached all along: read, then look for new devices */
 		read_nics(x);
 		if (scan)
@@ -391,6 +400,20 @@ static void on_tick(struct exporter *x)
 	}
 	if (scan)
 		rescan(x);
+	if (x->o.sample == SAMPLING_AUTO && x->windows &&
+	    !sampling_auto_due(x->window_s, x->o.interval_s, x->since, NAN)) {
+		x->since++;	/* no window this interval: the device counters only */
+		for (int i = 0; i < x->n; i++) {
+			struct nic_stats st;
+
+			if (!nic_set_read_stats(x->nics[i]->info, &st))
+				metrics_nic_set_rx(&x->nics[i]->m, (double)st.rx_packets, (double)st.rx_bytes);
+		}
+		return;
+	}
+	x->covered = x->since + 1;
+	x->since = 0;
+	x->windows++;
 	x->phase = WINDOW_WAITING;
 	arm(x->wfd, sampling_start_s(x->window_s, x->o.interval_s), 0);
 }

@@ -53,6 +53,8 @@ struct exp_nic {
 	struct estimator *est;
 	struct metrics_nic m;
 	struct queue_view qv;		/* its RX queues (queue_view.h) */
+	uint64_t dev_rx;		/* the device's own packet count at the last tick, and when */
+	double dev_t;			/* 0: not read yet */
 };
 
 enum window_phase { WINDOW_NONE, WINDOW_WAITING, WINDOW_OPEN };
@@ -242,6 +244,14 @@ static int nic_attach(struct exporter *x, const char *name)
 		goto fail;
 	metrics_nic_init(&n->m, n->name, n->info->driver, n->probe);
 	queue_view_init(&n->qv, n->info, false);
+	{	/* auto's first window is sized from the device's own count since now */
+		struct nic_stats st;
+
+		if (!nic_set_read_stats(n->info, &st)) {
+			n->dev_rx = st.rx_packets;
+			n->dev_t = cli_now_s();
+		}
+	}
 	x->nics[x->n++] = n;
 	if (x->kept && probe_window_begin(n->probe, &msg))	/* the others are attached all interval */
 		cli_err("exporter: %s: %s", name, msg);
@@ -385,6 +395,33 @@ static void open_windows(struct exporter *x)
 	}
 }
 
+/*
+ * auto: each device's own packet count into its series, and the busiest
+ * one's rate since the last tick (NAN when none is known yet).
+ */
+static double device_rates(struct exporter *x)
+{
+	double now = cli_now_s(), busiest = NAN;
+
+	for (int i = 0; i < x->n; i++) {
+		struct exp_nic *n = x->nics[i];
+		struct nic_stats st;
+
+		if (nic_set_read_stats(n->info, &st))
+			continue;
+		metrics_nic_set_rx(&n->m, (double)st.rx_packets, (double)st.rx_bytes);
+		if (n->dev_t > 0 && now > n->dev_t && st.rx_packets >= n->dev_rx) {
+			double r = (double)(st.rx_packets - n->dev_rx) / (now - n->dev_t);
+
+			if (!(r <= busiest))
+				busiest = r;
+		}
+		n->dev_rx = st.rx_packets;
+		n->dev_t = now;
+	}
+	return busiest;
+}
+
 static void on_tick(struct exporter *x)
 {
 	bool scan = cli_now_s() - x->last_scan >= x->o.rescan_s - 1e-3;
@@ -400,16 +437,15 @@ static void on_tick(struct exporter *x)
 	}
 	if (scan)
 		rescan(x);
-	if (x->o.sample == SAMPLING_AUTO && x->windows &&
-	    !sampling_auto_due(x->window_s, x->o.interval_s, x->since, NAN)) {
-		x->since++;	/* no window this interval: the device counters only */
-		for (int i = 0; i < x->n; i++) {
-			struct nic_stats st;
+	if (x->o.sample == SAMPLING_AUTO) {
+		double busiest = device_rates(x);
 
-			if (!nic_set_read_stats(x->nics[i]->info, &st))
-				metrics_nic_set_rx(&x->nics[i]->m, (double)st.rx_packets, (double)st.rx_bytes);
+		if (x->windows && !sampling_auto_due(x->window_s, x->o.interval_s, x->since, NAN)) {
+			x->since++;	/* no window this interval: the device counters only */
+			return;
 		}
-		return;
+		if (isfinite(busiest))	/* sized from the devices' own counts: fresher than the last window */
+			x->window_s = sampling_auto_window_s(busiest, x->o.interval_s);
 	}
 	x->covered = x->since + 1;
 	x->since = 0;

@@ -158,6 +158,31 @@ PY
 	rm -f "$trace" "$rec" "$err"
 }
 
+# --sample auto under a flood, the device deleted between windows: the
+# device-count path sees it go, exits 1 with one line and leaves no link.
+test_vanishes_between_windows() {
+	lt_need_traffic || return
+	lt_netns_pair || { lt_fail "setup"; return; }
+	local out=$(mktemp) err=$(mktemp) rc before
+	before=$(nlinks)
+	ip netns exec "$NS_RX" "$LT_BIN" "$VETH_RX" 1 0 --sample auto >"$out" 2>"$err" &
+	local pid=$!
+	lt_bg send ip netns exec "$NS_TX" "$LT_TOOLS/udpsend" -d "$LT_RX_ADDR" -p $PORT -n 600000 -r 60000
+	for _ in $(seq 100); do	# the first line between windows: the sampled window is behind us
+		grep -q "(between windows" "$out" && break
+		sleep 0.1
+	done
+	grep -q "(between windows" "$out" || { lt_fail "no line between windows: $(cat "$err")"; kill "$pid"; return; }
+	ip -n "$NS_RX" link del "$VETH_RX"
+	wait "$pid"; rc=$?
+	lt_assert_eq "$rc" 1 "exit code when the interface disappears" &&
+	lt_assert_eq "$(wc -l <"$err")" 1 "stderr lines ($(cat "$err"))" &&
+	grep -q "disappeared" "$err" &&
+	grep -q "^Summary of" "$out" || { lt_fail "message or summary: $(cat "$err")"; return; }
+	lt_assert_eq "$(nlinks)" "$before" "links after it stopped"
+	rm -f "$out" "$err"
+}
+
 test_bad_sample_values() {
 	local args
 	for args in "--full --sample 2" "--sample auto --full" "--sample 0" "--sample x" "--sample 101" "--sample 2.5" "0.1 --sample 20" "--sample Auto" "0.05 --sample auto"; do

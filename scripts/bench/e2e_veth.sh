@@ -5,7 +5,8 @@
 # (--xdp generic), and both again under --sample N (LT_BENCH_SAMPLE, default
 # 10), and an empty XDP_PASS program in generic mode (the kernel's own cost of
 # generic XDP, the floor under our counter), and traced with --latency (the
-# per-packet latency probes), in interleaved rounds (LT_BENCH_ROUNDS, default 5;
+# per-packet latency probes), and under --sample auto (the live view's default
+# on a NIC with IRQs; a veth's own is every probe on), in interleaved rounds (LT_BENCH_ROUNDS, default 5;
 # LT_BENCH_E2E_CONDITIONS picks some, e.g. "traced traced_latency").  The
 # sender is pinned to CPU 0, the reader to CPU 1, so the receive path's CPU is
 # the bottleneck and the tracer's cost shows.  Each round sends
@@ -47,6 +48,7 @@ one() {	# CONDITION
 	traced_latency) trace_bg --latency ;;
 	sampled) trace_bg --sample "$sample" ;;
 	sampled_xdp) trace_bg --sample "$sample" --xdp generic ;;
+	auto) trace_bg --sample auto ;;
 	esac
 	[ "$1" != baseline ] && tracer=$BG_tr
 	lt_bg sk sh -c "ip netns exec $NS_RX taskset -c 1 $LT_TOOLS/udpsink -p 9300 --idle-exit 700 --seconds 60 --rcvbuf 4194304 --json --ready-file $rdy >$sink"
@@ -58,7 +60,7 @@ one() {	# CONDITION
 	rm -f "$sink" "$rdy"
 }
 
-all_conds="traced traced_latency traced_xdp sampled sampled_xdp xdp_floor"
+all_conds="traced traced_latency traced_xdp sampled sampled_xdp auto xdp_floor"
 chosen=${LT_BENCH_E2E_CONDITIONS:-$all_conds}
 for r in $(seq "$rounds"); do
 	for c in $chosen; do
@@ -74,7 +76,7 @@ import json, statistics, sys
 sys.path.insert(0, "scripts/bench")
 import pairs
 rows = [l.split() for l in open(sys.argv[1])]
-conds = tuple(c for c in ("traced", "traced_latency", "traced_xdp", "sampled", "sampled_xdp", "xdp_floor")
+conds = tuple(c for c in ("traced", "traced_latency", "traced_xdp", "sampled", "sampled_xdp", "auto", "xdp_floor")
               if any(r[0] == c for r in rows))
 rate = lambda r: int(r[1]) / float(r[2])
 seq = [(r[0], rate(r)) for r in rows]

@@ -22,6 +22,8 @@ static void costs_under(const struct fc_costs *obs, enum coal_timer t, double u,
 	*c = *obs;
 	c->defer_irqs = r->defer_hard_irqs;
 	c->gro_flush_ns = r->gro_flush_ns;
+	if (r->napi_only)	/* the interrupt cap stays what was observed */
+		return;
 	c->irq_cap_pps = INFINITY;
 	c->frames_per_irq = f > 1 ? f : 0;
 	if (u > 0 && t == COAL_TIMER_THROTTLE)
@@ -43,6 +45,7 @@ static const struct {
 	F("batch_wait_mean_us", batch_wait_mean_us), F("batch_wait_p99_us", batch_wait_p99_us),
 	F("seen_p99_us", seen_p99_us),
 	F("latency_mean_us", latency_mean_us), F("latency_p99_us", latency_p99_us),
+	F("polls_per_s", polls_pps),
 #undef F
 };
 #define LOAD_LIMIT_AT	6	/* "limit" follows gamma_pps */
@@ -64,6 +67,7 @@ static void load_at(const struct fc_costs *c, enum coal_timer t, double u, doubl
 	}
 	fc_at(c, lambda, &p);
 	w->irqs_pps = p.irqs_pps;
+	w->polls_pps = p.polls_pps;
 	w->pkts_per_irq = p.irqs_pps > 0 ? lambda / p.irqs_pps : INFINITY;
 	w->cpu_irq_pct = 100 * p.cpu_irq;
 	w->cpu_intr_pct = 100 * fmin(1, p.cpu_irq + p.cpu_rx);
@@ -145,19 +149,22 @@ void whatif_forecast(const struct whatif_obs *ob, const struct ethtool_coalesce 
 	enum coal_timer t = coal_timer_of(ob->driver);
 	struct fc_costs c;
 	double judged;
+	/* NAPI's deferral alone leaves the driver's own throttle as it was observed */
+	bool napi_only = !s->has_usecs && !s->has_frames && !s->has_adaptive && (s->has_defer || s->has_gro_flush);
 
 	memset(r, 0, sizeof(*r));
+	r->napi_only = napi_only;
 	r->sum = (struct fc_summary){ NAN, NAN, NAN };
 	coal_setting_to(s, &ec);
 	r->usecs = ec.rx_coalesce_usecs;
 	r->frames = ec.rx_max_coalesced_frames;
 	r->defer_hard_irqs = s->has_defer ? s->defer_hard_irqs : ob->costs.defer_irqs;
 	r->gro_flush_ns = s->has_gro_flush ? s->gro_flush_ns : ob->costs.gro_flush_ns;
-	if (ec.use_adaptive_rx_coalesce) {
+	if (ec.use_adaptive_rx_coalesce && !napi_only) {
 		r->why = "adaptive coalescing follows the load: not forecast";
 		return;
 	}
-	if (coal_usecs_note(ob->driver, ec.rx_coalesce_usecs)) {
+	if (coal_usecs_note(ob->driver, ec.rx_coalesce_usecs) && !napi_only) {
 		r->why = "a dynamic interrupt-throttling mode of the driver: not forecast";
 		return;
 	}

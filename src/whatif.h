@@ -18,6 +18,7 @@
 struct whatif_load {
 	double lambda_pps;
 	double irqs_pps, pkts_per_irq;
+	double polls_pps;		/* NET_RX busy periods: a poll per interrupt, or NAPI deferral's timer polls */
 	double cpu_irq_pct;		/* hard-IRQ work, % of one RX CPU */
 	double cpu_intr_pct;		/* hard IRQ + NET_RX (the measured "CPU at interrupt priority") */
 	double gamma_pps;
@@ -36,6 +37,7 @@ struct whatif_result {
 	const char *why;		/* when not predicted */
 	double usecs, frames;		/* the setting in effect */
 	double defer_hard_irqs, gro_flush_ns;	/* NAPI's deferral in effect (0, 0: off) */
+	bool napi_only;			/* only NAPI's deferral changes: the observed interrupt cap stays */
 	struct whatif_load now, at_rate;	/* at_rate.lambda_pps NAN: no --rate */
 	struct fc_summary sum;		/* capacity, MLFRR, livelock point under the setting */
 	/* the spread over the observation's intervals: 10th and 90th percentile */

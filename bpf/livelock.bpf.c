@@ -82,6 +82,7 @@ static __always_inline int on_softirq_entry(unsigned int vec)
 	s->sirq_last_pkt = s->sirq_last_enq = 0;
 	s->sirq_list_len = 0;
 	s->sirq_on_idle = s->idle_since != 0;	/* ksoftirqd's runs: the switch to it ended the idle time */
+	s->sirq_polled_ours = 0;
 	s->sirq_start = bpf_ktime_get_ns();
 	return 0;
 }
@@ -99,13 +100,17 @@ static __always_inline int on_softirq_exit(unsigned int vec)
 	c = CTR_OF(s);
 	if (targ_latency)
 		lat_forget(s, c);
-	if (!s->sirq_packets) {	/* only runs that handled our packets are timed */
+	d = bpf_ktime_get_ns() - s->sirq_start;
+	d = d > s->sirq_nested ? d - s->sirq_nested : 0;
+	if (!s->sirq_packets) {	/* only runs that handled our packets are in the fit */
+		if (s->sirq_polled_ours) {	/* our polls that found nothing: timed apart */
+			c->sirq_empty_n++;
+			c->sirq_empty_ns += d;
+		}
 		if (s->reader_on)
 			c->reader_stolen_ns += s->sirq_nested;
 		return 0;
 	}
-	d = bpf_ktime_get_ns() - s->sirq_start;
-	d = d > s->sirq_nested ? d - s->sirq_nested : 0;
 	if (s->reader_on)	/* the run and the handlers nested in it */
 		c->reader_stolen_ns += d + s->sirq_nested;
 	fit_add(&c->softirq_fit, s->sirq_packets, d);
@@ -175,6 +180,8 @@ static __always_inline int on_napi_poll(struct napi_struct *napi, int work, int 
 	if (!dev_is_ours(RD(btf, napi->dev, napi, dev), btf))
 		return 0;
 	c = CTR_OF(s);	/* one lookup: the counters and the state share the per-CPU value */
+	if (s->sirq_active)
+		s->sirq_polled_ours = 1;
 	id = RD(btf, napi->napi_id, napi, napi_id);
 	ns = bpf_map_lookup_elem(&napi_stats, &id);
 	if (!ns) {

@@ -67,6 +67,7 @@ struct lt_cpu_state {
 	__u32 sirq_enq_woke;	/* our last enqueue was the poll's first (a wakeup may follow) */
 	__u32 irq_on_idle;	/* the running handler interrupted the idle task */
 	__u32 sirq_on_idle;	/* the running NET_RX run began on the idle task */
+	__u32 sirq_polled_ours;	/* the running NET_RX run polled one of our NAPI instances */
 };
 
 /* A thread that reads this device's packets: its on-CPU time is the application's. */
@@ -192,6 +193,8 @@ struct lt_irq_stat {
 	X(irq_idle_pkts, uint64_t, "irq_idle_packets",	"packets they passed up (netif_rx)")	\
 	X(sirq_idle_n,	uint64_t, "softirqs_idle",	"NET_RX runs that handled our packets and began on an idle CPU") \
 	X(sirq_idle_ns,	uint64_t, "softirq_idle_ns_total", "their time (hard IRQs nested in them not included)") \
+	X(sirq_empty_n,	uint64_t, "softirqs_empty",	"NET_RX runs that polled our NAPI instances and found none of our packets (NAPI deferral's timer polls, TX-only polls)") \
+	X(sirq_empty_ns, uint64_t, "softirq_empty_ns_total", "their time: interrupt-priority work not in softirq_ns_total") \
 	X(sirq_idle_pkts, uint64_t, "softirq_idle_packets", "our packets in them")
 
 /*

@@ -53,8 +53,7 @@ struct exp_nic {
 	struct estimator *est;
 	struct metrics_nic m;
 	struct queue_view qv;		/* its RX queues (queue_view.h) */
-	uint64_t dev_rx;		/* the device's own packet count at the last tick, and when */
-	double dev_t;			/* 0: not read yet */
+	struct nic_rx_rate dev;		/* the device's own count, tick to tick (auto's window size) */
 };
 
 enum window_phase { WINDOW_NONE, WINDOW_WAITING, WINDOW_OPEN };
@@ -244,14 +243,7 @@ static int nic_attach(struct exporter *x, const char *name)
 		goto fail;
 	metrics_nic_init(&n->m, n->name, n->info->driver, n->probe);
 	queue_view_init(&n->qv, n->info, false);
-	{	/* auto's first window is sized from the device's own count since now */
-		struct nic_stats st;
-
-		if (!nic_set_read_stats(n->info, &st)) {
-			n->dev_rx = st.rx_packets;
-			n->dev_t = cli_now_s();
-		}
-	}
+	(void)nic_set_rx_rate(n->info, &n->dev, cli_now_s(), NULL);	/* auto's first window: from the count since now */
 	x->nics[x->n++] = n;
 	if (x->kept && probe_window_begin(n->probe, &msg))	/* the others are attached all interval */
 		cli_err("exporter: %s: %s", name, msg);
@@ -406,18 +398,12 @@ static double device_rates(struct exporter *x)
 	for (int i = 0; i < x->n; i++) {
 		struct exp_nic *n = x->nics[i];
 		struct nic_stats st;
+		double r = nic_set_rx_rate(n->info, &n->dev, now, &st);
 
-		if (nic_set_read_stats(n->info, &st))
-			continue;
-		metrics_nic_set_rx(&n->m, (double)st.rx_packets, (double)st.rx_bytes);
-		if (n->dev_t > 0 && now > n->dev_t && st.rx_packets >= n->dev_rx) {
-			double r = (double)(st.rx_packets - n->dev_rx) / (now - n->dev_t);
-
-			if (!(r <= busiest))
-				busiest = r;
-		}
-		n->dev_rx = st.rx_packets;
-		n->dev_t = now;
+		if (n->dev.t_s > 0)	/* read */
+			metrics_nic_set_rx(&n->m, (double)st.rx_packets, (double)st.rx_bytes);
+		if (isfinite(r) && !(r <= busiest))
+			busiest = r;
 	}
 	return busiest;
 }

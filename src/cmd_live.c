@@ -70,26 +70,8 @@ struct window {
 	double t_open;	/* when it opened, or when the last read took it (CLOCK_MONOTONIC) */
 	bool kept;	/* attached across the last read: the next interval is traced already */
 	unsigned long since;	/* auto: intervals since the last window */
-	struct nic_stats dev;	/* auto: the device's count at the last tick */
-	double t_dev;		/* and when it was read; 0: never */
+	struct nic_rx_rate dev;	/* auto: the device's own count, tick to tick */
 };
-
-/* auto: the device's packets a second since the last tick (NAN the first time, or unreadable). */
-static double device_pps(const struct nic_info *nic, struct window *w)
-{
-	struct nic_stats st;
-	double now = cli_now_s(), pps = NAN;
-
-	if (nic_set_read_stats(nic, &st)) {
-		w->t_dev = 0;
-		return NAN;
-	}
-	if (w->t_dev > 0 && now > w->t_dev && st.rx_packets >= w->dev.rx_packets)
-		pps = (double)(st.rx_packets - w->dev.rx_packets) / (now - w->t_dev);
-	w->dev = st;
-	w->t_dev = now;
-	return pps;
-}
 
 /* auto: no window in this interval (sampling.h); the device's rate for its line in *pps. */
 static bool between_windows(const struct nic_info *nic, const struct live_opts *o, struct window *w,
@@ -97,7 +79,7 @@ static bool between_windows(const struct nic_info *nic, const struct live_opts *
 {
 	if (o->sample != SAMPLING_AUTO)
 		return false;
-	*pps = device_pps(nic, w);
+	*pps = nic_set_rx_rate(nic, &w->dev, cli_now_s(), NULL);
 	if (w->kept)
 		return false;
 	if (sampling_auto_due(w->len_s, o->interval_s, w->since, *pps)) {
@@ -370,7 +352,7 @@ int cmd_live(int argc, char **argv)
 	win.len_s = sampling_window_s(o.sample, o.interval_s);
 	win.since = sampling_auto_every(o.interval_s);	/* the first interval has a window */
 	if (o.sample == SAMPLING_AUTO)
-		(void)device_pps(nic, &win);	/* the count the first interval's rate starts from */
+		(void)nic_set_rx_rate(nic, &win.dev, cli_now_s(), NULL);	/* the first interval's rate starts here */
 	err = make_timer(o.interval_s, &tfd);
 	if (err) {
 		cli_err("cannot set up the interval timer: %s", strerror(-err));

@@ -97,6 +97,17 @@ int nic_discover_lower(const char *ifname, struct nic_info *out);
 void nic_merge_lower(struct nic_info *a, const struct nic_info *b);
 /* Receive statistics summed over the traced devices. */
 int nic_set_read_stats(const struct nic_info *nic, struct nic_stats *out);
+/* The set's received packets a second, from one reading to the next. */
+struct nic_rx_rate {
+	uint64_t rx_packets;	/* at the last reading */
+	double t_s;		/* its time (any one clock); 0: none yet */
+};
+/*
+ * Reads the set's statistics into *st (may be NULL) at now_s: the packets a
+ * second since the last reading; NAN the first time, after a failed read
+ * (the next reading starts afresh) or a counter that went back.
+ */
+double nic_set_rx_rate(const struct nic_info *nic, struct nic_rx_rate *r, double now_s, struct nic_stats *st);
 /*
  * "br0 (bridge) → veth0, veth1: the lower devices are traced" into buf, or
  * NULL when the watched device is traced itself.

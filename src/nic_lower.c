@@ -7,6 +7,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <limits.h>
 #include <net/if.h>
 #include <linux/ethtool.h>
@@ -284,4 +285,22 @@ const char *nic_set_describe(char *buf, size_t len, const struct nic_info *nic)
 		snprintf(buf + n, len - n, ": %s traced%s", s->n_traced == 1 ? "its lower device is" :
 			 "its lower devices are", s->truncated ? " (not all: too many, or in another namespace)" : "");
 	return buf;
+}
+
+double nic_set_rx_rate(const struct nic_info *nic, struct nic_rx_rate *r, double now_s, struct nic_stats *st)
+{
+	struct nic_stats mine;
+	double pps = NAN;
+
+	if (!st)
+		st = &mine;
+	if (nic_set_read_stats(nic, st)) {
+		r->t_s = 0;
+		return NAN;
+	}
+	if (r->t_s > 0 && now_s > r->t_s && st->rx_packets >= r->rx_packets)
+		pps = (double)(st->rx_packets - r->rx_packets) / (now_s - r->t_s);
+	r->rx_packets = st->rx_packets;
+	r->t_s = now_s;
+	return pps;
 }

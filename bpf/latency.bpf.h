@@ -47,12 +47,12 @@ const volatile bool targ_xdp_stamp = false;	/* the XDP counter stamps arrivals (
  * skb_shinfo(skb)->meta_len.  Generic XDP runs after net:netif_receive_skb,
  * so there the skb has no metadata yet and the stack entry stands.
  */
-static __always_inline __u64 lat_xdp_start(struct sk_buff *skb)
+static __always_inline __u64 lat_xdp_start(struct sk_buff *skb, const bool btf)
 {
 	struct lt_xdp_stamp m;
-	unsigned char *head = BPF_CORE_READ(skb, head);
-	__u16 mac = BPF_CORE_READ(skb, mac_header);
-	__u32 end = BPF_CORE_READ(skb, end);	/* an offset on 64-bit (NET_SKBUFF_DATA_USES_OFFSET) */
+	unsigned char *head = RD(btf, skb->head, skb, head);
+	__u16 mac = RD(btf, skb->mac_header, skb, mac_header);
+	__u32 end = RD(btf, skb->end, skb, end);	/* an offset on 64-bit (NET_SKBUFF_DATA_USES_OFFSET) */
 	struct skb_shared_info *sh = (void *)(head + end);
 	__u8 len = 0;
 

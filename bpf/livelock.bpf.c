@@ -100,13 +100,16 @@ static __always_inline int on_softirq_exit(unsigned int vec)
 	c = CTR_OF(s);
 	if (targ_latency)
 		lat_forget(s, c);
+	if (!s->sirq_packets && !s->sirq_polled_ours) {	/* another device's run: no clock read */
+		if (s->reader_on)
+			c->reader_stolen_ns += s->sirq_nested;
+		return 0;
+	}
 	d = bpf_ktime_get_ns() - s->sirq_start;
 	d = d > s->sirq_nested ? d - s->sirq_nested : 0;
-	if (!s->sirq_packets) {	/* only runs that handled our packets are in the fit */
-		if (s->sirq_polled_ours) {	/* our polls that found nothing: timed apart */
-			c->sirq_empty_n++;
-			c->sirq_empty_ns += d;
-		}
+	if (!s->sirq_packets) {	/* our polls that found nothing: timed apart, not in the fit */
+		c->sirq_empty_n++;
+		c->sirq_empty_ns += d;
 		if (s->reader_on)
 			c->reader_stolen_ns += s->sirq_nested;
 		return 0;
@@ -233,7 +236,7 @@ static __always_inline int on_stack_packet(struct sk_buff *skb, const bool btf)
 	s->pending_ours++;
 	now = bpf_ktime_get_ns();
 	if (targ_latency) {
-		__u64 t0 = targ_xdp_stamp ? lat_xdp_start(skb) : 0;
+		__u64 t0 = targ_xdp_stamp ? lat_xdp_start(skb, btf) : 0;
 
 		/* from the driver's XDP hook when it stamped the packet, else from here */
 		if (t0 && t0 <= now)

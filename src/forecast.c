@@ -105,22 +105,19 @@ bool fc_napi_defer(const struct fc_costs *c, double l, double *irqs, double *pol
 static double interrupts_per_s(const struct fc_costs *c, double l, double *batch, double *polls)
 {
 	double b = fc_busy_marginal_ns(c) * NS, s = c->setup_ns * NS, n, irqs, dm, dp;
+	bool defer = fc_napi_defer(c, l, &irqs, polls, &dm, &dp);
 
-	if (fc_napi_defer(c, l, &irqs, polls, &dm, &dp)) {
-		/* the timer's polls hold the interrupt masked; a throttle still caps what is left */
-		if (c->frames_per_irq > 1)
-			irqs = fmin(irqs, l / c->frames_per_irq);
-		irqs = fmin(irqs, c->irq_cap_pps);
-		*batch = *polls > 0 ? l / *polls : INFINITY;
-		return irqs;
+	if (!defer) {	/* the batching law: a poll per interrupt */
+		n = l * b < 1 ? (1 + l * s) / (1 - l * b) : INFINITY;
+		irqs = isfinite(n) ? l / n : 0;
 	}
-	n = l * b < 1 ? (1 + l * s) / (1 - l * b) : INFINITY;
-	irqs = isfinite(n) ? l / n : 0;
+	/* the caps; under deferral on what the timer's polls leave to the interrupt */
 	if (c->frames_per_irq > 1)
 		irqs = fmin(irqs, l / c->frames_per_irq);
 	irqs = fmin(irqs, c->irq_cap_pps);
-	*batch = irqs > 0 ? l / irqs : INFINITY;
-	*polls = irqs;
+	if (!defer)
+		*polls = irqs;
+	*batch = *polls > 0 ? l / *polls : INFINITY;
 	return irqs;
 }
 

@@ -143,7 +143,8 @@ static void print_columns(FILE *f, int stamp_width)
 		"state");
 }
 
-static void print_line(FILE *f, struct live_view *v, const struct estimate *e)
+/* One table line; note (or NULL) follows the state. */
+static void print_line(FILE *f, struct live_view *v, const struct estimate *e, const char *note)
 {
 	int dec = cli_stamp_decimals(v->o.interval_s), w = cli_stamp_width(dec);
 	char ts[24];
@@ -171,19 +172,17 @@ static void print_line(FILE *f, struct live_view *v, const struct estimate *e)
 	cell(f, 5, 0, 100 * e->cpu_avail_model);
 	cell(f, 5, 0, 100 * e->cpu_avail_measured);
 	cell(f, 6, 0, e->load_pct);
-	fprintf(f, " %7.0f %7.0f %7.0f %7.0f ", e->drops_nic, e->drops_backlog, e->drops_socket,
-		e->drops_other);
-	if (v->color)
-		fprintf(f, "%s%s%s\n", state_color(e->state), est_state_name(e->state), COL_RESET);
-	else
-		fprintf(f, "%s\n", est_state_name(e->state));
+	cell(f, 7, 0, e->drops_nic);
+	cell(f, 7, 0, e->drops_backlog);
+	cell(f, 7, 0, e->drops_socket);
+	cell(f, 7, 0, e->drops_other);
+	fprintf(f, " %s%s%s%s\n", v->color ? state_color(e->state) : "", est_state_name(e->state),
+		v->color ? COL_RESET : "", note ? note : "");
 }
 
 void live_view_between(FILE *f, struct live_view *v, double dev_pps, double interval_s)
 {
-	int dec = cli_stamp_decimals(v->o.interval_s), w = cli_stamp_width(dec);
 	struct estimate b = v->last;
-	char ts[24];
 
 	if (v->o.json)
 		return;
@@ -192,24 +191,11 @@ void live_view_between(FILE *f, struct live_view *v, double dev_pps, double inte
 	b.valid &= ~EST_V_OBSERVED;
 	b.load_pct = isfinite(dev_pps) && b.mlfrr_pps > 0 ? 100 * dev_pps / b.mlfrr_pps : NAN;
 	b.state = isfinite(dev_pps) ? est_state_of(&b) : v->last.state;
-	if (v->line++ % v->o.header_every == 0)
-		print_columns(f, w);
-	fprintf(f, "%-*s", w, cli_stamp(ts, sizeof(ts), dec));
-	cell(f, 9, 0, dev_pps);
-	for (int i = 0; i < 3; i++)	/* obs, pred, err: no window */
-		cell(f, i == 2 ? 7 : 9, 0, NAN);
-	cell(f, 9, 0, b.capacity_pps);
-	cell(f, 7, 2, us(b.win.isr_ns));
-	cell(f, 7, 2, b.kind == MODEL_NODMA ? us(b.win.copy_ns) : NAN);
-	cell(f, 8, 2, us(b.win.proto_ns));
-	cell(f, 6, 1, est_batch_mean(&b));
-	cell(f, 5, 0, NAN);
-	cell(f, 5, 0, NAN);
-	cell(f, 6, 0, b.load_pct);
-	for (int i = 0; i < 4; i++)	/* drops by place: counted in windows */
-		cell(f, 7, 0, NAN);
-	fprintf(f, " %s%s%s (between windows: device count, last window's model)\n",
-		v->color ? state_color(b.state) : "", est_state_name(b.state), v->color ? COL_RESET : "");
+	/* what only the probes count, in a window: "-" */
+	b.observed_pps = b.predicted_pps = b.error_pct = NAN;
+	b.cpu_avail_model = b.cpu_avail_measured = NAN;
+	b.drops_nic = b.drops_backlog = b.drops_socket = b.drops_other = NAN;
+	print_line(f, v, &b, " (between windows: device count, last window's model)");
 	fflush(f);
 }
 
@@ -305,7 +291,7 @@ void live_view_interval(FILE *f, struct live_view *v, const struct lt_sample *s,
 	v->now = now;
 	if (v->o.json)
 		return;	/* record_write_interval prints it */
-	print_line(f, v, e);
+	print_line(f, v, e, NULL);
 	if (v->o.per_cpu)
 		print_cpus(f, s);
 	queue_view_lines(f, v->o.queues);

@@ -7,7 +7,9 @@
  * - coalesce_save.c: the save file of the original and the comparison of
  *   two whole settings.  The whole struct ethtool_coalesce is what is saved
  *   and restored, not only the fields a sweep changes;
- * - coalesce_predict.c: what a setting should give (pure).
+ * - coalesce_predict.c: what a setting should give (pure);
+ * - coalesce_napi.c: NAPI's deferral (sysfs napi_defer_hard_irqs and
+ *   gro_flush_timeout), read, written and read back like the others.
  */
 #ifndef LT_COALESCE_H
 #define LT_COALESCE_H
@@ -31,18 +33,29 @@ struct coal_setting {
 	bool has_usecs, has_frames, has_adaptive;
 	uint32_t rx_usecs, rx_frames;
 	bool adaptive_rx;
-	/* NAPI's deferral (sysfs napi_defer_hard_irqs, gro_flush_timeout): forecast only */
+	/* NAPI's deferral (sysfs napi_defer_hard_irqs, gro_flush_timeout ns) */
 	bool has_defer, has_gro_flush;
 	uint32_t defer_hard_irqs, gro_flush_ns;
 };
 
-/* What a save file holds besides the settings. */
+/* NAPI's deferral settings of a device, as its sysfs files hold them. */
+struct coal_napi {
+	uint64_t defer_hard_irqs;	/* napi_defer_hard_irqs */
+	uint64_t gro_flush_ns;		/* gro_flush_timeout */
+};
+
+/*
+ * What a save file holds: the ethtool settings when the sweep changes them,
+ * NAPI's deferral when it changes that, at least one of the two.
+ */
 struct coal_saved {
 	char ifname[16];
 	char driver[32];
 	unsigned int ifindex;
 	long pid;			/* the sweep that wrote it */
+	bool has_ec, has_napi;
 	struct ethtool_coalesce ec;
+	struct coal_napi napi;
 };
 
 /* --- coalesce.c --- */
@@ -83,6 +96,33 @@ const char *coal_usecs_note(const char *driver, uint32_t rx_usecs);
  * not bind, and the batch is NAPI's own.
  */
 double coal_dynamic_floor_pps(const char *driver);
+
+/* Does s change NAPI's deferral? */
+static inline bool coal_setting_napi(const struct coal_setting *s)
+{
+	return s->has_defer || s->has_gro_flush;
+}
+
+/* --- coalesce_napi.c --- */
+
+enum coal_napi_field { COAL_NAPI_DEFER, COAL_NAPI_GRO_FLUSH };
+/* 0; -ENODEV no such device; -ENOENT the kernel has no such setting (< 5.10); else -errno. */
+int coal_napi_get(const char *ifname, struct coal_napi *nd);
+/* Write both files (gro_flush_timeout first); 0 or -errno (-EACCES/-EPERM without CAP_NET_ADMIN). */
+int coal_napi_set(const char *ifname, const struct coal_napi *nd);
+bool coal_napi_equal(const struct coal_napi *a, const struct coal_napi *b);
+/* Copy the setting's deferral fields into nd (the rest stays). */
+void coal_napi_to(const struct coal_setting *s, struct coal_napi *nd);
+/* Did the device take s's deferral?  false with why. */
+bool coal_napi_taken(const struct coal_setting *s, const struct coal_napi *rb, char *why, size_t len);
+/*
+ * Do the device's NAPI instances (netdev netlink, 6.13+ reports their
+ * settings) hold the device's values?  1 yes (or nothing reported), 0 no
+ * with why (a write of the device's files would overwrite them), -ENOMEM.
+ */
+int coal_napi_uniform(const char *ifname, const struct coal_napi *dev, char *why, size_t len);
+/* "defer-hard-irqs 2 gro-flush-timeout 20000" */
+void coal_napi_str(const struct coal_napi *nd, char *buf, size_t len);
 
 /* --- coalesce_save.c --- */
 

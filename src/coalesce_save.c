@@ -69,6 +69,8 @@ int coal_save(const char *path, const struct coal_saved *sv)
 	FILE *f;
 	int fd, err = 0;
 
+	if (!sv->has_ec && !sv->has_napi)
+		return -EINVAL;
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
@@ -87,10 +89,18 @@ int coal_save(const char *path, const struct coal_saved *sv)
 	json_str(&j, "device", sv->ifname);
 	json_u64(&j, "ifindex", sv->ifindex);
 	json_str(&j, "driver", sv->driver);
-	json_obj(&j, "coalesce");
-	for (size_t i = 0; i < N_FIELDS; i++)
-		json_u64(&j, fields[i].name, field_c(&sv->ec, i));
-	json_obj_end(&j);
+	if (sv->has_ec) {
+		json_obj(&j, "coalesce");
+		for (size_t i = 0; i < N_FIELDS; i++)
+			json_u64(&j, fields[i].name, field_c(&sv->ec, i));
+		json_obj_end(&j);
+	}
+	if (sv->has_napi) {
+		json_obj(&j, "napi");
+		json_u64(&j, "defer_hard_irqs", sv->napi.defer_hard_irqs);
+		json_u64(&j, "gro_flush_timeout_ns", sv->napi.gro_flush_ns);
+		json_obj_end(&j);
+	}
 	json_end(&j);
 	if (ferror(f) || fflush(f) || fsync(fd))
 		err = -EIO;
@@ -118,14 +128,15 @@ int coal_parse(const char *text, struct coal_saved *sv)
 		return -EBADMSG;
 	s = jv_str(v, "saved_by");
 	if (!s || strcmp(s, "livelock-trace sweep") || !(jv_num(v, "format") <= COAL_SAVE_FORMAT) ||
-	    !jv_str(v, "device") || !jv_get(v, "coalesce"))
+	    !jv_str(v, "device") || (!jv_get(v, "coalesce") && !jv_get(v, "napi")))
 		goto out;
 	snprintf(sv->ifname, sizeof(sv->ifname), "%s", jv_str(v, "device"));
 	snprintf(sv->driver, sizeof(sv->driver), "%s", jv_str(v, "driver") ? jv_str(v, "driver") : "");
 	/* out of range (1e20, -1) is as unknown as absent: 0, not a wrapped value */
 	sv->ifindex = in_range(jv_num(v, "ifindex"), UINT32_MAX) ? (unsigned int)jv_num(v, "ifindex") : 0;
 	sv->pid = in_range(jv_num(v, "pid"), INT32_MAX) ? (long)jv_num(v, "pid") : 0;
-	for (size_t i = 0; i < N_FIELDS; i++) {
+	sv->has_ec = jv_get(v, "coalesce") != NULL;
+	for (size_t i = 0; sv->has_ec && i < N_FIELDS; i++) {
 		char key[64];
 		double x;
 
@@ -134,6 +145,17 @@ int coal_parse(const char *text, struct coal_saved *sv)
 		if (!(x >= 0 && x <= UINT32_MAX) || x != floor(x))
 			goto out;
 		*field(&sv->ec, i) = (uint32_t)x;
+	}
+	sv->has_napi = jv_get(v, "napi") != NULL;
+	if (sv->has_napi) {
+		double d = jv_num(v, "napi.defer_hard_irqs"), g = jv_num(v, "napi.gro_flush_timeout_ns");
+
+		/* the kernel's ranges: napi_defer_hard_irqs an s32, gro_flush_timeout what a double holds exactly */
+		if (!(d >= 0 && d <= INT32_MAX) || d != floor(d) || !(g >= 0 && g <= 9007199254740992.0) ||
+		    g != floor(g))
+			goto out;
+		sv->napi.defer_hard_irqs = (uint64_t)d;
+		sv->napi.gro_flush_ns = (uint64_t)g;
 	}
 	err = 0;
 out:

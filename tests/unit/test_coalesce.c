@@ -62,7 +62,7 @@ static void test_equal(void **state)
 static void test_save_file(void **state)
 {
 	char dir[] = "/tmp/lt-test-coalesce.XXXXXX", path[128], foreign[128];
-	struct coal_saved sv = { .ifname = "eth1", .driver = "e1000", .ifindex = 3, .pid = 4242 }, back;
+	struct coal_saved sv = { .ifname = "eth1", .driver = "e1000", .ifindex = 3, .pid = 4242, .has_ec = true }, back;
 	FILE *f;
 	(void)state;
 	assert_non_null(mkdtemp(dir));
@@ -80,6 +80,8 @@ static void test_save_file(void **state)
 	assert_int_equal(back.ifindex, 3);
 	assert_int_equal(back.pid, 4242);
 	assert_true(coal_equal(&sv.ec, &back.ec, NULL));
+	assert_true(back.has_ec);
+	assert_false(back.has_napi);	/* a sweep of ethtool's settings alone saves no deferral */
 	assert_int_equal(access(path, R_OK), 0);
 
 	snprintf(foreign, sizeof(foreign), "%s/foreign.json", dir);
@@ -99,6 +101,74 @@ static void test_save_file(void **state)
 	unlink(foreign);
 	unlink(path);
 	rmdir(dir);
+}
+
+/* NAPI's deferral in the save file: alone (a veth has no ethtool settings) and beside ethtool's. */
+static void test_save_file_napi(void **state)
+{
+	char dir[] = "/tmp/lt-test-coalesce.XXXXXX", path[128];
+	struct coal_saved sv = { .ifname = "veth0", .driver = "veth", .has_napi = true,
+				 .napi = { .defer_hard_irqs = 2, .gro_flush_ns = 5000000000ull } }, back;
+	struct coal_saved none = { .ifname = "x" };
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/coalesce-veth0.json", dir);
+	assert_int_equal(coal_save(path, &none), -EINVAL);	/* nothing to save is a bug, not a file */
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(coal_save(path, &sv), 0);
+	assert_int_equal(coal_load(path, &back), 0);
+	assert_false(back.has_ec);
+	assert_true(back.has_napi);
+	assert_true(coal_napi_equal(&sv.napi, &back.napi));
+	assert_true(back.napi.gro_flush_ns == 5000000000ull);	/* above 32 bits, as the kernel's unsigned long */
+	unlink(path);
+	sv.has_ec = true;
+	sv.ec.rx_coalesce_usecs = 100;
+	assert_int_equal(coal_save(path, &sv), 0);
+	assert_int_equal(coal_load(path, &back), 0);
+	assert_true(back.has_ec && back.has_napi);
+	assert_int_equal(back.ec.rx_coalesce_usecs, 100);
+	assert_int_equal(back.napi.defer_hard_irqs, 2);
+	unlink(path);
+	rmdir(dir);
+	/* neither part, a negative count, a fraction, a count beyond the kernel's s32: not a save file */
+	assert_int_equal(coal_parse("{\"saved_by\":\"livelock-trace sweep\",\"format\":1,\"device\":\"x\"}", &back),
+			 -EBADMSG);
+	assert_int_equal(coal_parse("{\"saved_by\":\"livelock-trace sweep\",\"format\":1,\"device\":\"x\","
+				    "\"napi\":{\"defer_hard_irqs\":-1,\"gro_flush_timeout_ns\":0}}", &back), -EBADMSG);
+	assert_int_equal(coal_parse("{\"saved_by\":\"livelock-trace sweep\",\"format\":1,\"device\":\"x\","
+				    "\"napi\":{\"defer_hard_irqs\":1,\"gro_flush_timeout_ns\":0.5}}", &back), -EBADMSG);
+	assert_int_equal(coal_parse("{\"saved_by\":\"livelock-trace sweep\",\"format\":1,\"device\":\"x\","
+				    "\"napi\":{\"defer_hard_irqs\":4294967296,\"gro_flush_timeout_ns\":0}}", &back), -EBADMSG);
+	assert_int_equal(coal_parse("{\"saved_by\":\"livelock-trace sweep\",\"format\":1,\"device\":\"x\","
+				    "\"napi\":{\"defer_hard_irqs\":1}}", &back), -EBADMSG);
+}
+
+/* Which deferral a setting asks for, and whether a read-back took it. */
+static void test_napi_setting(void **state)
+{
+	struct coal_setting s = { .has_defer = true, .defer_hard_irqs = 2, .has_gro_flush = true, .gro_flush_ns = 20000 };
+	struct coal_napi nd = { 0, 0 };
+	char why[96], buf[96];
+	(void)state;
+	assert_true(coal_setting_napi(&s));
+	assert_int_equal(coal_setting_params(&s), 0);	/* nothing for ethtool */
+	coal_napi_to(&s, &nd);
+	assert_int_equal(nd.defer_hard_irqs, 2);
+	assert_int_equal(nd.gro_flush_ns, 20000);
+	assert_true(coal_napi_taken(&s, &nd, why, sizeof(why)));
+	nd.gro_flush_ns = 0;
+	assert_false(coal_napi_taken(&s, &nd, why, sizeof(why)));
+	assert_string_equal(why, "gro_flush_timeout reads back 0, not 20000");
+	s.has_gro_flush = false;	/* the timer left as it is */
+	assert_true(coal_napi_taken(&s, &nd, why, sizeof(why)));
+	coal_napi_str(&nd, buf, sizeof(buf));
+	assert_string_equal(buf, "defer-hard-irqs 2 gro-flush-timeout 0");
+	s = (struct coal_setting){ .has_usecs = true };
+	assert_false(coal_setting_napi(&s));
+	/* a name that is no interface is no path */
+	assert_int_equal(coal_napi_get("../../etc", &nd), -ENODEV);
+	assert_int_equal(coal_napi_get("lt-no-such-dev0", &nd), -ENODEV);
 }
 
 /* A COALESCE_GET reply as the kernel builds it: header nest, then the supported attributes. */
@@ -269,6 +339,8 @@ int main(void)
 		cmocka_unit_test(test_setting),
 		cmocka_unit_test(test_equal),
 		cmocka_unit_test(test_save_file),
+		cmocka_unit_test(test_save_file_napi),
+		cmocka_unit_test(test_napi_setting),
 		cmocka_unit_test(test_save_file_out_of_range_ids),
 		cmocka_unit_test(test_netlink_reply),
 		cmocka_unit_test(test_usecs_note),

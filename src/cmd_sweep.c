@@ -31,7 +31,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "Usage: livelock-trace sweep IFACE [--rx-usecs LIST] [--rx-frames LIST]\n"
-"                            [--adaptive on|off|on,off] [--per DURATION] [OPTIONS]\n"
+"                            [--adaptive on|off|on,off] [--defer-hard-irqs LIST\n"
+"                            --gro-flush-timeout LIST] [--per DURATION] [OPTIONS]\n"
 "                            [-- LIVE-OPTIONS]\n"
 "       livelock-trace sweep --restore FILE\n"
 "       livelock-trace sweep IFACE --show [--json]\n"
@@ -41,12 +42,13 @@ static void usage(FILE *f)
 "\n"
 "Tries interrupt-coalescing settings of IFACE one after the other under the\n"
 "load the interface has (or that you offer it), and compares them: for every\n"
-"combination of the values given, it applies the setting (ETHTOOL_SCOALESCE),\n"
-"reads it back and says if the NIC did not take it, measures for DURATION with\n"
-"'livelock-trace IFACE --record', and watches interrupts per packet move.  At\n"
-"the end, on an error, on Ctrl-C or SIGTERM it restores the original settings\n"
-"and reads them back.  Then it prints the comparison of 'livelock-trace\n"
-"compare' and, per setting, what it should give beside what it gave.\n"
+"combination of the values given, it applies the setting (ETHTOOL_SCOALESCE;\n"
+"NAPI's deferral through sysfs), reads it back and says if it was not taken,\n"
+"measures for DURATION with 'livelock-trace IFACE --record', and watches\n"
+"interrupts per packet move.  At the end, on an error, on Ctrl-C or SIGTERM it\n"
+"restores the original settings and reads them back.  Then it prints the\n"
+"comparison of 'livelock-trace compare' and, per setting, what it should give\n"
+"beside what it gave.\n"
 "\n"
 "Before anything is changed: a driver without coalescing settings, or one that\n"
 "does not accept a parameter asked for (asked of ethtool netlink, read-only),\n"
@@ -59,11 +61,13 @@ static void usage(FILE *f)
 "                     1-3, ixgbe 1 (the sweep says so)\n"
 "  --rx-frames LIST   packets the NIC gathers before interrupting\n"
 "  --adaptive on|off  adaptive RX coalescing (or on,off: both)\n"
-"  --defer-hard-irqs LIST  with --predict: NAPI's napi_defer_hard_irqs, empty\n"
-"                     polls before the interrupt is enabled again (0: off)\n"
-"  --gro-flush-timeout LIST  with --predict: NAPI's gro_flush_timeout in ns,\n"
-"                     the timer that polls meanwhile; both forecast only (a\n"
-"                     measured sweep changes ethtool settings, never sysfs)\n"
+"  --defer-hard-irqs LIST  NAPI's napi_defer_hard_irqs: empty polls before the\n"
+"                     interrupt is enabled again (0: off); written to\n"
+"                     /sys/class/net/IFACE/ (5.10+), saved and restored like\n"
+"                     the others.  Refused when the device's NAPI instances\n"
+"                     were set apart (netdev netlink, 6.13+)\n"
+"  --gro-flush-timeout LIST  NAPI's gro_flush_timeout in ns: the timer that\n"
+"                     polls meanwhile (deferral needs both non-zero)\n"
 "  --per DURATION     measuring time per setting: 10, 10s, 500ms, 2m [%ds]\n"
 "  --interval S       live interval inside it, seconds [%d]\n"
 "  --save FILE        where the original settings go\n"
@@ -116,6 +120,7 @@ static void usage(FILE *f)
 "  sudo livelock-trace sweep eth1 --rx-usecs 16 --rx-frames 8,32,64 --plot c.svg\n"
 "  sudo livelock-trace sweep eth1 --predict --rx-usecs 0,100,500,1000 --goal cpu\n"
 "  sudo livelock-trace sweep eth1 --rx-usecs 0,100,1000 --latency-plot lat.svg -- --latency\n"
+"  sudo livelock-trace sweep eth1 --defer-hard-irqs 0,2 --gro-flush-timeout 20000,200000\n"
 "  livelock-trace sweep --predict --from run.jsonl --rx-usecs 0,50,200 --rate 80000\n"
 "  sudo livelock-trace sweep --restore " COAL_SAVE_DIR "/coalesce-eth1.json\n",
 		DEFAULT_PER_S, DEFAULT_INTERVAL_S, DEFAULT_BOUND_US);
@@ -325,9 +330,6 @@ static int check_request(char **argv, int dash, struct sweep_opts *o)
 			return usage_error("--restore FILE takes nothing else", NULL);
 		return CLI_CONTINUE;
 	}
-	if ((o->n_defer || o->n_gro_flush) && !o->predict)
-		return usage_error("--defer-hard-irqs and --gro-flush-timeout are forecast only: add --predict (a measured sweep changes ethtool settings, never sysfs)",
-				   NULL);
 	if ((o->from || o->rate_pps > 0) && !o->predict)
 		return usage_error(o->from ? "--from forecasts from a record: it needs --predict" :
 				   "--rate is a load to forecast at: it needs --predict", NULL);
@@ -355,8 +357,7 @@ static int check_request(char **argv, int dash, struct sweep_opts *o)
 		return o->latency_plot ? usage_error("--show prints settings: it draws no --latency-plot", NULL) :
 					 CLI_CONTINUE;
 	if (!o->n_usecs && !o->n_frames && !o->n_adaptive && !o->n_defer && !o->n_gro_flush)
-		return usage_error(o->predict ? PREDICT_NEEDS : "give at least one of --rx-usecs, --rx-frames, --adaptive",
-				   NULL);
+		return usage_error(PREDICT_NEEDS, NULL);
 	if (o->per_s < o->interval_s)
 		return usage_error("--per is shorter than one --interval", NULL);
 	return n_settings(o) > CMP_MAX_RUNS ? too_many() : CLI_CONTINUE;
@@ -427,7 +428,7 @@ static int cmd_restore(const char *path)
 	int err = coal_load(path, &sv);
 
 	if (err == -EBADMSG) {
-		cli_err("sweep: %s is not a livelock-trace save file of coalescing settings", path);
+		cli_err("sweep: %s is not a livelock-trace save file of coalescing or NAPI deferral settings", path);
 		return LT_EXIT_ENV;
 	}
 	if (err) {
@@ -442,7 +443,7 @@ static int cmd_restore(const char *path)
 			sv.ifname, path);
 		return LT_EXIT_ENV;
 	}
-	return sweep_restore(sv.ifname, &sv.ec, path);
+	return sweep_restore(&sv, path);
 }
 
 int cmd_sweep(int argc, char **argv)

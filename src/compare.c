@@ -30,6 +30,8 @@ const struct cmp_metric_info cmp_metrics[CMP_METRICS] = {
 	[CMP_LAT_RUN_P99]	= { "p99 reader's wait for a CPU", "us", -1 },
 	[CMP_APP_WAKEUPS]	= { "application wakeups", "/s", 0 },
 	[CMP_KSOFTIRQD]		= { "NAPI polls in ksoftirqd", "%", 0 },
+	[CMP_NAPI_POLLS]	= { "NAPI polls", "/s", 0 },
+	[CMP_EMPTY_POLL_CPU]	= { "CPU in polls that found nothing", "%", -1 },
 };
 
 static const char *const verdict_names[] = { "same (within noise)", "better", "worse", "different", "-" };

@@ -31,6 +31,8 @@ enum cmp_metric {
 	CMP_LAT_RUN_P99,			/* the readers' waits for a CPU (--latency) */
 	CMP_APP_WAKEUPS,			/* the readers' wakeups a second */
 	CMP_KSOFTIRQD,				/* NAPI polls run by ksoftirqd, % */
+	CMP_NAPI_POLLS,				/* the device's NAPI polls a second, empty ones too */
+	CMP_EMPTY_POLL_CPU,			/* % of a CPU in NET_RX runs that polled and found nothing */
 	CMP_METRICS,
 };
 

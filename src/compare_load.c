@@ -114,6 +114,8 @@ static bool read_interval(struct interval *iv, const struct jv *o, const char **
 	m[CMP_LAT_RUN_P99] = jv_num(o, "latency.run.p99_us");
 	m[CMP_APP_WAKEUPS] = per_s(o, "raw.app_sleeps");	/* NAN: a record without the raw counters */
 	m[CMP_KSOFTIRQD] = 100 * jv_num(o, "ksoftirqd_frac");
+	m[CMP_NAPI_POLLS] = per_s(o, "raw.napi_polls");
+	m[CMP_EMPTY_POLL_CPU] = 100 * per_s(o, "raw.softirq_empty_ns_total") / 1e9;
 	iv->isr_us = jv_num(o, "isr_us");
 	iv->copy_us = m[CMP_COPY_US];
 	iv->proto_us = m[CMP_PROTO_US];

@@ -3,7 +3,8 @@
  * The sweep command in three files:
  * - cmd_sweep.c: the command line, --show and --restore;
  * - sweep_engine.c: the checks before anything changes, the save, and per
- *   setting apply, read back and measure with the live command as a child
+ *   setting (ethtool's coalescing, NAPI's deferral in sysfs, or both)
+ *   apply, read back and measure with the live command as a child
  *   process; the original restored on every exit path, signals included;
  * - sweep_report.c: each measured setting against the previous one, the
  *   predictions, and the table or JSON with compare's report after it.
@@ -26,7 +27,7 @@ struct sweep_opts {
 	const char *ifname, *save, *record_dir, *restore, *plot;
 	const char *latency_plot;	/* --latency-plot FILE.svg */
 	uint32_t usecs[SWEEP_MAX_VALUES], frames[SWEEP_MAX_VALUES];
-	uint32_t defers[SWEEP_MAX_VALUES], gro_flush[SWEEP_MAX_VALUES];	/* NAPI's deferral: --predict only */
+	uint32_t defers[SWEEP_MAX_VALUES], gro_flush[SWEEP_MAX_VALUES];	/* NAPI's deferral (sysfs) */
 	int n_usecs, n_frames, n_adaptive, n_defer, n_gro_flush;
 	bool adaptive[2];
 	double per_s, interval_s;
@@ -44,6 +45,7 @@ struct sweep_opts {
 struct sweep_point {
 	struct coal_setting want;
 	struct ethtool_coalesce rb;	/* read back after applying */
+	struct coal_napi rb_napi;	/* NAPI's deferral, read back (the original's when not swept) */
 	bool taken, measured, busy;
 	char why[96], record[512];
 	struct cmp_run run;
@@ -87,8 +89,12 @@ int sweep_observe(const struct sweep_opts *o, char *record, size_t len);
 
 /* The whole sweep of o->ifname: an exit code (commands.h, or 128 + signal). */
 int sweep_run(const struct sweep_opts *o);
-/* Put back saved settings, read them back, remove the save; 0 or an exit code, one line on stderr either way. */
-int sweep_restore(const char *ifname, const struct ethtool_coalesce *orig, const char *save);
+/*
+ * Put back saved settings (ethtool's and NAPI's deferral, what the save
+ * has), read them back, remove the save; 0 or an exit code, one line on
+ * stderr either way.
+ */
+int sweep_restore(const struct coal_saved *orig, const char *save);
 /* Read-only: is there anything to sweep, and which parameters (if netlink can tell)?  0, or an exit code. */
 int sweep_check_support(const char *ifname, const char *driver, struct ethtool_coalesce *orig,
 			uint32_t *mask, bool *from_netlink);
@@ -96,6 +102,8 @@ int sweep_check_support(const char *ifname, const char *driver, struct ethtool_c
 const char *sweep_driver_of(const char *ifname, char *buf, size_t len);
 /* "rx-usecs 0 rx-frames 1 adaptive-rx off" */
 void sweep_current_str(const struct ethtool_coalesce *ec, char *buf, size_t len);
+/* The parts a save holds: "rx-usecs 3 rx-frames 0 adaptive-rx off defer-hard-irqs 0 gro-flush-timeout 0" */
+void sweep_saved_str(const struct coal_saved *sv, char *buf, size_t len);
 /* "rx-usecs, adaptive-rx": the parameters of an enum coal_param mask. */
 void sweep_mask_str(uint32_t mask, char *buf, size_t len);
 
@@ -111,7 +119,7 @@ void sweep_fmt(char *buf, size_t len, double v, const char *f);
 /* After measuring point i: load its record, and say whether interrupts per packet moved. */
 void sweep_assess(struct sweep_point *p, int i, const char *driver);
 /* The end of a complete sweep: predictions, the table or JSON, compare's report; an exit code. */
-int sweep_report(const struct sweep_opts *o, const char *driver, const struct ethtool_coalesce *orig,
+int sweep_report(const struct sweep_opts *o, const char *driver, const struct coal_saved *orig,
 		 struct sweep_point *p, int n, const char *dir);
 
 #endif

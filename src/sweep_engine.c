@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * The sweep itself: refuse before anything changes (no coalescing, a
- * parameter the driver does not accept, no root), save the original, then
+ * parameter the driver does not accept, no NAPI deferral settings, NAPI
+ * instances set apart from their device, no root), save the original, then
  * per setting apply it, read it back and measure it with
  * `livelock-trace IFACE --record` as a child process; restore the original
  * on every exit path.  From the save on, SIGINT, SIGTERM and SIGHUP arrive
@@ -36,7 +37,7 @@ struct sweep_state {
 	struct sweep_point *p;
 	int n, done;			/* settings, and how many were measured or tried */
 	char driver[32], save[512], dir[384];
-	struct ethtool_coalesce orig;
+	struct coal_saved orig;		/* what the sweep changes: ethtool's, NAPI's deferral, or both */
 	sigset_t old;			/* the signal mask before the save */
 	int sfd, sig;			/* signalfd; the first signal that came */
 };
@@ -72,6 +73,17 @@ void sweep_current_str(const struct ethtool_coalesce *ec, char *buf, size_t len)
 {
 	snprintf(buf, len, "rx-usecs %u rx-frames %u adaptive-rx %s", ec->rx_coalesce_usecs,
 		 ec->rx_max_coalesced_frames, ec->use_adaptive_rx_coalesce ? "on" : "off");
+}
+
+void sweep_saved_str(const struct coal_saved *sv, char *buf, size_t len)
+{
+	char ec[96] = "", nd[96] = "";
+
+	if (sv->has_ec)
+		sweep_current_str(&sv->ec, ec, sizeof(ec));
+	if (sv->has_napi)
+		coal_napi_str(&sv->napi, nd, sizeof(nd));
+	snprintf(buf, len, "%s%s%s", ec, ec[0] && nd[0] ? " " : "", nd);
 }
 
 void sweep_mask_str(uint32_t mask, char *buf, size_t len)
@@ -116,29 +128,61 @@ int sweep_check_support(const char *ifname, const char *driver, struct ethtool_c
 	return 0;
 }
 
-int sweep_restore(const char *ifname, const struct ethtool_coalesce *orig, const char *save)
+/* The ethtool part of a restore; 0 or an exit code after one line on stderr. */
+static int restore_ec(const struct coal_saved *sv, const char *save, struct ethtool_coalesce *rb)
 {
-	struct ethtool_coalesce rb;
 	const char *field = NULL;
-	char cur[96];
-	int err = coal_set(ifname, orig);
+	int err = coal_set(sv->ifname, &sv->ec);
 
 	if (!err)
-		err = coal_get(ifname, &rb);
+		err = coal_get(sv->ifname, rb);
 	if (err) {
 		cli_err("sweep: could NOT restore the coalescing settings of %s: %s; they are saved in %s: run 'livelock-trace sweep --restore %s'",
-			ifname, strerror(-err), save, save);
+			sv->ifname, strerror(-err), save, save);
 		return LT_EXIT_ENV;
 	}
-	if (!coal_equal(orig, &rb, &field)) {
+	if (!coal_equal(&sv->ec, rb, &field)) {
 		cli_err("sweep: restored %s, but %s reads back differently from the saved original; the original stays in %s",
-			ifname, field, save);
+			sv->ifname, field, save);
 		return LT_EXIT_ENV;
 	}
+	return 0;
+}
+
+/* NAPI's deferral; 0 or an exit code after one line on stderr. */
+static int restore_napi(const struct coal_saved *sv, const char *save, struct coal_napi *rb)
+{
+	int err = coal_napi_set(sv->ifname, &sv->napi);
+
+	if (!err)
+		err = coal_napi_get(sv->ifname, rb);
+	if (err) {
+		cli_err("sweep: could NOT restore NAPI's deferral settings of %s: %s; they are saved in %s: run 'livelock-trace sweep --restore %s'",
+			sv->ifname, strerror(-err), save, save);
+		return LT_EXIT_ENV;
+	}
+	if (!coal_napi_equal(&sv->napi, rb)) {
+		cli_err("sweep: restored %s, but NAPI's deferral reads back differently from the saved original; the original stays in %s",
+			sv->ifname, save);
+		return LT_EXIT_ENV;
+	}
+	return 0;
+}
+
+int sweep_restore(const struct coal_saved *sv, const char *save)
+{
+	struct coal_saved rb = *sv;
+	char cur[192];
+	/* both parts, whatever became of the other */
+	int rc_ec = sv->has_ec ? restore_ec(sv, save, &rb.ec) : 0;
+	int rc_napi = sv->has_napi ? restore_napi(sv, save, &rb.napi) : 0;
+
+	if (rc_ec || rc_napi)
+		return LT_EXIT_ENV;
 	if (unlink(save) && errno != ENOENT)
 		cli_err("sweep: note: cannot remove %s: %s", save, strerror(errno));
-	sweep_current_str(&rb, cur, sizeof(cur));
-	cli_err("sweep: restored %s: %s (read back)", ifname, cur);
+	sweep_saved_str(&rb, cur, sizeof(cur));
+	cli_err("sweep: restored %s: %s (read back)", sv->ifname, cur);
 	return LT_EXIT_OK;
 }
 
@@ -147,19 +191,59 @@ static bool have_root(void)
 	return cli_have_privilege(CLI_PRIV_TRACE_NET);
 }
 
+/*
+ * NAPI's deferral: the device has the settings (5.10+), and its NAPI
+ * instances hold the device's values, so that the restore of the device's
+ * files puts back what was there.  0 or an exit code.
+ */
+static int preflight_napi(struct sweep_state *st)
+{
+	const char *ifname = st->o->ifname;
+	char why[160];
+	int err = coal_napi_get(ifname, &st->orig.napi);
+
+	if (err == -ENOENT) {
+		cli_err("sweep: this kernel has no NAPI deferral settings (/sys/class/net/%s/napi_defer_hard_irqs, 5.10+): nothing was changed",
+			ifname);
+		return LT_EXIT_ENV;
+	}
+	if (err) {
+		cli_err("sweep: cannot read NAPI's deferral settings of %s: %s: nothing was changed", ifname,
+			err == -ENODEV ? "no such interface" : strerror(-err));
+		return LT_EXIT_ENV;
+	}
+	err = coal_napi_uniform(ifname, &st->orig.napi, why, sizeof(why));
+	if (err <= 0) {
+		cli_err("sweep: %s: %s; a sweep writes the device's settings, which set every NAPI instance alike, and could not put those back: nothing was changed",
+			ifname, err ? strerror(-err) : why);
+		return LT_EXIT_ENV;
+	}
+	st->orig.has_napi = true;
+	return 0;
+}
+
 /* Everything that refuses a sweep, before anything is changed; 0 or an exit code. */
 static int preflight(struct sweep_state *st)
 {
 	const struct sweep_opts *o = st->o;
 	uint32_t supported = 0, want = 0;
 	char sup[96];
-	bool nl = false;
-	int err, rc = sweep_check_support(o->ifname, st->driver, &st->orig, &supported, &nl);
+	bool nl = true, napi = false;
+	int err, rc = 0;
 
+	for (int i = 0; i < st->n; i++) {
+		want |= coal_setting_params(&st->p[i].want);
+		napi |= coal_setting_napi(&st->p[i].want);
+	}
+	snprintf(st->orig.ifname, sizeof(st->orig.ifname), "%s", o->ifname);
+	if (want) {
+		rc = sweep_check_support(o->ifname, st->driver, &st->orig.ec, &supported, &nl);
+		st->orig.has_ec = !rc;
+	}
+	if (!rc && napi)
+		rc = preflight_napi(st);
 	if (rc)
 		return rc;
-	for (int i = 0; i < st->n; i++)
-		want |= coal_setting_params(&st->p[i].want);
 	sweep_mask_str(supported, sup, sizeof(sup));
 	for (uint32_t b = COAL_RX_USECS; nl && b <= COAL_ADAPTIVE_RX; b <<= 1)
 		if (want & b && !(supported & b)) {
@@ -174,7 +258,7 @@ static int preflight(struct sweep_state *st)
 	if (nl)
 		return 0;
 	/* no ethtool netlink (kernel < 5.6): a set of the unchanged values tells set_coalesce apart */
-	err = coal_set(o->ifname, &st->orig);
+	err = coal_set(o->ifname, &st->orig.ec);
 	if (err) {
 		cli_err("sweep: %s (driver %s) does not let its coalescing be set: %s: nothing was changed",
 			o->ifname, st->driver, strerror(-err));
@@ -230,7 +314,7 @@ static int make_record_dir(const struct sweep_opts *o, char *dir, size_t len)
 static int save_original(struct sweep_state *st, const sigset_t *mask)
 {
 	const struct sweep_opts *o = st->o;
-	struct coal_saved sv = { 0 };
+	struct coal_saved sv = st->orig;
 	int err;
 
 	if (save_path(st))
@@ -239,7 +323,6 @@ static int save_original(struct sweep_state *st, const sigset_t *mask)
 	snprintf(sv.driver, sizeof(sv.driver), "%s", st->driver);
 	sv.ifindex = if_nametoindex(o->ifname);
 	sv.pid = getpid();
-	sv.ec = st->orig;
 	sigprocmask(SIG_BLOCK, mask, &st->old);
 	err = coal_save(st->save, &sv);
 	if (err == -EEXIST)
@@ -262,10 +345,10 @@ static int save_original(struct sweep_state *st, const sigset_t *mask)
 /* The blocked signals as a file descriptor, and the line that says the sweep starts; 0 or an exit code. */
 static int open_signals(struct sweep_state *st, const sigset_t *mask)
 {
-	char cur[96];
+	char cur[192];
 
 	st->sfd = signalfd(-1, mask, SFD_CLOEXEC);
-	sweep_current_str(&st->orig, cur, sizeof(cur));
+	sweep_saved_str(&st->orig, cur, sizeof(cur));
 	cli_err("sweep: %s (driver %s): %d settings, %g s each; original %s saved in %s; records in %s",
 		st->o->ifname, st->driver, st->n, st->o->per_s, cur, st->save, st->dir);
 	if (st->sfd < 0) {
@@ -409,29 +492,59 @@ int sweep_observe(const struct sweep_opts *o, char *record, size_t len)
 
 /* ---- the settings ---- */
 
+/* The ethtool part of point i: applied and read back into q->rb; 0 or -errno after one line. */
+static int apply_ec(struct sweep_state *st, int i, const char *set)
+{
+	struct sweep_point *q = &st->p[i];
+	struct ethtool_coalesce ec = st->orig.ec;
+	int err;
+
+	coal_setting_to(&q->want, &ec);
+	err = coal_set(st->o->ifname, &ec);
+	if (err) {
+		cli_err("sweep: [%d] %s: the driver refused it: %s", i + 1, set, strerror(-err));
+		return err;
+	}
+	err = coal_get(st->o->ifname, &q->rb);
+	if (err)
+		cli_err("sweep: [%d] %s: cannot read it back: %s", i + 1, set, strerror(-err));
+	return err;
+}
+
+/* NAPI's deferral of point i: written and read back into q->rb_napi; 0 or -errno after one line. */
+static int apply_napi(struct sweep_state *st, int i, const char *set)
+{
+	struct sweep_point *q = &st->p[i];
+	struct coal_napi nd = st->orig.napi;
+	int err;
+
+	coal_napi_to(&q->want, &nd);
+	err = coal_napi_set(st->o->ifname, &nd);
+	if (err) {
+		cli_err("sweep: [%d] %s: the kernel refused NAPI's deferral: %s", i + 1, set, strerror(-err));
+		return err;
+	}
+	err = coal_napi_get(st->o->ifname, &q->rb_napi);
+	if (err)
+		cli_err("sweep: [%d] %s: cannot read NAPI's deferral back: %s", i + 1, set, strerror(-err));
+	return err;
+}
+
 /* Apply point i and read it back; 0 or an exit code.  A setting not taken is said, not fatal. */
 static int apply_point(struct sweep_state *st, int i)
 {
 	struct sweep_point *q = &st->p[i];
-	struct ethtool_coalesce ec = st->orig;
 	const char *note;
 	char set[64];
-	int err;
 
 	coal_setting_str(&q->want, set, sizeof(set));
-	coal_setting_to(&q->want, &ec);
-	err = coal_set(st->o->ifname, &ec);
-	if (err) {
-		cli_err("sweep: [%d] %s: the driver refused it: %s", i + 1, set,
-			strerror(-err));
+	q->rb = st->orig.ec;
+	q->rb_napi = st->orig.napi;
+	if ((coal_setting_params(&q->want) && apply_ec(st, i, set)) ||
+	    (coal_setting_napi(&q->want) && apply_napi(st, i, set)))
 		return LT_EXIT_ENV;
-	}
-	err = coal_get(st->o->ifname, &q->rb);
-	if (err) {
-		cli_err("sweep: [%d] %s: cannot read it back: %s", i + 1, set, strerror(-err));
-		return LT_EXIT_ENV;
-	}
-	q->taken = coal_setting_taken(&q->want, &q->rb, q->why, sizeof(q->why));
+	q->taken = coal_setting_taken(&q->want, &q->rb, q->why, sizeof(q->why)) &&
+		   coal_napi_taken(&q->want, &q->rb_napi, q->why, sizeof(q->why));
 	if (!q->taken)
 		cli_err("sweep: [%d] %s: the NIC did not take it: %s", i + 1, set, q->why);
 	note = q->want.has_usecs ? coal_usecs_note(st->driver, q->want.rx_usecs) : NULL;
@@ -472,7 +585,7 @@ static int run_points(struct sweep_state *st)
 /* Restore, say why the sweep stopped early, give the signals back; the exit code. */
 static int finish(struct sweep_state *st, int rc)
 {
-	if (sweep_restore(st->o->ifname, &st->orig, st->save))
+	if (sweep_restore(&st->orig, st->save))
 		rc = LT_EXIT_ENV;
 	if (st->sig) {
 		cli_err("sweep: stopped by %s after %d of %d settings", strsignal(st->sig),

@@ -6,6 +6,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include "commands.h"
 #include "compare.h"
 #include "compare_report.h"
@@ -27,19 +28,45 @@ static const char *moved_word(int m)
 	return m == -1 ? "fewer" : m == 1 ? "more" : m == 0 ? "same" : "-";
 }
 
+/* A row's first cell: the setting asked for, what read back in brackets. */
+static void point_label(const struct sweep_point *q, char *buf, size_t len)
+{
+	char set[96], rb[64] = "";
+	size_t k = 0;
+
+	coal_setting_str(&q->want, set, sizeof(set));
+	if (q->want.has_usecs)
+		k += snprintf(rb + k, sizeof(rb) - k, "%u", q->rb.rx_coalesce_usecs);
+	if (q->want.has_defer && k < sizeof(rb))
+		k += snprintf(rb + k, sizeof(rb) - k, "%s%llu", k ? ", " : "",
+			      (unsigned long long)q->rb_napi.defer_hard_irqs);
+	if (q->want.has_gro_flush && k < sizeof(rb))
+		snprintf(rb + k, sizeof(rb) - k, "%s%llu", k ? ", " : "",
+			 (unsigned long long)q->rb_napi.gro_flush_ns);
+	snprintf(buf, len, rb[0] ? "%s (%s)" : "%s", set, rb);
+}
+
 static void print_table(const struct sweep_point *p, int n)
 {
-	printf("%-34s %-5s %9s %9s %9s %8s %8s %8s %8s %7s %7s %9s\n", "setting (read back)", "taken", "lambda/s",
+	bool napi = false;	/* a sweep of NAPI's deferral: its polls beside the interrupts */
+	int w = 34;		/* the first column: as wide as the widest setting */
+	char label[160];
+
+	for (int i = 0; i < n; i++) {
+		napi |= coal_setting_napi(&p[i].want);
+		point_label(&p[i], label, sizeof(label));
+		if ((int)strlen(label) > w)
+			w = (int)strlen(label);
+	}
+	printf("%-*s %-5s %9s %9s %9s %8s %8s %8s %8s %7s %7s %9s", w, "setting (read back)", "taken", "lambda/s",
 	       "obs/s", "pred/s", "irq/pkt", "  pred", "pkt/irq", "  pred", "irq%", " pred", "gamma_pr");
+	printf(napi ? " %8s %8s %7s\n" : "\n", "polls/s", "  pred", "empty%");
 	for (int i = 0; i < n; i++) {
 		const struct sweep_point *q = &p[i];
 		const struct cmp_stat *m = q->run.m;
-		char set[64], rb[80], c[10][24];
+		char c[10][24];
 
-		coal_setting_str(&q->want, set, sizeof(set));
-		snprintf(rb, sizeof(rb), "%s (%u)", set, q->rb.rx_coalesce_usecs);
-		if (!q->want.has_usecs)
-			snprintf(rb, sizeof(rb), "%s", set);
+		point_label(q, label, sizeof(label));
 		sweep_fmt(c[0], 24, q->busy ? m[CMP_LAMBDA].mean : NAN, "%.0f");
 		sweep_fmt(c[1], 24, q->busy ? m[CMP_OBSERVED].mean : NAN, "%.0f");
 		sweep_fmt(c[2], 24, q->busy ? m[CMP_PREDICTED].mean : NAN, "%.0f");
@@ -50,11 +77,22 @@ static void print_table(const struct sweep_point *p, int n)
 		sweep_fmt(c[7], 24, q->busy ? m[CMP_IRQ_SHARE].mean : NAN, "%.1f");
 		sweep_fmt(c[8], 24, q->pred.irq_share_pct, "%.1f");
 		sweep_fmt(c[9], 24, q->pred.gamma_pps, "%.0f");
-		printf("%-34.34s %-5s %9s %9s %9s %8s %8s %8s %8s %7s %7s %9s\n", rb,
+		printf("%-*s %-5s %9s %9s %9s %8s %8s %8s %8s %7s %7s %9s", w, label,
 		       q->taken ? "yes" : "NO", c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9]);
+		if (napi) {
+			sweep_fmt(c[0], 24, q->busy ? m[CMP_NAPI_POLLS].mean : NAN, "%.0f");
+			sweep_fmt(c[1], 24, q->busy && q->fc.predicted ? q->fc.now.polls_pps : NAN, "%.0f");
+			sweep_fmt(c[2], 24, q->busy ? m[CMP_EMPTY_POLL_CPU].mean : NAN, "%.1f");
+			printf(" %8s %8s %7s", c[0], c[1], c[2]);
+		}
+		printf("\n");
 	}
 	printf("(pred/s: the model fitted in that setting; the other pred columns: forecast from the first\n"
-	       " setting's record with each setting's interrupt cap, at its measured load; see --help)\n\n");
+	       " setting's record with each setting's interrupt cap, at its measured load; see --help)\n");
+	if (napi)
+		printf("(polls/s: the device's NAPI polls, those that found nothing too; empty%%: CPU in the NET_RX\n"
+		       " runs that polled it and found nothing, which irq%% leaves out)\n");
+	printf("\n");
 }
 
 /* One setting of the JSON object: requested, read back, measured, predicted. */
@@ -71,11 +109,21 @@ static void json_point(struct json *j, const struct sweep_point *q, int i)
 		json_u64(j, "rx_frames", q->want.rx_frames);
 	if (q->want.has_adaptive)
 		json_bool(j, "adaptive_rx", q->want.adaptive_rx);
+	if (q->want.has_defer)
+		json_u64(j, "defer_hard_irqs", q->want.defer_hard_irqs);
+	if (q->want.has_gro_flush)
+		json_u64(j, "gro_flush_timeout_ns", q->want.gro_flush_ns);
 	json_obj_end(j);
 	json_obj(j, "read_back");
-	json_u64(j, "rx_usecs", q->rb.rx_coalesce_usecs);
-	json_u64(j, "rx_frames", q->rb.rx_max_coalesced_frames);
-	json_bool(j, "adaptive_rx", q->rb.use_adaptive_rx_coalesce);
+	if (coal_setting_params(&q->want)) {
+		json_u64(j, "rx_usecs", q->rb.rx_coalesce_usecs);
+		json_u64(j, "rx_frames", q->rb.rx_max_coalesced_frames);
+		json_bool(j, "adaptive_rx", q->rb.use_adaptive_rx_coalesce);
+	}
+	if (coal_setting_napi(&q->want)) {
+		json_u64(j, "defer_hard_irqs", q->rb_napi.defer_hard_irqs);
+		json_u64(j, "gro_flush_timeout_ns", q->rb_napi.gro_flush_ns);
+	}
 	json_obj_end(j);
 	json_bool(j, "taken", q->taken);
 	json_str(j, "not_taken_why", q->taken ? NULL : q->why);
@@ -98,6 +146,8 @@ static void json_point(struct json *j, const struct sweep_point *q, int i)
 	json_dbl(j, "latency_run_p99_us", q->busy ? m[CMP_LAT_RUN_P99].mean : nan);
 	json_dbl(j, "ksoftirqd_pct", q->busy ? m[CMP_KSOFTIRQD].mean : nan);
 	json_dbl(j, "app_wakeups_per_s", q->busy ? m[CMP_APP_WAKEUPS].mean : nan);
+	json_dbl(j, "napi_polls_per_s", q->busy ? m[CMP_NAPI_POLLS].mean : nan);
+	json_dbl(j, "empty_poll_cpu_pct", q->busy ? m[CMP_EMPTY_POLL_CPU].mean : nan);
 	json_obj_end(j);
 	json_str(j, "irqs_per_pkt_vs_previous", i ? moved_word(q->moved) : NULL);
 	json_obj(j, "predicted");
@@ -115,7 +165,7 @@ static void json_point(struct json *j, const struct sweep_point *q, int i)
 }
 
 /* Written only after a complete sweep: the original is restored, no signal came. */
-static void print_json(const struct sweep_opts *o, const char *driver, const struct ethtool_coalesce *orig,
+static void print_json(const struct sweep_opts *o, const char *driver, const struct coal_saved *orig,
 		       const struct sweep_point *p, int n, const char *dir)
 {
 	struct json j;
@@ -127,9 +177,15 @@ static void print_json(const struct sweep_opts *o, const char *driver, const str
 	json_dbl(&j, "per_s", o->per_s);
 	json_str(&j, "record_dir", dir);
 	json_obj(&j, "original");
-	json_u64(&j, "rx_usecs", orig->rx_coalesce_usecs);
-	json_u64(&j, "rx_frames", orig->rx_max_coalesced_frames);
-	json_bool(&j, "adaptive_rx", orig->use_adaptive_rx_coalesce);
+	if (orig->has_ec) {
+		json_u64(&j, "rx_usecs", orig->ec.rx_coalesce_usecs);
+		json_u64(&j, "rx_frames", orig->ec.rx_max_coalesced_frames);
+		json_bool(&j, "adaptive_rx", orig->ec.use_adaptive_rx_coalesce);
+	}
+	if (orig->has_napi) {
+		json_u64(&j, "defer_hard_irqs", orig->napi.defer_hard_irqs);
+		json_u64(&j, "gro_flush_timeout_ns", orig->napi.gro_flush_ns);
+	}
 	json_obj_end(&j);
 	json_bool(&j, "restored", true);
 	json_str(&j, "interrupted_by", NULL);
@@ -227,6 +283,9 @@ static int flag_ignored(struct sweep_point *p, int n)
 		if (q->prev < 0 || q->moved != 0)
 			continue;
 		r = &p[q->prev];
+		/* a device without interrupts of its own (veth): none to move */
+		if (!(q->run.m[CMP_IRQS_PS].mean > 0) && !(r->run.m[CMP_IRQS_PS].mean > 0))
+			continue;
 		if (!isfinite(q->pred.irqs_per_pkt) || !isfinite(r->pred.irqs_per_pkt) ||
 		    fabs(q->pred.irqs_per_pkt - r->pred.irqs_per_pkt) <= SWEEP_MOVE_FRAC * r->pred.irqs_per_pkt)
 			continue;
@@ -266,7 +325,7 @@ static void recommend(const struct sweep_opts *o, const struct sweep_point *p, i
 		p[pick].run.m[CMP_OBSERVED].mean, p[pick].run.m[CMP_IRQ_SHARE].mean);
 }
 
-int sweep_report(const struct sweep_opts *o, const char *driver, const struct ethtool_coalesce *orig,
+int sweep_report(const struct sweep_opts *o, const char *driver, const struct coal_saved *orig,
 		 struct sweep_point *p, int n, const char *dir)
 {
 	struct cmp_run runs[CMP_MAX_RUNS];

@@ -90,7 +90,7 @@ else:
 print("; ".join(bad) or "ok")
 PY
 )" ok "deferral: fewer interrupts, a delay under the timer" &&
-	lt_assert_usage_error "sweep lo --defer-hard-irqs 2" &&
+	lt_assert_usage_error "sweep --defer-hard-irqs 2" &&
 	lt_assert_usage_error "sweep --predict --from $REC --gro-flush-timeout x" &&
 	lt_assert_usage_error "sweep --predict --from $REC --defer-hard-irqs 2147483648"
 	rm -f "$out" "$err"

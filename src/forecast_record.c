@@ -36,25 +36,28 @@ static void median_costs(struct fc_costs *rows, unsigned int n, struct fc_costs 
 }
 
 struct busy_acc {
-	double prev_lam, prev_obs;	/* the last busy interval: steady if another follows */
-	double all_lam, all_obs;	/* every busy one, for runs of one or two */
+	double prev_lam, prev_obs, prev_irq;	/* the last busy interval: steady if another follows */
+	double all_lam, all_obs, all_irq;	/* every busy one, for runs of one or two */
 	unsigned int seen;
-	double sum_lam, sum_obs;
+	double sum_lam, sum_obs, sum_irq;
 	unsigned int n;
 };
 
 /* Steady intervals: every busy one but the first and the last (partly busy edges). */
-static void busy_add(struct busy_acc *b, double lam, double obs)
+static void busy_add(struct busy_acc *b, double lam, double obs, double irq)
 {
 	if (b->seen >= 2) {
 		b->sum_lam += b->prev_lam;
 		b->sum_obs += b->prev_obs;
+		b->sum_irq += b->prev_irq;
 		b->n++;
 	}
 	b->prev_lam = lam;
 	b->prev_obs = obs;
+	b->prev_irq = irq;
 	b->all_lam += lam;
 	b->all_obs += obs;
+	b->all_irq += irq;
 	b->seen++;
 }
 
@@ -79,7 +82,7 @@ static void take_line(struct fc_record *r, const struct jv *o, struct fc_costs *
 	}
 	r->intervals++;
 	if (state && strcmp(state, "idle"))
-		busy_add(b, jv_num(o, "lambda_pps"), jv_num(o, "observed_pps"));
+		busy_add(b, jv_num(o, "lambda_pps"), jv_num(o, "observed_pps"), jv_num(o, "irqs_per_s"));
 	if (fc_costs_read(o, "costs", &rows[*nrows % MAX_COST_ROWS])) {
 		struct fc_costs *c = &rows[*nrows % MAX_COST_ROWS];
 
@@ -100,7 +103,7 @@ int fc_record_read(FILE *f, const char *path, struct fc_record *r, FILE *err)
 	int rc = 0;
 
 	memset(r, 0, sizeof(*r));
-	r->lambda_pps = r->observed_pps = r->capacity_pps = NAN;
+	r->lambda_pps = r->observed_pps = r->capacity_pps = r->irqs_pps = NAN;
 	if (!rows)
 		return bad(err, path, strerror(ENOMEM));
 	while ((len = getline(&line, &cap, f)) > 0) {
@@ -155,9 +158,11 @@ int fc_record_read(FILE *f, const char *path, struct fc_record *r, FILE *err)
 	if (b.n) {
 		r->lambda_pps = b.sum_lam / b.n;
 		r->observed_pps = b.sum_obs / b.n;
+		r->irqs_pps = b.sum_irq / b.n;
 	} else if (b.seen) {	/* one or two busy intervals: use them all */
 		r->lambda_pps = b.all_lam / b.seen;
 		r->observed_pps = b.all_obs / b.seen;
+		r->irqs_pps = b.all_irq / b.seen;
 		r->busy = b.seen;
 	}
 	return 0;
@@ -172,7 +177,7 @@ int fc_record_load(const char *path, struct fc_record *r, FILE *err)
 	errno = 0;
 	if (stat(path, &st) || !S_ISREG(st.st_mode) || !(f = fopen(path, "r"))) {
 		memset(r, 0, sizeof(*r));
-		r->lambda_pps = r->observed_pps = r->capacity_pps = NAN;
+		r->lambda_pps = r->observed_pps = r->capacity_pps = r->irqs_pps = NAN;
 		return bad(err, path, errno ? strerror(errno) : "not a regular file");
 	}
 	rc = fc_record_read(f, path, r, err);

@@ -239,6 +239,8 @@ static int preflight(struct sweep_state *st)
 	if (want) {
 		rc = sweep_check_support(o->ifname, st->driver, &st->orig.ec, &supported, &nl);
 		st->orig.has_ec = !rc;
+	} else if (coal_get(o->ifname, &st->orig.ec)) {	/* read only, for the forecast: not saved */
+		memset(&st->orig.ec, 0, sizeof(st->orig.ec));
 	}
 	if (!rc && napi)
 		rc = preflight_napi(st);

@@ -242,7 +242,9 @@ int sweep_predict(const struct sweep_opts *o)
 		return rc;
 	ps.n = sweep_build_points(o, ps.p);
 	ob = (struct whatif_obs){ .costs = ps.rec.costs, .samples = ps.rec.samples, .n_samples = ps.rec.n_samples,
-				  .driver = ps.driver, .lambda_pps = ps.rec.lambda_pps,
+				  .driver = ps.driver, .lambda_pps = ps.rec.lambda_pps, .irqs_pps = ps.rec.irqs_pps,
+				  .dynamic = !ps.orig.use_adaptive_rx_coalesce &&
+					     coal_usecs_note(ps.driver, ps.orig.rx_coalesce_usecs),
 				  .rate_pps = o->rate_pps > 0 ? o->rate_pps : NAN };
 	for (int i = 0; i < ps.n; i++)
 		whatif_forecast(&ob, &ps.orig, &ps.p[i].want, &ps.r[i]);

@@ -248,7 +248,10 @@ static void predict(struct sweep_point *p, int n, const char *driver)
 		return;
 	for (int i = 0; i < n; i++) {
 		struct whatif_obs ob = { .costs = rec.costs, .samples = rec.samples, .n_samples = rec.n_samples,
-					 .driver = driver, .lambda_pps = p[i].run.m[CMP_LAMBDA].mean, .rate_pps = NAN };
+					 .driver = driver, .lambda_pps = p[i].run.m[CMP_LAMBDA].mean, .rate_pps = NAN,
+					 .irqs_pps = p[ref].run.m[CMP_IRQS_PS].mean,
+					 .dynamic = !p[ref].rb.use_adaptive_rx_coalesce &&
+						    coal_usecs_note(driver, p[ref].rb.rx_coalesce_usecs) };
 		struct whatif_result *r = &p[i].fc;
 		double lam = ob.lambda_pps;
 

@@ -9,6 +9,7 @@
 
 #define US	1e6
 #define MAX_SPREAD	256	/* per-interval forecasts the spread looks at */
+#define DYNAMIC_HELD	1.05	/* the law's interrupts over the observed beyond this: a throttle held them */
 
 /*
  * The costs under a setting: a throttle caps interrupts at 1e6/U a second;
@@ -30,6 +31,27 @@ static void costs_under(const struct fc_costs *obs, enum coal_timer t, double u,
 		c->irq_cap_pps = US / u;
 	else if (u > 0)
 		c->setup_ns += u * 1e3;
+}
+
+/*
+ * NAPI's deferral over a driver's dynamic throttle: the throttle's rate at
+ * this load is what the observation saw.  Where the batching law alone
+ * gives more interrupts than were observed, the throttle held them there:
+ * that rate stays the cap (off, the forecast is then the observation).
+ */
+static void dynamic_cap(const struct whatif_obs *ob, const struct whatif_result *r, struct fc_costs *c)
+{
+	struct fc_costs off = *c;
+	struct fc_point p;
+	double cur = c->irq_cap_pps > 0 ? c->irq_cap_pps : INFINITY;	/* NAN or 0: none */
+
+	if (!r->napi_only || !ob->dynamic || !(ob->irqs_pps > 0) || !(ob->lambda_pps > 0))
+		return;
+	off.defer_irqs = ob->costs.defer_irqs;
+	off.gro_flush_ns = ob->costs.gro_flush_ns;
+	fc_at(&off, ob->lambda_pps, &p);
+	if (p.irqs_pps > DYNAMIC_HELD * ob->irqs_pps)
+		c->irq_cap_pps = fmin(cur, ob->irqs_pps);
 }
 
 /* The numbers of a whatif_load, in the order of its JSON object ("limit" goes before LOAD_LIMIT_AT). */
@@ -129,6 +151,7 @@ static void spread_of(const struct whatif_obs *ob, enum coal_timer t, double u, 
 		if (!fc_costs_valid(&ob->samples[i]))
 			continue;
 		costs_under(&ob->samples[i], t, u, f, r, &c);
+		dynamic_cap(ob, r, &c);
 		load_at(&c, t, u, f, lambda, &w);
 		g[n] = w.gamma_pps;
 		cpu[n] = w.cpu_intr_pct;
@@ -173,6 +196,7 @@ void whatif_forecast(const struct whatif_obs *ob, const struct ethtool_coalesce 
 		return;
 	}
 	costs_under(&ob->costs, t, r->usecs, r->frames, r, &c);
+	dynamic_cap(ob, r, &c);
 	r->predicted = true;
 	load_at(&c, t, r->usecs, r->frames, ob->lambda_pps, &r->now);
 	load_at(&c, t, r->usecs, r->frames, ob->rate_pps, &r->at_rate);

@@ -51,6 +51,8 @@ struct whatif_obs {
 	unsigned int n_samples;
 	const char *driver;
 	double lambda_pps;		/* the load now */
+	double irqs_pps;		/* interrupts a second observed at it, NAN if unknown */
+	bool dynamic;			/* observed in one of the driver's dynamic throttling modes */
 	double rate_pps;		/* --rate, NAN if none */
 };
 

@@ -148,6 +148,38 @@ static void test_delay_timer_batch(void **state)
 	assert_true(r.now.coal_mean_us > 25 && r.now.coal_mean_us < 50);
 }
 
+/*
+ * NAPI's deferral over e1000's dynamic throttle (rx-usecs 3): at 50 kpps the
+ * batching law gives 28,571 interrupts/s (1.75 a poll), the throttle held
+ * 4,000.  Deferral off is then forecast at 4,000, and the CPU at interrupt
+ * priority follows (5 us x 4,000 + 3 us x 4,000 + 4 us x 50,000 = 23.2%);
+ * deferral on (N 2, T 200 us) is capped at the same rate or fewer.  Without
+ * the dynamic mode, or where the law gives no more than observed, no cap.
+ */
+static void test_dynamic_throttle_held(void **state)
+{
+	struct ethtool_coalesce dyn = { .rx_coalesce_usecs = 3 };
+	struct whatif_obs ob = { .costs = nic(), .driver = "e1000", .lambda_pps = 50000, .rate_pps = NAN,
+				 .irqs_pps = 4000, .dynamic = true };
+	struct coal_setting off = { .has_defer = true, .defer_hard_irqs = 0 };
+	struct coal_setting on = { .has_defer = true, .defer_hard_irqs = 2, .has_gro_flush = true, .gro_flush_ns = 200000 };
+	struct whatif_result r, r_on;
+	(void)state;
+	whatif_forecast(&ob, &dyn, &off, &r);
+	assert_true(r.predicted);
+	assert_rel(r.now.irqs_pps, 4000, 1e-9);
+	assert_rel(r.now.cpu_intr_pct, 23.2, 1e-9);
+	whatif_forecast(&ob, &dyn, &on, &r_on);
+	assert_true(r_on.predicted && r_on.now.irqs_pps <= 4000 * (1 + 1e-9));
+	ob.dynamic = false;
+	whatif_forecast(&ob, &dyn, &off, &r);
+	assert_rel(r.now.pkts_per_irq, 1.75, 1e-9);
+	ob.dynamic = true;
+	ob.irqs_pps = 30000;	/* the law gives no more than was seen: the throttle did not bind */
+	whatif_forecast(&ob, &dyn, &off, &r);
+	assert_rel(r.now.pkts_per_irq, 1.75, 1e-9);
+}
+
 static void test_not_forecast(void **state)
 {
 	struct whatif_obs ob = { .costs = nic(), .driver = "e1000", .lambda_pps = 5000, .rate_pps = NAN };
@@ -199,6 +231,7 @@ int main(void)
 		cmocka_unit_test(test_latency_batch_wait),
 		cmocka_unit_test(test_throttle_cap),
 		cmocka_unit_test(test_delay_timer_batch),
+		cmocka_unit_test(test_dynamic_throttle_held),
 		cmocka_unit_test(test_not_forecast),
 		cmocka_unit_test(test_recommend),
 	};

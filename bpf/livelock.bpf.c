@@ -171,18 +171,8 @@ static __always_inline int on_napi_poll(struct napi_struct *napi, int work, int 
 	struct lt_counters *c;
 	__u32 id;
 
-	__u64 tail_from;
-	__u32 tail_len;
-
 	if (!(s = st()))
 		return 0;
-	/*
-	 * The poll's one list, where no enqueue followed it: its protocol
-	 * pass ends before the poll does (kernels without sk_data_ready).
-	 */
-	tail_len = s->sirq_list_len;
-	tail_from = s->sirq_active && !s->sirq_enq_since_pkt && tail_len >= 1 &&
-		    tail_len <= LT_GRO_LIST_MAX ? s->sirq_last_pkt : 0;
 	/*
 	 * A poll's end is per-poll work (the GRO flush, napi_complete, the
 	 * interrupt's re-enable): the marginal spans never cross it, whoever's
@@ -193,12 +183,6 @@ static __always_inline int on_napi_poll(struct napi_struct *napi, int work, int 
 	if (!dev_is_ours(RD(btf, napi->dev, napi, dev), btf))
 		return 0;
 	c = CTR_OF(s);	/* one lookup: the counters and the state share the per-CPU value */
-	if (tail_from && work == (int)tail_len) {	/* the poll's packets are the list's: ours alone */
-		__u64 now = bpf_ktime_get_ns();
-
-		if (now > tail_from)
-			fit_add(&c->poll_tail_fit, tail_len, now - tail_from);
-	}
 	if (s->sirq_active)
 		s->sirq_polled_ours = 1;
 	id = RD(btf, napi->napi_id, napi, napi_id);

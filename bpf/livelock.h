@@ -37,13 +37,6 @@ enum lt_drop_place {
 	LT_DROP_PLACES,
 };
 
-/*
- * GRO hands packets to the core in lists of net.core.gro_normal_batch (8 by
- * default): a poll with fewer packets than that passes them up as one list
- * when it completes.
- */
-#define LT_GRO_LIST_MAX	7
-
 /* Least-squares sums: x packets, y nanoseconds. */
 struct lt_fit {
 	__u64 n, sx, sy, sxx, sxy, syy;
@@ -218,8 +211,7 @@ struct lt_irq_stat {
 	X(isr_fit,	"hard-IRQ handlers of the NIC: packets passed up inside, handler ns") \
 	X(softirq_fit,	"NET_RX runs that handled our packets: those packets, run ns") \
 	X(app_wake_fit,	"reader wakeups (switch-in after a sleep to the next sleep, one CPU, no interrupt work on top): datagrams read, on-CPU ns") \
-	X(list_ip_fit,	"lists of two or more of our packets in a NAPI poll: their length, ns from the last one's core entry to the first enqueue (the IP layer's pass over the list)") \
-	X(poll_tail_fit, "NAPI polls of ours whose packets (1 to LT_GRO_LIST_MAX) went up as one list with no enqueue seen after (kernels without sock:sk_data_ready): those packets, ns from the last one's core entry to the poll's end (the protocol pass over the list, and the poll's completion)")
+	X(list_ip_fit,	"lists of two or more of our packets in a NAPI poll: their length, ns from the last one's core entry to the first enqueue (the IP layer's pass over the list)")
 
 /* Histograms.  X(field, slots, JSON key, what it counts) */
 #define LT_HISTS(X)								\

@@ -79,7 +79,6 @@ enum est_cost_how {
 	EST_COST_STACK,		/* stack entry -> exit per packet (a lower bound of NET_RX's) */
 	EST_COST_BOUND,		/* whole runs charged to their packets: an upper bound */
 	EST_COST_ENQUEUE,	/* directly: from one socket enqueue to the next in a poll (+ a list's core pass) */
-	EST_COST_TAIL,		/* a list's core gaps + the slope of the poll's tail after it over its length */
 };
 
 enum est_valid_bit {

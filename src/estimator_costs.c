@@ -18,7 +18,7 @@
 
 const char *est_cost_how_name(enum est_cost_how h)
 {
-	static const char *const names[] = { "none", "gaps", "fit", "stack", "bound", "enqueues", "tail" };
+	static const char *const names[] = { "none", "gaps", "fit", "stack", "bound", "enqueues" };
 
 	return (unsigned int)h < sizeof(names) / sizeof(names[0]) ? names[h] : "?";
 }
@@ -63,24 +63,12 @@ static void irq_costs(const struct lt_sample *s, struct est_params *p, struct fc
 	c->irq_fixed_ns = fmax(0, ((double)s->isr_ns - c->irq_pkt_ns * pk) / irqs);
 }
 
-/*
- * The poll tails (poll_tail_fit) say something of a packet's protocol cost
- * when the lists' lengths varied: at least EST_MIN_MEAN_N packets beyond
- * the first of their polls, and a regression that can be solved.
- */
-static bool tail_usable(const struct lt_sample *s, struct est_fit *tail)
-{
-	est_fit_solve(&s->poll_tail_fit, tail);
-	return tail->valid && s->poll_tail_fit.sx - s->poll_tail_fit.n >= EST_MIN_MEAN_N;
-}
-
 /* NET_RX: per busy period (an interrupt's, or a run without IRQs), and per packet. */
 static bool rx_costs(const struct lt_sample *s, struct est_params *p, struct fc_costs *c,
 		     double *periods)
 {
 	double pk = (double)s->softirq_packets, mean_pkt = per((double)s->softirq_ns, pk), gap, stack;
 	bool gap_ok, stack_ok;
-	struct est_fit tail;
 
 	c->rx_fixed_ns = c->rx_pkt_ns = 0;
 	p->rx_pkt_how = EST_COST_NONE;
@@ -124,18 +112,6 @@ static bool rx_costs(const struct lt_sample *s, struct est_params *p, struct fc_
 		c->rx_pkt_ns = per((double)s->sirq_enq_gap_ns, (double)s->sirq_enq_gap_n) +
 			       list_share * (list + ip_pkt);
 		p->rx_pkt_how = EST_COST_ENQUEUE;
-	} else if (tail_usable(s, &tail)) {
-		/*
-		 * No enqueues seen (before 6.10): a poll with fewer packets than
-		 * GRO's list takes passes them up as one list at its end, so its
-		 * core entries come together (the gaps: the core's pass) and the
-		 * IP and UDP work follows the last one.  The slope of that tail
-		 * over the list's length is their cost a packet; the list's
-		 * length is fixed before the tail starts, so a stall of the CPU
-		 * there adds no packets to the poll, as it does to a whole run's.
-		 */
-		c->rx_pkt_ns = (s->sirq_gap_n ? gap : 0) + fmax(0, tail.slope_ns);
-		p->rx_pkt_how = EST_COST_TAIL;
 	} else if (s->sirq_gap_n >= EST_MIN_FIT_N && gap_ok) {
 		c->rx_pkt_ns = gap;
 		p->rx_pkt_how = EST_COST_GAPS;

@@ -85,52 +85,6 @@ static void test_costs_from_enqueues(void **state)
 }
 
 /*
- * Before 6.10 (no enqueues seen): a poll's packets go up as one list at its
- * end, the core's pass in the gaps, the IP and UDP work after the last core
- * entry.  Tails of polls with 1 and 2 packets, 40 us + 6 us a packet after
- * the last entry, and 300 ns core gaps: 1.8 us a packet, before the gaps
- * alone (which would say 300 ns).  Too few packets beyond the polls' first
- * (the lightest load, one packet a poll): the gaps' rule as before.
- */
-static void test_costs_from_poll_tails(void **state)
-{
-	struct lt_sample s;
-	struct estimator *est = napi_estimator(&s);
-	struct estimate e;
-	(void)state;
-	s.sirq_gap_n = 1000;
-	s.sirq_gap_ns = 1000 * 300;
-	for (int i = 0; i < 1000; i++) {	/* one poll in ten holds two packets */
-		int x = i % 10 ? 1 : 2;
-
-		fit_add(&s.poll_tail_fit, x, 40000 + 1500.0 * x);
-	}
-	estimator_update(est, &s, &e);
-	assert_int_equal(e.cur.rx_pkt_how, EST_COST_TAIL);
-	assert_string_equal(est_cost_how_name(e.cur.rx_pkt_how), "tail");
-	assert_rel(e.cur.costs.rx_pkt_ns, 1800, 1e-6);
-	/* a tail that does not grow with the list: the protocol work was in the gaps */
-	memset(&s.poll_tail_fit, 0, sizeof(s.poll_tail_fit));
-	for (int i = 0; i < 1000; i++)
-		fit_add(&s.poll_tail_fit, i % 10 ? 1 : 2, 40000 - 100.0 * (i % 10 ? 1 : 2));
-	estimator_update(est, &s, &e);
-	assert_int_equal(e.cur.rx_pkt_how, EST_COST_TAIL);
-	assert_rel(e.cur.costs.rx_pkt_ns, 300, 1e-6);
-	/* four extra packets in 1,000 polls: not enough to say */
-	memset(&s.poll_tail_fit, 0, sizeof(s.poll_tail_fit));
-	for (int i = 0; i < 1000; i++)
-		fit_add(&s.poll_tail_fit, i < 4 ? 2 : 1, 40000 + 6000.0 * (i < 4 ? 2 : 1));
-	estimator_update(est, &s, &e);
-	assert_int_equal(e.cur.rx_pkt_how, EST_COST_GAPS);
-	/* enqueues, where the kernel has them, come first */
-	s.sirq_enq_gap_n = 1000;
-	s.sirq_enq_gap_ns = 1000 * 1700;
-	estimator_update(est, &s, &e);
-	assert_int_equal(e.cur.rx_pkt_how, EST_COST_ENQUEUE);
-	estimator_free(est);
-}
-
-/*
  * The application's marginal cost per datagram: from the spans between reads
  * when there are enough of them (12 us here), else from its wakeups' fit of
  * on-CPU time against datagrams read (20 us a wakeup + 3 us a datagram,
@@ -274,7 +228,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_costs_from_regression),
 		cmocka_unit_test(test_costs_from_enqueues),
-		cmocka_unit_test(test_costs_from_poll_tails),
 		cmocka_unit_test(test_app_costs_from_wakeups),
 		cmocka_unit_test(test_dynamic_throttle_setup),
 		cmocka_unit_test(test_probe_cost_subtracted),

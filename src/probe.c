@@ -171,6 +171,24 @@ static void set_targets(struct livelock_bpf *k, const struct nic_info *nic)
 	k->rodata->targ_n_iif = (__u32)m;
 }
 
+/* The XDP counter, stamping each packet's arrival (--latency) or not; NULL with errno set. */
+static struct xdp_count_bpf *xdp_load(bool stamp)
+{
+	struct xdp_count_bpf *x = xdp_count_bpf__open();
+	int err;
+
+	if (!x)
+		return NULL;
+	x->rodata->targ_stamp = stamp;
+	if (xdp_count_bpf__load(x)) {
+		err = errno;
+		xdp_count_bpf__destroy(x);
+		errno = err;
+		return NULL;
+	}
+	return x;
+}
+
 /*
  * The XDP arrival counter, through a bpf_link so that it goes with the
  * process; one program on every traced device, its counters their sum.
@@ -192,15 +210,12 @@ static void xdp_attach(struct probe *p, enum probe_xdp mode)
 				 id, d[i].name);
 			return;
 		}
-	p->xdp = xdp_count_bpf__open();
 	p->xdp_percpu = calloc(p->ncpus, sizeof(__u64));
-	if (p->xdp) {
-		p->xdp->rodata->targ_stamp = p->latency;
-		if (xdp_count_bpf__load(p->xdp)) {
-			xdp_count_bpf__destroy(p->xdp);
-			p->xdp = NULL;
-		}
-	}
+	p->xdp = xdp_load(p->latency);
+	if (!p->xdp && p->latency && (p->xdp = xdp_load(false)))
+		/* a kernel that gives XDP programs no bpf_xdp_adjust_meta: the count without the stamp */
+		snprintf(p->xdp_note, sizeof(p->xdp_note),
+			 "this kernel refused the XDP program that stamps arrivals (bpf_xdp_adjust_meta): arrivals counted at XDP without it, the latency's stack part starts at netif_receive_skb");
 	if (!p->xdp || !p->xdp_percpu) {
 		snprintf(p->xdp_note, sizeof(p->xdp_note), "cannot load the XDP counter: %s",
 			 strerror(errno));

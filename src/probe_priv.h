@@ -48,7 +48,7 @@ struct probe {
 	int xdp_link[LT_MAX_DEVS];	/* bpf_link fds, one per traced device: closed, they detach */
 	int n_xdp_link;
 	__u64 *xdp_percpu, xdp_prev;
-	char xdp_note[160];
+	char xdp_note[256];
 	char missing[MISSING_MAX];
 	__u64 cost_prev[2][LT_N_HOOKS];		/* run_time_ns, run_cnt, by hook */
 	int n_readers_prev;			/* reader threads seen, sorted by tid */

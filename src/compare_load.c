@@ -78,13 +78,18 @@ static bool read_interval(struct interval *iv, const struct jv *o, const char **
 	};
 	double obs = jv_num(o, "observed_pps"), share = 1 - jv_num(o, "cpu_avail_measured");
 	double isr = jv_num(o, "raw.isr_ns_total"), sirq = jv_num(o, "raw.softirq_ns_total");
+	double empty = jv_num(o, "raw.softirq_empty_ns_total");
 	double dt = jv_num(o, "interval_s");
 	double cpus = jv_num(o, "cpus"), pk = jv_num(o, "raw.stack_packets"), irqs = jv_num(o, "raw.irqs");
 	double *m = iv->m;
 
-	/* hard IRQ + NET_RX, whatever mapping the run fitted with (older records: the fitted share) */
+	/*
+	 * hard IRQ + NET_RX, whatever mapping the run fitted with, the runs that
+	 * polled the device and found nothing included (older records: without
+	 * them, or the fitted share)
+	 */
 	if (isfinite(isr) && isfinite(sirq) && dt > 0)
-		share = (isr + sirq) * 1e-9 / (dt * (cpus > 0 ? cpus : 1));
+		share = (isr + sirq + (isfinite(empty) ? empty : 0)) * 1e-9 / (dt * (cpus > 0 ? cpus : 1));
 
 	for (size_t i = 0; i < sizeof(checked) / sizeof(checked[0]); i++)
 		if (fabs(jv_num(o, checked[i])) > CMP_MAX_VALUE) {

@@ -199,8 +199,14 @@ static void map_softirq(const struct lt_sample *s, const struct est_opts *o, str
 		p->copy_ns = 0;
 		p->isr_struct_ns = ((double)s->isr_ns + (double)s->softirq_ns) / runs;
 	}
+	/*
+	 * The runs that polled the device and found nothing (NAPI deferral's
+	 * timer polls, TX-only polls) are interrupt-priority work for it too:
+	 * they take the same CPU from the application.
+	 */
 	p->share_measured = s->interval_s > 0 ?
-		((double)s->isr_ns + (double)s->softirq_ns) * NS / (s->interval_s * p->cpus) : NAN;
+		((double)s->isr_ns + (double)s->softirq_ns + (double)s->sirq_empty_ns) * NS /
+		(s->interval_s * p->cpus) : NAN;
 	if (o->model != EST_MODEL_AUTO)
 		snprintf(p->reason, sizeof(p->reason), "--model; NIC: %s", nic_why);
 	else if (p->copy_bound)

@@ -91,7 +91,7 @@ static void print_table(const struct sweep_point *p, int n)
 	       " setting's record with each setting's interrupt cap, at its measured load; see --help)\n");
 	if (napi)
 		printf("(polls/s: the device's NAPI polls, those that found nothing too; empty%%: CPU in the NET_RX\n"
-		       " runs that polled it and found nothing, which irq%% leaves out)\n");
+		       " runs that polled it and found nothing, a part of irq%%)\n");
 	printf("\n");
 }
 

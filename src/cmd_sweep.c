@@ -81,8 +81,9 @@ static void usage(FILE *f)
 "                     priority, a point per setting: the forecast, and after a\n"
 "                     measured sweep with -- --latency what was measured\n"
 "  --restore FILE     apply the settings saved in FILE, read them back, remove it\n"
-"  --show             print IFACE's settings and the parameters its driver\n"
-"                     accepts; changes nothing, no root needed\n"
+"  --show             print IFACE's settings, the parameters its driver\n"
+"                     accepts and NAPI's deferral; changes nothing, no root\n"
+"                     needed\n"
 "  --predict          forecast every setting instead of trying it: observe\n"
 "                     IFACE at its current setting for --per (BPF only: no\n"
 "                     setting is written, no save file), then forecast each\n"
@@ -384,15 +385,19 @@ static int parse_args(int argc, char **argv, struct sweep_opts *o)
 static int cmd_show(const struct sweep_opts *o)
 {
 	struct ethtool_coalesce ec;
-	char driver[32], cur[96], sup[96];
+	struct coal_napi nd;
+	char driver[32], cur[96], sup[96], napi[96];
 	uint32_t mask = 0;
-	bool nl = false;
+	bool nl = false, have_napi;
 	int rc;
 
 	sweep_driver_of(o->ifname, driver, sizeof(driver));
 	rc = sweep_check_support(o->ifname, driver, &ec, &mask, &nl);
 	if (rc)
 		return rc;
+	have_napi = !coal_napi_get(o->ifname, &nd);	/* 5.10+ */
+	if (have_napi)
+		coal_napi_str(&nd, napi, sizeof(napi));
 	sweep_current_str(&ec, cur, sizeof(cur));
 	sweep_mask_str(mask, sup, sizeof(sup));
 	if (o->json) {
@@ -413,11 +418,19 @@ static int cmd_show(const struct sweep_opts *o)
 				json_str(&j, NULL, coal_param_name(b));
 		json_arr_end(&j);
 		json_str(&j, "supported_source", nl ? "ethtool netlink" : NULL);
+		if (have_napi) {
+			json_u64(&j, "napi_defer_hard_irqs", nd.defer_hard_irqs);
+			json_u64(&j, "gro_flush_timeout_ns", nd.gro_flush_ns);
+		} else {
+			json_null(&j, "napi_defer_hard_irqs");
+			json_null(&j, "gro_flush_timeout_ns");
+		}
 		json_end(&j);
 	} else {
 		printf("%s (driver %s): %s, tx-usecs %u tx-frames %u adaptive-tx %s\n", o->ifname, driver, cur,
 		       ec.tx_coalesce_usecs, ec.tx_max_coalesced_frames, ec.use_adaptive_tx_coalesce ? "on" : "off");
 		printf("accepts: %s\n", nl ? sup : "unknown (no ethtool netlink): a sweep tries and reads back");
+		printf("NAPI deferral: %s\n", have_napi ? napi : "none in this kernel (napi_defer_hard_irqs: 5.10+)");
 	}
 	return LT_EXIT_OK;
 }

@@ -71,6 +71,7 @@ static bool rx_costs(const struct lt_sample *s, struct est_params *p, struct fc_
 	bool gap_ok, stack_ok;
 
 	c->rx_fixed_ns = c->rx_pkt_ns = 0;
+	c->rx_empty_ns = NAN;
 	p->rx_pkt_how = EST_COST_NONE;
 	*periods = s->napi_polls && s->irqs >= EST_MIN_MEAN_N ? (double)s->irqs : (double)s->softirqs;
 	if (pk < EST_MIN_MEAN_N || !(*periods > 0))
@@ -130,6 +131,9 @@ static bool rx_costs(const struct lt_sample *s, struct est_params *p, struct fc_
 	}
 	c->rx_pkt_ns = fmin(c->rx_pkt_ns, mean_pkt);	/* gaps include nested work: never above the mean */
 	c->rx_fixed_ns = fmax(0, ((double)s->softirq_ns - c->rx_pkt_ns * pk) / *periods);
+	/* the runs that polled the device and found nothing (deferral's timer polls), where there were some */
+	c->rx_empty_ns = s->sirq_empty_n >= EST_MIN_MEAN_N ? per((double)s->sirq_empty_ns, (double)s->sirq_empty_n)
+							   : NAN;
 	return true;
 }
 

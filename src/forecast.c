@@ -53,13 +53,21 @@ double fc_setup_from_batch(double lambda_pps, double n_pkts, double b_ns, double
  * re-arms defer_hard_irqs_count after a poll with work and keeps the IRQ
  * masked while it is above 0.
  */
-bool fc_napi_defer(const struct fc_costs *c, double l, double *irqs, double *polls,
+double fc_empty_poll_ns(const struct fc_costs *c)
+{
+	return c->rx_empty_ns > 0 ? c->rx_empty_ns : c->setup_ns;
+}
+
+bool fc_napi_defer(const struct fc_costs *c, double l, double *irqs, double *polls, double *empties,
 		   double *delay_mean_s, double *delay_p99_s)
 {
 	double t = c->gro_flush_ns * NS, s = c->setup_ns * NS, b = fc_busy_marginal_ns(c) * NS;
-	double nd = floor(c->defer_irqs), cyc, q0, q1, qn, e, ep, w, ww;
+	double se = fc_empty_poll_ns(c) * NS, nd = floor(c->defer_irqs), cyc, q0, q1, qn, e, ep, w, ww;
+	double work, empty, dummy;
 
-	*irqs = *polls = *delay_mean_s = *delay_p99_s = NAN;
+	if (!empties)
+		empties = &dummy;
+	*irqs = *polls = *empties = *delay_mean_s = *delay_p99_s = NAN;
 	if (!c->napi || !(nd >= 1) || !(t > 0) || !(l > 0))
 		return false;
 	/* a cycle: the timer, the poll's setup, and its packets' work (n = l . cycle) */
@@ -67,27 +75,37 @@ bool fc_napi_defer(const struct fc_costs *c, double l, double *irqs, double *pol
 	if (!isfinite(cyc)) {	/* the polls never catch up: never re-enabled */
 		*irqs = 0;
 		*polls = 0;
+		*empties = 0;
 		*delay_mean_s = *delay_p99_s = 0;
 		return true;
 	}
 	/*
-	 * The first empty poll after one with work collects a cycle's arrivals
-	 * (T + S + b.n), the next ones T + S each.  From "just had work", the
-	 * expected polls to N empty in a row: E = (1/q1 + (1 - q0^(N-1)) /
-	 * (1 - q0)) / q0^(N-1) (the chain over the empties so far).
+	 * A poll looks for packets after an empty poll's time SE (a poll with
+	 * some goes on to its setup S and their work).  The first poll after
+	 * one with work collects over T + SE + b.n, the next ones over T + SE
+	 * each.  From "just had work", the expected polls to N empty in a row:
+	 * E = (1/q1 + (1 - q0^(N-1)) / (1 - q0)) / q0^(N-1) (the chain over the
+	 * empties so far); 1/p of them have work, p = q1 q0^(N-1) the chance of
+	 * going from work to the end without another.
 	 */
-	q1 = exp(-l * cyc);
-	q0 = exp(-l * (t + s));
+	q1 = exp(-l * (cyc - s + se));
+	q0 = exp(-l * (t + se));
 	qn = pow(q0, nd - 1);
 	/* past 1e15 polls the episode never ends at any sane horizon */
 	e = q1 > 0 && qn > 0 ? (1 / q1 + (q0 < 1 ? (1 - qn) / (1 - q0) : nd - 1)) / qn : INFINITY;
 	if (!isfinite(e) || e > 1e15) {
 		*irqs = 0;
 		*polls = 1 / cyc;
+		*empties = 0;
 	} else {
-		ep = e * cyc + 1 / l;	/* an episode and the wait for the arrival that opens the next */
+		work = 1 / (q1 * qn);		/* the interrupt's poll and the 1/p - 1 after it */
+		empty = fmax(0, 1 + e - work);
+		/* an episode and the wait for the arrival that opens the next (a cycle a poll: checked
+		 * against the simulation in test_forecast.c) */
+		ep = e * cyc + 1 / l;
 		*irqs = 1 / ep;
 		*polls = (1 + e) / ep;
+		*empties = empty / ep;
 	}
 	/*
 	 * Packets after an episode's first (share w) wait for the next poll's
@@ -102,10 +120,11 @@ bool fc_napi_defer(const struct fc_costs *c, double l, double *irqs, double *pol
 }
 
 /* Interrupts and busy periods per second and packets in each, per copy at l packets/s. */
-static double interrupts_per_s(const struct fc_costs *c, double l, double *batch, double *polls)
+static double interrupts_per_s(const struct fc_costs *c, double l, double *batch, double *polls,
+			       double *empties)
 {
 	double b = fc_busy_marginal_ns(c) * NS, s = c->setup_ns * NS, n, irqs, dm, dp;
-	bool defer = fc_napi_defer(c, l, &irqs, polls, &dm, &dp);
+	bool defer = fc_napi_defer(c, l, &irqs, polls, empties, &dm, &dp);
 
 	if (!defer) {	/* the batching law: a poll per interrupt */
 		n = l * b < 1 ? (1 + l * s) / (1 - l * b) : INFINITY;
@@ -115,8 +134,10 @@ static double interrupts_per_s(const struct fc_costs *c, double l, double *batch
 	if (c->frames_per_irq > 1)
 		irqs = fmin(irqs, l / c->frames_per_irq);
 	irqs = fmin(irqs, c->irq_cap_pps);
-	if (!defer)
+	if (!defer) {
 		*polls = irqs;
+		*empties = 0;
+	}
 	*batch = *polls > 0 ? l / *polls : INFINITY;
 	return irqs;
 }
@@ -154,7 +175,7 @@ static double app_batch(const struct fc_costs *c, double batch, double kern, dou
 void fc_at(const struct fc_costs *c, double lambda, struct fc_point *o)
 {
 	double k = c->cpus, l = lambda / k, f = c->app_share;
-	double batch, irqs, polls, cpu_irq, cap, rx_dem, rx_strict, rx_shared, rx_eff;
+	double batch, irqs, polls, empties, cpu_irq, cap, rx_dem, rx_strict, rx_shared, rx_eff, per_polls;
 	double kern, avail, g, app_need, d;
 	bool app = isfinite(c->app_dgram_ns);
 
@@ -165,16 +186,18 @@ void fc_at(const struct fc_costs *c, double lambda, struct fc_point *o)
 	o->app_mu_pps = o->app_wakeups_pps = NAN;
 	if (!(l > 0) || !fc_costs_valid(c))
 		return;
-	irqs = interrupts_per_s(c, l, &batch, &polls);
+	irqs = interrupts_per_s(c, l, &batch, &polls, &empties);
 	/* NAPI keeps the interrupt masked while ksoftirqd has the poll pending */
 	d = deferred_share(c, l);
 	if (c->napi && d > 0) {
 		irqs *= 1 - d;
 		polls *= 1 - d;
+		empties *= 1 - d;
 		batch = polls > 0 ? l / polls : INFINITY;
 	}
 	o->irqs_pps = k * irqs;
 	o->polls_pps = k * polls;
+	o->empty_polls_pps = k * empties;
 	o->batch = batch;
 	cpu_irq = irqs * c->irq_fixed_ns * NS + l * c->irq_pkt_ns * NS;
 	if (cpu_irq >= 1) {	/* interrupt work alone fills the CPU: the paper's livelock */
@@ -183,7 +206,10 @@ void fc_at(const struct fc_costs *c, double lambda, struct fc_point *o)
 		return;
 	}
 	cap = 1 - cpu_irq;
-	rx_dem = polls * c->rx_fixed_ns * NS + l * c->rx_pkt_ns * NS;
+	/* NET_RX's fixed cost a poll with packets; a poll that found nothing at its own cost where measured */
+	per_polls = (polls - empties) * c->rx_fixed_ns * NS +
+		    empties * (c->rx_empty_ns > 0 ? c->rx_empty_ns : c->rx_fixed_ns) * NS;
+	rx_dem = per_polls + l * c->rx_pkt_ns * NS;
 	rx_strict = fmin(rx_dem, cap);
 	o->deferred = d >= 0.5;
 	rx_shared = rx_strict;
@@ -194,7 +220,7 @@ void fc_at(const struct fc_costs *c, double lambda, struct fc_point *o)
 	rx_eff = f * rx_shared + (1 - f) * rx_strict;
 	kern = l;
 	if (rx_eff < rx_dem)
-		kern = c->rx_pkt_ns > 0 ? fmax(0, (rx_eff - polls * c->rx_fixed_ns * NS) /
+		kern = c->rx_pkt_ns > 0 ? fmax(0, (rx_eff - per_polls) /
 					       (c->rx_pkt_ns * NS)) : l;
 	kern = fmin(kern, l);
 	o->cpu_irq = cpu_irq;

@@ -62,6 +62,12 @@ struct fc_costs {
 	 * until N polls in a row find nothing.  0, 0: off (the kernel's default).
 	 */
 	double defer_irqs, gro_flush_ns;
+	/*
+	 * A NET_RX run that polls the device and finds nothing (a deferral
+	 * timer's poll), measured where the observation had them; <= 0 or NAN:
+	 * not measured, priced as a busy period's setup and NET_RX fixed cost.
+	 */
+	double rx_empty_ns;
 };
 
 struct fc_point {
@@ -69,6 +75,7 @@ struct fc_point {
 	double irqs_pps;		/* interrupts/s, all copies */
 	double polls_pps;		/* NET_RX busy periods/s, all copies: the interrupts', and NAPI
 					   deferral's timer polls */
+	double empty_polls_pps;		/* of those, the timer's polls that find nothing */
 	double batch;			/* packets per busy period (INFINITY: never re-enabled) */
 	double cpu_irq, cpu_rx, cpu_app;	/* shares of one RX CPU */
 	double kernel_pps;		/* packets NET_RX gets to the sockets, all copies */
@@ -97,13 +104,16 @@ double fc_setup_from_batch(double lambda_pps, double n_pkts, double b_ns, double
 /* The marginal cost that keeps a busy period going: the poll's with NAPI, else the handler's. */
 double fc_busy_marginal_ns(const struct fc_costs *c);
 /*
- * NAPI deferral at l packets/s per copy (forecast.c): interrupts/s and
- * polls/s per copy, and the delay it adds to a packet (seconds): a packet
- * inside an episode waits for the timer's next poll, one that opens an
- * episode interrupts at once.  false when deferral is off.
+ * NAPI deferral at l packets/s per copy (forecast.c): interrupts/s,
+ * polls/s and of those the ones that find nothing, per copy, and the delay
+ * it adds to a packet (seconds): a packet inside an episode waits for the
+ * timer's next poll, one that opens an episode interrupts at once.  false
+ * when deferral is off.  empties may be NULL.
  */
-bool fc_napi_defer(const struct fc_costs *c, double l, double *irqs, double *polls,
+bool fc_napi_defer(const struct fc_costs *c, double l, double *irqs, double *polls, double *empties,
 		   double *delay_mean_s, double *delay_p99_s);
+/* What a poll that finds nothing costs: rx_empty_ns where measured, else a busy period's setup. */
+double fc_empty_poll_ns(const struct fc_costs *c);
 
 /*
  * --- forecast_latency.c: how long a packet takes from the stack to the read ---

@@ -67,7 +67,7 @@ static const struct {
 	F("batch_wait_mean_us", batch_wait_mean_us), F("batch_wait_p99_us", batch_wait_p99_us),
 	F("seen_p99_us", seen_p99_us),
 	F("latency_mean_us", latency_mean_us), F("latency_p99_us", latency_p99_us),
-	F("polls_per_s", polls_pps),
+	F("polls_per_s", polls_pps), F("empty_polls_per_s", empty_polls_pps),
 #undef F
 };
 #define LOAD_LIMIT_AT	6	/* "limit" follows gamma_pps */
@@ -90,6 +90,7 @@ static void load_at(const struct fc_costs *c, enum coal_timer t, double u, doubl
 	fc_at(c, lambda, &p);
 	w->irqs_pps = p.irqs_pps;
 	w->polls_pps = p.polls_pps;
+	w->empty_polls_pps = p.empty_polls_pps;
 	w->pkts_per_irq = p.irqs_pps > 0 ? lambda / p.irqs_pps : INFINITY;
 	w->cpu_irq_pct = 100 * p.cpu_irq;
 	w->cpu_intr_pct = 100 * fmin(1, p.cpu_irq + p.cpu_rx);
@@ -98,7 +99,7 @@ static void load_at(const struct fc_costs *c, enum coal_timer t, double u, doubl
 	w->limit = p.limit;
 	coal_added_delay(t, u, f, lambda / c->cpus, &cm, &cp);
 	/* NAPI's deferral: packets inside an episode wait for its timer's poll, the first for the NIC's */
-	if (fc_napi_defer(c, lambda / c->cpus, &di, &dp, &dm, &d99)) {
+	if (fc_napi_defer(c, lambda / c->cpus, &di, &dp, NULL, &dm, &d99)) {
 		cm = dm + fmin(1, di / (lambda / c->cpus)) * cm;
 		cp = fmax(d99, cp);
 	}

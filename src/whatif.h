@@ -19,6 +19,7 @@ struct whatif_load {
 	double lambda_pps;
 	double irqs_pps, pkts_per_irq;
 	double polls_pps;		/* NET_RX busy periods: a poll per interrupt, or NAPI deferral's timer polls */
+	double empty_polls_pps;		/* of those, the timer's polls that find nothing */
 	double cpu_irq_pct;		/* hard-IRQ work, % of one RX CPU */
 	double cpu_intr_pct;		/* hard IRQ + NET_RX (the measured "CPU at interrupt priority") */
 	double gamma_pps;

@@ -75,6 +75,18 @@ assert 4500 <= polls[0] <= 5500 and 4500 <= polls[1] <= 5500, polls
 assert polls[2] >= 1.5 * polls[0], "N=2 T=50us: %.0f polls/s against %.0f off" % (polls[2], polls[0])
 assert polls[3] <= 0.7 * polls[0], "N=2 T=500us: %.0f polls/s against %.0f off" % (polls[3], polls[0])
 assert pts[2]["measured"]["empty_poll_cpu_pct"] > 0, pts[2]["measured"]
+# the empty polls' own cost is measured where there were some, and only there
+def summary_costs(rec):
+    return [json.loads(l) for l in open(rec) if '"summary":true' in l][-1]["costs"]
+def raw_empty(rec):
+    rows = [json.loads(l) for l in open(rec)]
+    n = sum(r["raw"]["softirqs_empty"] for r in rows if "raw" in r and not r.get("summary"))
+    ns = sum(r["raw"]["softirq_empty_ns_total"] for r in rows if "raw" in r and not r.get("summary"))
+    return n, ns / n / 1e3 if n else None
+n, us = raw_empty(pts[2]["record"])
+c = summary_costs(pts[2]["record"])["rx_empty_us"]
+assert n >= 1000 and c is not None and abs(c - us) <= 0.25 * us, "rx_empty_us %s, raw %d runs of %s us" % (c, n, us)
+assert summary_costs(pts[0]["record"])["rx_empty_us"] is None, summary_costs(pts[0]["record"])
 print("polls/s %s, forecast %s" % ([round(x) for x in polls], [round(p["forecast"]["now"]["polls_per_s"]) for p in pts]), file=sys.stderr)
 PY
 	rm -rf "$dir"

@@ -84,6 +84,24 @@ static void test_costs_from_enqueues(void **state)
 	estimator_free(est);
 }
 
+/* The runs that polled the device and found nothing: their mean, once there are a few. */
+static void test_empty_poll_cost(void **state)
+{
+	struct lt_sample s;
+	struct estimator *est = napi_estimator(&s);
+	struct estimate e;
+	(void)state;
+	s.sirq_empty_n = 100;
+	s.sirq_empty_ns = 100 * 15000;
+	estimator_update(est, &s, &e);
+	assert_rel(e.cur.costs.rx_empty_ns, 15000, 1e-9);
+	s.sirq_empty_n = EST_MIN_MEAN_N - 1;	/* too few to say: priced as a poll with packets */
+	s.sirq_empty_ns = (EST_MIN_MEAN_N - 1) * 15000;
+	estimator_update(est, &s, &e);
+	assert_true(isnan(e.cur.costs.rx_empty_ns));
+	estimator_free(est);
+}
+
 /*
  * The application's marginal cost per datagram: from the spans between reads
  * when there are enough of them (12 us here), else from its wakeups' fit of
@@ -228,6 +246,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_costs_from_regression),
 		cmocka_unit_test(test_costs_from_enqueues),
+		cmocka_unit_test(test_empty_poll_cost),
 		cmocka_unit_test(test_app_costs_from_wakeups),
 		cmocka_unit_test(test_dynamic_throttle_setup),
 		cmocka_unit_test(test_probe_cost_subtracted),

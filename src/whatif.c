@@ -35,7 +35,7 @@ static void costs_under(const struct fc_costs *obs, enum coal_timer t, double u,
 
 /*
  * NAPI's deferral over a driver's dynamic throttle: the throttle's rate at
- * this load is what the observation saw.  Where the batching law alone
+ * this load is what the observation, made with deferral off, saw.  Where the batching law alone
  * gives more interrupts than were observed, the throttle held them there:
  * that rate stays the cap (off, the forecast is then the observation).
  */
@@ -46,6 +46,9 @@ static void dynamic_cap(const struct whatif_obs *ob, const struct whatif_result 
 	double cur = c->irq_cap_pps > 0 ? c->irq_cap_pps : INFINITY;	/* NAN or 0: none */
 
 	if (!r->napi_only || !ob->dynamic || !(ob->irqs_pps > 0) || !(ob->lambda_pps > 0))
+		return;
+	/* observed under deferral, the interrupts were the episodes', not the throttle's */
+	if (ob->costs.defer_irqs >= 1 && ob->costs.gro_flush_ns > 0)
 		return;
 	off.defer_irqs = ob->costs.defer_irqs;
 	off.gro_flush_ns = ob->costs.gro_flush_ns;

@@ -178,6 +178,12 @@ static void test_dynamic_throttle_held(void **state)
 	ob.irqs_pps = 30000;	/* the law gives no more than was seen: the throttle did not bind */
 	whatif_forecast(&ob, &dyn, &off, &r);
 	assert_rel(r.now.pkts_per_irq, 1.75, 1e-9);
+	/* observed under deferral, the interrupts were the episodes': no throttle to keep */
+	ob.irqs_pps = 100;
+	ob.costs.defer_irqs = 2;
+	ob.costs.gro_flush_ns = 200000;
+	whatif_forecast(&ob, &dyn, &off, &r);
+	assert_rel(r.now.pkts_per_irq, 1.75, 1e-9);
 }
 
 static void test_not_forecast(void **state)

@@ -73,7 +73,14 @@ static bool rx_costs(const struct lt_sample *s, struct est_params *p, struct fc_
 	c->rx_fixed_ns = c->rx_pkt_ns = 0;
 	c->rx_empty_ns = NAN;
 	p->rx_pkt_how = EST_COST_NONE;
-	*periods = s->napi_polls && s->irqs >= EST_MIN_MEAN_N ? (double)s->irqs : (double)s->softirqs;
+	/*
+	 * A busy period is an interrupt's, which NAPI may poll several times;
+	 * under NAPI's deferral each timer poll with packets is one of its own
+	 * (the forecast pays the fixed cost a poll there), and the interrupts
+	 * are only the episodes' first.
+	 */
+	*periods = s->napi_polls && s->irqs >= EST_MIN_MEAN_N && !(c->defer_irqs >= 1 && c->gro_flush_ns > 0) ?
+		   (double)s->irqs : (double)s->softirqs;
 	if (pk < EST_MIN_MEAN_N || !(*periods > 0))
 		return false;
 	/*

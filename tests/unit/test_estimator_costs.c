@@ -84,6 +84,30 @@ static void test_costs_from_enqueues(void **state)
 	estimator_free(est);
 }
 
+/*
+ * Under NAPI's deferral a busy period is a poll's, not an interrupt's: the
+ * interrupts only open episodes, and the fixed cost a period is spread over
+ * the NET_RX runs that handled packets.
+ */
+static void test_deferral_periods_are_polls(void **state)
+{
+	static const struct est_opts o = { .mapping = EST_MAP_SOFTIRQ, .no_calibrate = true,
+					   .napi_defer_irqs = 2, .gro_flush_ns = 50000 };
+	struct lt_sample s;
+	struct estimator *est;
+	struct estimate e;
+	double pk;
+	(void)state;
+	synth(&s, &napi);
+	s.irqs = s.softirqs / 20;	/* one interrupt in twenty polls: the rest are the timer's */
+	est = estimator_new(&o, 256);
+	estimator_update(est, &s, &e);
+	pk = (double)s.softirq_packets;
+	assert_rel(e.cur.costs.rx_fixed_ns, ((double)s.softirq_ns - e.cur.costs.rx_pkt_ns * pk) / (double)s.softirqs,
+		   1e-9);
+	estimator_free(est);
+}
+
 /* The runs that polled the device and found nothing: their mean, once there are a few. */
 static void test_empty_poll_cost(void **state)
 {
@@ -247,6 +271,7 @@ int main(void)
 		cmocka_unit_test(test_costs_from_regression),
 		cmocka_unit_test(test_costs_from_enqueues),
 		cmocka_unit_test(test_empty_poll_cost),
+		cmocka_unit_test(test_deferral_periods_are_polls),
 		cmocka_unit_test(test_app_costs_from_wakeups),
 		cmocka_unit_test(test_dynamic_throttle_setup),
 		cmocka_unit_test(test_probe_cost_subtracted),

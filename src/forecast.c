@@ -61,14 +61,14 @@ double fc_empty_poll_ns(const struct fc_costs *c)
 bool fc_napi_defer(const struct fc_costs *c, double l, double *irqs, double *polls, double *empties,
 		   double *delay_mean_s, double *delay_p99_s)
 {
-	double t = c->gro_flush_ns * NS, s = c->setup_ns * NS, b = fc_busy_marginal_ns(c) * NS;
-	double se = fc_empty_poll_ns(c) * NS, nd = floor(c->defer_irqs), cyc, q0, q1, qn, e, ep, w, ww;
+	double t = (c->gro_flush_ns + fmax(0, c->timer_late_ns)) * NS, s = c->setup_ns * NS;
+	double b = fc_busy_marginal_ns(c) * NS, se = fc_empty_poll_ns(c) * NS, nd = floor(c->defer_irqs), cyc, q0, q1, qn, e, ep, w, ww;
 	double work, empty, dummy;
 
 	if (!empties)
 		empties = &dummy;
 	*irqs = *polls = *empties = *delay_mean_s = *delay_p99_s = NAN;
-	if (!c->napi || !(nd >= 1) || !(t > 0) || !(l > 0))
+	if (!c->napi || !(nd >= 1) || !(c->gro_flush_ns > 0) || !(l > 0))
 		return false;
 	/* a cycle: the timer, the poll's setup, and its packets' work (n = l . cycle) */
 	cyc = l * b < 1 ? (t + s) / (1 - l * b) : INFINITY;

@@ -68,6 +68,12 @@ struct fc_costs {
 	 * not measured, priced as a busy period's setup and NET_RX fixed cost.
 	 */
 	double rx_empty_ns;
+	/*
+	 * How much later than gro_flush_timeout the timer's polls come (its
+	 * expiry, the softirq it raises), where an observation under deferral
+	 * could tell; 0 otherwise.
+	 */
+	double timer_late_ns;
 };
 
 struct fc_point {

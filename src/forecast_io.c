@@ -21,7 +21,8 @@
 	X(defer_ns,		"defer_us",		1e-3)		\
 	X(defer_irqs,		"napi_defer_hard_irqs",	1)		\
 	X(gro_flush_ns,		"gro_flush_timeout_us",	1e-3)		\
-	X(rx_empty_ns,		"rx_empty_us",		1e-3)
+	X(rx_empty_ns,		"rx_empty_us",		1e-3)		\
+	X(timer_late_ns,	"timer_late_us",	1e-3)
 
 struct cost_field {
 	const char *key;

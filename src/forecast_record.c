@@ -36,28 +36,31 @@ static void median_costs(struct fc_costs *rows, unsigned int n, struct fc_costs 
 }
 
 struct busy_acc {
-	double prev_lam, prev_obs, prev_irq;	/* the last busy interval: steady if another follows */
-	double all_lam, all_obs, all_irq;	/* every busy one, for runs of one or two */
+	double prev_lam, prev_obs, prev_irq, prev_poll;	/* the last busy interval: steady if another follows */
+	double all_lam, all_obs, all_irq, all_poll;	/* every busy one, for runs of one or two */
 	unsigned int seen;
-	double sum_lam, sum_obs, sum_irq;
+	double sum_lam, sum_obs, sum_irq, sum_poll;
 	unsigned int n;
 };
 
 /* Steady intervals: every busy one but the first and the last (partly busy edges). */
-static void busy_add(struct busy_acc *b, double lam, double obs, double irq)
+static void busy_add(struct busy_acc *b, double lam, double obs, double irq, double poll)
 {
 	if (b->seen >= 2) {
 		b->sum_lam += b->prev_lam;
 		b->sum_obs += b->prev_obs;
 		b->sum_irq += b->prev_irq;
+		b->sum_poll += b->prev_poll;
 		b->n++;
 	}
 	b->prev_lam = lam;
 	b->prev_obs = obs;
 	b->prev_irq = irq;
+	b->prev_poll = poll;
 	b->all_lam += lam;
 	b->all_obs += obs;
 	b->all_irq += irq;
+	b->all_poll += poll;
 	b->seen++;
 }
 
@@ -82,7 +85,8 @@ static void take_line(struct fc_record *r, const struct jv *o, struct fc_costs *
 	}
 	r->intervals++;
 	if (state && strcmp(state, "idle"))
-		busy_add(b, jv_num(o, "lambda_pps"), jv_num(o, "observed_pps"), jv_num(o, "irqs_per_s"));
+		busy_add(b, jv_num(o, "lambda_pps"), jv_num(o, "observed_pps"), jv_num(o, "irqs_per_s"),
+			 jv_num(o, "interval_s") > 0 ? jv_num(o, "raw.napi_polls") / jv_num(o, "interval_s") : NAN);
 	if (fc_costs_read(o, "costs", &rows[*nrows % MAX_COST_ROWS])) {
 		struct fc_costs *c = &rows[*nrows % MAX_COST_ROWS];
 
@@ -103,7 +107,7 @@ int fc_record_read(FILE *f, const char *path, struct fc_record *r, FILE *err)
 	int rc = 0;
 
 	memset(r, 0, sizeof(*r));
-	r->lambda_pps = r->observed_pps = r->capacity_pps = r->irqs_pps = NAN;
+	r->lambda_pps = r->observed_pps = r->capacity_pps = r->irqs_pps = r->polls_pps = NAN;
 	if (!rows)
 		return bad(err, path, strerror(ENOMEM));
 	while ((len = getline(&line, &cap, f)) > 0) {
@@ -159,10 +163,12 @@ int fc_record_read(FILE *f, const char *path, struct fc_record *r, FILE *err)
 		r->lambda_pps = b.sum_lam / b.n;
 		r->observed_pps = b.sum_obs / b.n;
 		r->irqs_pps = b.sum_irq / b.n;
+		r->polls_pps = b.sum_poll / b.n;
 	} else if (b.seen) {	/* one or two busy intervals: use them all */
 		r->lambda_pps = b.all_lam / b.seen;
 		r->observed_pps = b.all_obs / b.seen;
 		r->irqs_pps = b.all_irq / b.seen;
+		r->polls_pps = b.all_poll / b.seen;
 		r->busy = b.seen;
 	}
 	return 0;
@@ -177,7 +183,7 @@ int fc_record_load(const char *path, struct fc_record *r, FILE *err)
 	errno = 0;
 	if (stat(path, &st) || !S_ISREG(st.st_mode) || !(f = fopen(path, "r"))) {
 		memset(r, 0, sizeof(*r));
-		r->lambda_pps = r->observed_pps = r->capacity_pps = r->irqs_pps = NAN;
+		r->lambda_pps = r->observed_pps = r->capacity_pps = r->irqs_pps = r->polls_pps = NAN;
 		return bad(err, path, errno ? strerror(errno) : "not a regular file");
 	}
 	rc = fc_record_read(f, path, r, err);

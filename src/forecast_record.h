@@ -23,6 +23,7 @@ struct fc_record {
 	unsigned int intervals, busy;	/* all, and steady busy ones (first and last busy left out) */
 	double lambda_pps, observed_pps;	/* means over the steady busy intervals */
 	double irqs_pps;		/* the device's interrupts a second, the same way; NAN if none */
+	double polls_pps;		/* its NAPI polls a second (raw counters), the same way; NAN if none */
 	double capacity_pps;		/* what the live tool said (the summary's), NAN if none */
 	struct fc_costs samples[FCR_SAMPLES];	/* busy intervals' costs, complete ones only */
 	unsigned int n_samples;

@@ -243,6 +243,7 @@ int sweep_predict(const struct sweep_opts *o)
 	ps.n = sweep_build_points(o, ps.p);
 	ob = (struct whatif_obs){ .costs = ps.rec.costs, .samples = ps.rec.samples, .n_samples = ps.rec.n_samples,
 				  .driver = ps.driver, .lambda_pps = ps.rec.lambda_pps, .irqs_pps = ps.rec.irqs_pps,
+				  .polls_pps = ps.rec.polls_pps,
 				  .dynamic = !ps.orig.use_adaptive_rx_coalesce &&
 					     coal_usecs_note(ps.driver, ps.orig.rx_coalesce_usecs),
 				  .rate_pps = o->rate_pps > 0 ? o->rate_pps : NAN };

@@ -250,6 +250,7 @@ static void predict(struct sweep_point *p, int n, const char *driver)
 		struct whatif_obs ob = { .costs = rec.costs, .samples = rec.samples, .n_samples = rec.n_samples,
 					 .driver = driver, .lambda_pps = p[i].run.m[CMP_LAMBDA].mean, .rate_pps = NAN,
 					 .irqs_pps = p[ref].run.m[CMP_IRQS_PS].mean,
+					 .polls_pps = p[ref].run.m[CMP_NAPI_POLLS].mean,
 					 .dynamic = !p[ref].rb.use_adaptive_rx_coalesce &&
 						    coal_usecs_note(driver, p[ref].rb.rx_coalesce_usecs) };
 		struct whatif_result *r = &p[i].fc;

@@ -57,6 +57,38 @@ static void dynamic_cap(const struct whatif_obs *ob, const struct whatif_result 
 		c->irq_cap_pps = fmin(cur, ob->irqs_pps);
 }
 
+/*
+ * Observed under NAPI's deferral, the polls a second say how long the
+ * timer's cycle really was: the lateness (beyond gro_flush_timeout) that
+ * makes the model give the observed polls at the observed load, by
+ * bisection on [0, TIMER_LATE_MAX_NS].  0 when the model already gives no
+ * more polls than observed, or nothing tells.
+ */
+#define TIMER_LATE_MAX_NS	10e6
+static double timer_lateness(const struct whatif_obs *ob)
+{
+	struct fc_costs c = ob->costs;
+	struct fc_point p;
+	double lo = 0, hi = TIMER_LATE_MAX_NS;
+
+	if (!(c.defer_irqs >= 1 && c.gro_flush_ns > 0) || !(ob->polls_pps > 0) || !(ob->lambda_pps > 0) ||
+	    !fc_costs_valid(&c))
+		return 0;
+	c.timer_late_ns = 0;
+	fc_at(&c, ob->lambda_pps, &p);
+	if (!(p.polls_pps > ob->polls_pps))
+		return 0;
+	for (int i = 0; i < 60; i++) {
+		c.timer_late_ns = (lo + hi) / 2;
+		fc_at(&c, ob->lambda_pps, &p);
+		if (p.polls_pps > ob->polls_pps)
+			lo = c.timer_late_ns;
+		else
+			hi = c.timer_late_ns;
+	}
+	return (lo + hi) / 2;
+}
+
 /* The numbers of a whatif_load, in the order of its JSON object ("limit" goes before LOAD_LIMIT_AT). */
 static const struct {
 	const char *key;
@@ -156,6 +188,7 @@ static void spread_of(const struct whatif_obs *ob, enum coal_timer t, double u, 
 			continue;
 		costs_under(&ob->samples[i], t, u, f, r, &c);
 		dynamic_cap(ob, r, &c);
+		c.timer_late_ns = r->timer_late_ns;
 		load_at(&c, t, u, f, lambda, &w);
 		g[n] = w.gamma_pps;
 		cpu[n] = w.cpu_intr_pct;
@@ -201,6 +234,8 @@ void whatif_forecast(const struct whatif_obs *ob, const struct ethtool_coalesce 
 	}
 	costs_under(&ob->costs, t, r->usecs, r->frames, r, &c);
 	dynamic_cap(ob, r, &c);
+	r->timer_late_ns = timer_lateness(ob);
+	c.timer_late_ns = r->timer_late_ns;
 	r->predicted = true;
 	load_at(&c, t, r->usecs, r->frames, ob->lambda_pps, &r->now);
 	load_at(&c, t, r->usecs, r->frames, ob->rate_pps, &r->at_rate);
@@ -293,6 +328,7 @@ void whatif_json(struct json *j, const char *key, const struct whatif_result *r)
 	json_dbl(j, "rx_frames", r->frames);
 	json_dbl(j, "defer_hard_irqs", r->defer_hard_irqs);
 	json_dbl(j, "gro_flush_timeout_ns", r->gro_flush_ns);
+	json_dbl(j, "timer_late_us", r->timer_late_ns / 1e3);
 	if (r->predicted) {
 		json_load(j, "now", &r->now);
 		if (r->at_rate.lambda_pps > 0)

@@ -39,6 +39,7 @@ struct whatif_result {
 	double usecs, frames;		/* the setting in effect */
 	double defer_hard_irqs, gro_flush_ns;	/* NAPI's deferral in effect (0, 0: off) */
 	bool napi_only;			/* only NAPI's deferral changes: the observed interrupt cap stays */
+	double timer_late_ns;		/* the deferral timer's lateness the observation showed (0: none) */
 	struct whatif_load now, at_rate;	/* at_rate.lambda_pps NAN: no --rate */
 	struct fc_summary sum;		/* capacity, MLFRR, livelock point under the setting */
 	/* the spread over the observation's intervals: 10th and 90th percentile */
@@ -53,6 +54,7 @@ struct whatif_obs {
 	const char *driver;
 	double lambda_pps;		/* the load now */
 	double irqs_pps;		/* interrupts a second observed at it, NAN if unknown */
+	double polls_pps;		/* NAPI polls a second observed at it, NAN if unknown */
 	bool dynamic;			/* observed in one of the driver's dynamic throttling modes */
 	double rate_pps;		/* --rate, NAN if none */
 };

@@ -186,6 +186,49 @@ static void test_dynamic_throttle_held(void **state)
 	assert_rel(r.now.pkts_per_irq, 1.75, 1e-9);
 }
 
+/*
+ * Observed under deferral (N 2, T 50 us) with fewer polls than the model
+ * gives: its timer came late.  Polls that a lateness of 80 us would give are
+ * recovered as 80 us, the setting observed is then forecast at the observed
+ * polls, and another timer (200 us) keeps the same lateness.
+ */
+static void test_timer_lateness(void **state)
+{
+	struct fc_costs c = nic();
+	struct fc_point p;
+	struct whatif_obs ob;
+	struct coal_setting same = { .has_defer = true, .defer_hard_irqs = 2, .has_gro_flush = true, .gro_flush_ns = 50000 };
+	struct coal_setting t200 = same;
+	struct whatif_result r;
+	(void)state;
+	c.defer_irqs = 2;
+	c.gro_flush_ns = 50000;
+	c.timer_late_ns = 80000;
+	fc_at(&c, 20000, &p);
+	c.timer_late_ns = 0;
+	ob = (struct whatif_obs){ .costs = c, .driver = "e1000", .lambda_pps = 20000, .rate_pps = NAN,
+				  .irqs_pps = NAN, .polls_pps = p.polls_pps };
+	whatif_forecast(&ob, &none, &same, &r);
+	assert_true(r.predicted);
+	assert_rel(r.timer_late_ns, 80000, 1e-6);
+	assert_rel(r.now.polls_pps, p.polls_pps, 1e-6);
+	t200.gro_flush_ns = 200000;
+	whatif_forecast(&ob, &none, &t200, &r);
+	assert_rel(r.timer_late_ns, 80000, 1e-6);
+	c.gro_flush_ns = 200000;
+	c.timer_late_ns = 80000;
+	fc_at(&c, 20000, &p);
+	assert_rel(r.now.polls_pps, p.polls_pps, 1e-9);
+	/* as many polls as the model gives, or more: on time */
+	ob.polls_pps *= 10;
+	whatif_forecast(&ob, &none, &same, &r);
+	assert_near(r.timer_late_ns, 0, 0);
+	/* observed with deferral off: nothing to tell */
+	ob.costs.defer_irqs = 0;
+	whatif_forecast(&ob, &none, &same, &r);
+	assert_near(r.timer_late_ns, 0, 0);
+}
+
 static void test_not_forecast(void **state)
 {
 	struct whatif_obs ob = { .costs = nic(), .driver = "e1000", .lambda_pps = 5000, .rate_pps = NAN };
@@ -238,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_throttle_cap),
 		cmocka_unit_test(test_delay_timer_batch),
 		cmocka_unit_test(test_dynamic_throttle_held),
+		cmocka_unit_test(test_timer_lateness),
 		cmocka_unit_test(test_not_forecast),
 		cmocka_unit_test(test_recommend),
 	};

@@ -3,6 +3,10 @@
  * wakeups, the throttle's setup, the probes' own cost, the fit's guards. */
 #include "estimator_synth.h"
 
+/* The same estimator on a device with NAPI's deferral on (N 2, T 50 us). */
+static const struct est_opts deferral_opts = { .mapping = EST_MAP_SOFTIRQ, .no_calibrate = true,
+					       .napi_defer_irqs = 2, .gro_flush_ns = 50000 };
+
 /* The NAPI scenario's sample in *s, and an estimator (softirq mapping, raw 1/r) to feed it to. */
 static struct estimator *napi_estimator(struct lt_sample *s)
 {
@@ -91,8 +95,6 @@ static void test_costs_from_enqueues(void **state)
  */
 static void test_deferral_periods_are_polls(void **state)
 {
-	static const struct est_opts o = { .mapping = EST_MAP_SOFTIRQ, .no_calibrate = true,
-					   .napi_defer_irqs = 2, .gro_flush_ns = 50000 };
 	struct lt_sample s;
 	struct estimator *est;
 	struct estimate e;
@@ -100,7 +102,7 @@ static void test_deferral_periods_are_polls(void **state)
 	(void)state;
 	synth(&s, &napi);
 	s.irqs = s.softirqs / 20;	/* one interrupt in twenty polls: the rest are the timer's */
-	est = estimator_new(&o, 256);
+	est = estimator_new(&deferral_opts, 256);
 	estimator_update(est, &s, &e);
 	pk = (double)s.softirq_packets;
 	assert_rel(e.cur.costs.rx_fixed_ns, ((double)s.softirq_ns - e.cur.costs.rx_pkt_ns * pk) / (double)s.softirqs,
@@ -115,8 +117,6 @@ static void test_deferral_periods_are_polls(void **state)
  */
 static void test_empty_poll_cost(void **state)
 {
-	static const struct est_opts o = { .mapping = EST_MAP_SOFTIRQ, .no_calibrate = true,
-					   .napi_defer_irqs = 2, .gro_flush_ns = 50000 };
 	struct lt_sample s;
 	struct estimator *est = napi_estimator(&s);
 	struct estimate e;
@@ -126,7 +126,7 @@ static void test_empty_poll_cost(void **state)
 	estimator_update(est, &s, &e);
 	assert_true(isnan(e.cur.costs.rx_empty_ns));
 	estimator_free(est);
-	est = estimator_new(&o, 256);
+	est = estimator_new(&deferral_opts, 256);
 	estimator_update(est, &s, &e);
 	assert_rel(e.cur.costs.rx_empty_ns, 15000, 1e-9);
 	s.sirq_empty_n = EST_MIN_MEAN_N - 1;	/* too few to say: priced as a poll with packets */

@@ -123,8 +123,9 @@ test_kill9_then_restore() {
 	pid=$!
 	for _ in $(seq 100); do [ "$(napi_of)" = "3 200000" ] && break; sleep 0.1; done
 	lt_assert_eq "$(napi_of)" "3 200000" "the setting is on" || { kill $pid; wait $pid; rm -rf "$dir"; return; }
-	# the sweep and its measurement child: every process of the sweep's group
-	pkill -KILL -f "livelock-trace $VETH_RX" ; kill -KILL $pid 2>/dev/null; wait $pid 2>/dev/null
+	# the sweep first (its child's death would make it restore), then its measurement child
+	kill -KILL $pid 2>/dev/null; wait $pid 2>/dev/null
+	pkill -KILL -f "livelock-trace $VETH_RX"
 	lt_assert_eq "$(napi_of)" "3 200000" "left behind by kill -9" &&
 	lt_assert_eq "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["napi"])' "$dir/orig.json")" \
 		"{'defer_hard_irqs': 1, 'gro_flush_timeout_ns': 7000}" "the save file holds the original" || { rm -rf "$dir"; return; }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * The sweep command in three files:
+ * The sweep command in four files:
  * - cmd_sweep.c: the command line, --show and --restore;
+ * - sweep_settings.c: a device's settings in one line, what its driver
+ *   supports, and the restore of a saved original;
  * - sweep_engine.c: the checks before anything changes, the save, and per
  *   setting (ethtool's coalescing, NAPI's deferral in sysfs, or both)
  *   apply, read back and measure with the live command as a child
